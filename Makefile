@@ -1,0 +1,41 @@
+# Set-up and entry points of relu-landscape.  Everything a fresh Debian machine needs is installed here:
+# system packages with apt-get (only when missing), Python packages into .venv (only when setup.cfg changed).
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+SYSPKGS := libcdd-dev libgmp-dev
+EXTRAS  ?= test,torch,plot
+
+.PHONY: setup run test bench oracle clean
+
+setup: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml Makefile
+	@missing=""; for p in $(SYSPKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; \
+	fi
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[$(EXTRAS)]'
+	@touch $@
+
+## make run: the main job -- the default verification suite, report written into reports/
+run: $(STAMP)
+	$(PY) -m verify run --out reports
+
+## make test: the test suite (unit, property, doctests, CLI)
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+## make oracle: optional oracles for benchmarks (SageMath's arrangement code from PyPI)
+oracle: $(STAMP)
+	$(PY) -m pip install -q -e '.[oracle]'
+
+## make bench: benchmarks (tables on stdout, JSON in benchmarks/results/)
+bench: $(STAMP)
+	$(PY) benchmarks/bench_patterns.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,214 @@
+"""LP-free cell enumeration of a central hyperplane arrangement (deletion–restriction, SPEC.md §B.4).
+
+The regions (open cells) of ``A = {y_1^⊥, …, y_m^⊥}`` are built from restrictions, never from LPs:
+
+*Unrolled incremental construction.*  Let ``A_k = {y_1^⊥..y_k^⊥}``.  Every region ``R`` of ``A`` has a facet;
+let ``H = y_{k+1}^⊥`` be its facet of largest index.  No later hyperplane meets ``R`` (it would be a facet of
+larger index), so ``R`` is already a region of ``A_{k+1}``, and its facet on ``H`` is a region ``F`` of the
+restriction ``A_k^H`` (an arrangement one dimension down).  Hence, with ``z_F`` a witness of ``F``,
+
+    regions(A) = distinct sign vectors of { z_F ± ε_F y_{k+1} : k = 0..m−1, F ∈ regions(A_k^H) },
+
+where ``ε_F = ½ min_{j≤k} |y_j·z_F| / |y_j·y_{k+1}|`` keeps ``z_F ± ε_F y_{k+1}`` inside the two regions of
+``A_{k+1}`` adjacent to ``F`` (Zaslavsky's ``r(A) = r(A∖H) + r(A^H)`` made constructive).  The restrictions are
+computed by the same recursion; dimension 2 (sort the lines by angle) and dimension 3 (all restrictions at once,
+vectorized over the pairs of planes) are closed forms.
+
+Restrictions use the fraction-free basis ``b_i = h_p e_i − h_i e_p`` of ``h^⊥``: integer data stay integers
+(exact in float64 below 2**52), so equal restricted hyperplanes are merged by exact comparison of primitive
+integer rows; other data are merged when ``1 − |cos| <`` :attr:`Tolerances.parallel`.
+
+Everything here is floating point.  Nothing is trusted: the caller certifies every witness exactly and the
+completeness of the list by an independent exact count (:mod:`geom.arrangements._charpoly`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tolerances import DEFAULT_TOLERANCES, Tolerances
+
+__all__ = ["cell_witnesses", "distinct_hyperplanes"]
+
+_INT_LIMIT = 2.0**52
+
+
+def distinct_hyperplanes(Y: np.ndarray, integral: bool, tol: Tolerances = DEFAULT_TOLERANCES):
+    """Representatives of the distinct hyperplanes ``y^⊥`` among the nonzero rows of ``Y``.
+
+    Returns ``(reps, integral)``: rows (primitive integer rows when ``integral``, unit rows otherwise) and
+    whether the subtree may keep using exact integer arithmetic.
+    """
+    if Y.shape[0] == 0:
+        return Y, integral
+    if integral and np.max(np.abs(Y)) < _INT_LIMIT:
+        Yi = Y.astype(np.int64)
+        g = np.gcd.reduce(Yi, axis=1)
+        keep = g > 0
+        Yi = Yi[keep] // g[keep, None]
+        first = np.argmax(Yi != 0, axis=1)
+        sgn = np.sign(Yi[np.arange(Yi.shape[0]), first])
+        Yi = Yi * sgn[:, None]
+        _, idx = np.unique(Yi, axis=0, return_index=True)
+        return Yi[np.sort(idx)].astype(np.float64), True
+    norms = np.linalg.norm(Y, axis=1)
+    keep = norms > 0
+    Yn = Y[keep] / norms[keep, None]
+    if Yn.shape[0] <= 1:
+        return Yn, False
+    G = np.abs(Yn @ Yn.T) > 1.0 - tol.parallel
+    rep = np.argmax(G, axis=0)  # first row parallel to each row
+    return Yn[np.unique(rep)], False
+
+
+def _restrict(Yp: np.ndarray, h: np.ndarray, integral: bool):
+    """Rows of ``Yp`` restricted to ``h^⊥`` in the fraction-free basis, and the lifting matrix ``B``."""
+    D = h.shape[0]
+    nz = np.flatnonzero(h)
+    if integral:
+        p = nz[np.argmin(np.abs(h[nz]))]
+    else:
+        p = nz[np.argmax(np.abs(h[nz]))]
+    idx = np.delete(np.arange(D), p)
+    B = np.zeros((D, D - 1))
+    B[idx, np.arange(D - 1)] = h[p]
+    B[p, :] = -h[idx]
+    if not integral:
+        B /= abs(h[p])
+    return Yp @ B, B
+
+
+def _children(Z: np.ndarray, h: np.ndarray, Yp: np.ndarray) -> np.ndarray:
+    """Both sides ``z ± ε h`` of restricted witnesses ``z ∈ h^⊥``, with ``ε`` from the prefix rows ``Yp``."""
+    hn = h / np.linalg.norm(h)
+    if Yp.shape[0]:
+        a = np.abs(Z @ Yp.T)
+        b = np.abs(Yp @ hn)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(b[None, :] > 0, a / b[None, :], np.inf)
+        eps = 0.5 * np.min(ratio, axis=1)
+        eps = np.where(np.isfinite(eps), eps, 1.0)
+    else:
+        eps = np.ones(Z.shape[0])
+    step = eps[:, None] * hn[None, :]
+    return np.concatenate([Z + step, Z - step])
+
+
+def _dedup(C: np.ndarray, Y: np.ndarray, tol: Tolerances, chunk: int = 131072) -> np.ndarray:
+    """Unit witnesses with trusted, pairwise distinct float sign vectors, in first-seen order.
+
+    Works in chunks of ``chunk`` candidates so that the ``(candidates × m)`` sign matrix never exists whole.
+    """
+    if C.shape[0] == 0:
+        return C
+    ynorm = np.linalg.norm(Y, axis=1)[None, :] * tol.witness_margin
+    keep_rows, keys = [], []
+    for s in range(0, C.shape[0], chunk):
+        Cc = C[s:s + chunk]
+        norms = np.linalg.norm(Cc, axis=1)
+        Cc = Cc / np.where(norms > 0, norms, 1.0)[:, None]
+        P = Cc @ Y.T
+        ok = np.all(np.abs(P) > ynorm, axis=1) & (norms > 0)
+        keep_rows.append(Cc[ok])
+        keys.append(np.packbits(P[ok] > 0, axis=1))
+        del P
+    C = np.concatenate(keep_rows)
+    kb = np.ascontiguousarray(np.concatenate(keys))
+    kb = kb.view(np.dtype((np.void, kb.shape[1]))).ravel()
+    _, idx = np.unique(kb, return_index=True)
+    return C[np.sort(idx)]
+
+
+def _cells_1d(Y):
+    return np.array([[1.0], [-1.0]])
+
+
+def _cells_2d(Y):
+    """Regions of ``m`` distinct lines through the origin of the plane: the ``2m`` open sectors."""
+    phi = np.mod(np.arctan2(Y[:, 0], -Y[:, 1]), np.pi)  # direction (-y1, y0) of each line, angle mod π
+    phi = np.sort(phi)
+    nxt = np.concatenate([phi[1:], phi[:1] + np.pi])
+    psi = 0.5 * (phi + nxt)
+    Z = np.stack([np.cos(psi), np.sin(psi)], axis=1)
+    return np.concatenate([Z, -Z])
+
+
+def _plane_bases(Yn):
+    """Orthonormal bases ``(e1, e2)`` of the planes ``y^⊥`` for unit rows ``y`` (vectorized)."""
+    m = Yn.shape[0]
+    a = np.zeros_like(Yn)
+    a[np.arange(m), np.argmin(np.abs(Yn), axis=1)] = 1.0
+    e1 = np.cross(Yn, a)
+    e1 /= np.linalg.norm(e1, axis=1)[:, None]
+    e2 = np.cross(Yn, e1)
+    return e1, e2
+
+
+def _cells_3d(Y, tol):
+    """All restrictions of a 3-D arrangement at once: the sectors of plane ``k`` cut by lines ``j < k``."""
+    m = Y.shape[0]
+    Yn = Y / np.linalg.norm(Y, axis=1)[:, None]
+    cands = [Yn[:1], -Yn[:1]]
+    if m > 1:
+        e1, e2 = _plane_bases(Yn)
+        jj, kk = np.nonzero(np.tri(m, m, -1, dtype=bool).T)  # all pairs j < k
+        c = np.cross(Yn[jj], Yn[kk])
+        phi = np.mod(np.arctan2(np.einsum("ij,ij->i", c, e2[kk]), np.einsum("ij,ij->i", c, e1[kk])), np.pi)
+        order = np.lexsort((phi, kk))
+        ks, ph = kk[order], phi[order]
+        start = np.concatenate([[True], ks[1:] != ks[:-1]])
+        seg_first = np.maximum.accumulate(np.where(start, np.arange(ks.size), 0))
+        end = np.concatenate([ks[1:] != ks[:-1], [True]])
+        nxt = np.empty_like(ph)
+        nxt[:-1] = ph[1:]
+        nxt[end] = ph[seg_first[end]] + np.pi
+        psi = 0.5 * (ph + nxt)
+        Z = np.cos(psi)[:, None] * e1[ks] + np.sin(psi)[:, None] * e2[ks]
+        Z = np.concatenate([Z, -Z])
+        kz = np.concatenate([ks, ks])
+        a = np.abs(Z @ Yn.T)
+        b = np.abs(Yn @ Yn.T)[kz]
+        prefix = np.arange(m)[None, :] < kz[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(prefix & (b > 0), a / b, np.inf)
+        eps = 0.5 * np.min(ratio, axis=1)
+        eps = np.where(np.isfinite(eps), eps, 1.0)
+        step = eps[:, None] * Yn[kz]
+        cands += [Z + step, Z - step]
+    return _dedup(np.concatenate(cands), Yn, tol)
+
+
+def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = DEFAULT_TOLERANCES,
+                   progress=None) -> np.ndarray:
+    """Float witnesses, one per region, of the arrangement of the distinct nonzero rows ``Y`` (m × D).
+
+    ``Y``'s rows must be pairwise non-parallel (see :func:`distinct_hyperplanes`).  ``progress`` (a callable
+    taking an increment) is advanced once per top-level hyperplane.  The result is *uncertified*.
+    """
+    m, D = Y.shape
+    if m == 0:
+        return np.zeros((1, D))
+    if D == 1:
+        return _cells_1d(Y)
+    if D == 2:
+        return _cells_2d(Y)
+    if D == 3:
+        out = _cells_3d(Y, tol)
+        if progress is not None:
+            progress(m)
+        return out
+    Yn = Y if integral else Y / np.linalg.norm(Y, axis=1)[:, None]
+    parts = [Yn[:1] / np.linalg.norm(Yn[0]), -Yn[:1] / np.linalg.norm(Yn[0])]
+    scale = np.linalg.norm(Yn, axis=1)
+    Yunit = Yn / scale[:, None]
+    for k in range(1, m):
+        h = Yn[k]
+        Yr, B = _restrict(Yn[:k], h, integral)
+        reps, sub_integral = distinct_hyperplanes(Yr, integral, tol)
+        Wr = cell_witnesses(reps, integral=sub_integral, tol=tol)
+        Z = Wr @ B.T
+        Z /= np.linalg.norm(Z, axis=1)[:, None]
+        parts.append(_dedup(_children(Z, h, Yunit[:k]), Yunit[: k + 1], tol))
+        if progress is not None:
+            progress(1)
+    return _dedup(np.concatenate(parts), Yunit, tol)

@@ -1,0 +1,154 @@
+"""Exact rational arithmetic at the CPU boundary: integer rows, exact ranks, certified signs.
+
+Floating-point input is a dyadic rational, so every float row ``x`` has a positive multiple ``c·x`` with
+integer entries.  Scaling a row by ``c > 0`` does not change its hyperplane nor any sign ``sign(x·u)``, so the
+arrangement of the primitive integer rows *is* the arrangement of the data, exactly (SPEC.md §B, §J.5).
+
+Examples
+--------
+>>> integer_rows([[0.5, 1.5], [2.0, 0.0]])
+[[1, 3], [1, 0]]
+>>> exact_rank([[1, 2], [2, 4]])
+1
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from .tolerances import gamma
+
+__all__ = ["integer_rows", "exact_rank", "pivot_columns", "exact_signs", "certify_signs", "to_fraction_rows",
+           "primitive_direction"]
+
+
+def _row_to_int(row) -> list[int]:
+    fr = [Fraction(v) if not isinstance(v, (int, np.integer)) else Fraction(int(v)) for v in row]
+    den = 1
+    for f in fr:
+        den = den * f.denominator // math.gcd(den, f.denominator)
+    ints = [int(f * den) for f in fr]
+    g = 0
+    for v in ints:
+        g = math.gcd(g, v)
+    if g > 1:
+        ints = [v // g for v in ints]
+    return ints
+
+
+def integer_rows(X) -> list[list[int]]:
+    """Primitive integer rows ``c_i x_i`` (``c_i > 0``, gcd 1) of a real matrix given exactly (ints or floats).
+
+    Zero rows stay zero.  Floats are converted exactly (``float.as_integer_ratio``), never rounded.
+    """
+    arr = np.asarray(X)
+    if np.issubdtype(arr.dtype, np.integer):
+        return [_row_to_int([int(v) for v in row]) for row in arr.tolist()]
+    return [_row_to_int([float(v) for v in row]) for row in np.asarray(arr, dtype=np.float64)]
+
+
+def to_fraction_rows(X) -> list[list[Fraction]]:
+    """Exact rational values of a real matrix (floats converted exactly)."""
+    arr = np.asarray(X)
+    if np.issubdtype(arr.dtype, np.integer):
+        return [[Fraction(int(v)) for v in row] for row in arr.tolist()]
+    return [[Fraction(float(v)) for v in row] for row in np.asarray(arr, dtype=np.float64)]
+
+
+def primitive_direction(row: list[int]) -> tuple[tuple[int, ...], int]:
+    """``(canonical, sign)``: the primitive integer direction with first nonzero entry positive, and the sign
+    ``±1`` with ``row = sign · (positive multiple of canonical)``.  Rows on the same line map to one key."""
+    for v in row:
+        if v != 0:
+            s = 1 if v > 0 else -1
+            return tuple(s * w for w in row), s
+    return tuple(row), 0
+
+
+def exact_rank(rows) -> int:
+    """Exact rank of an integer (or integer-valued) matrix (python-flint)."""
+    import flint
+
+    rows = [list(map(int, r)) for r in rows]
+    if not rows or not rows[0]:
+        return 0
+    return int(flint.fmpz_mat(rows).rank())
+
+
+def pivot_columns(rows) -> list[int]:
+    """Indices of columns forming a basis of the column space (pivots of the exact RREF).
+
+    For ``J = pivot_columns(X)``, ``{Xu : u ∈ R^d} = {X[:, J] v : v ∈ R^r}``, so the arrangement of ``X`` is
+    the arrangement of ``X[:, J]`` times a linear space: same patterns, witnesses embedded by zero-padding.
+    """
+    import flint
+
+    rows = [list(map(int, r)) for r in rows]
+    R, rank = flint.fmpq_mat(flint.fmpz_mat(rows)).rref()
+    piv = []
+    for i in range(rank):
+        for j in range(R.ncols()):
+            if R[i, j] != 0:
+                piv.append(j)
+                break
+    return piv
+
+
+def exact_signs(Xq: list[list[Fraction]], w) -> list[int]:
+    """Exact signs of ``x_i · w`` for rational rows and a float (dyadic) witness ``w``."""
+    wq = [Fraction(float(v)) for v in w]
+    out = []
+    for row in Xq:
+        s = sum((a * b for a, b in zip(row, wq)), Fraction(0))
+        out.append((s > 0) - (s < 0))
+    return out
+
+
+def certify_signs(X, W, expected_positive, *, chunk: int = 65536):
+    """Certify that the witnesses ``W`` have exactly the strict signs ``expected_positive`` on the rows of ``X``.
+
+    A float filter decides each entry whose computed value exceeds Higham's bound
+    ``γ_d (|X||W|ᵀ)`` (then the float sign is the exact sign); the remaining entries are decided in exact
+    rational arithmetic.  An exact zero fails the certificate (a region witness must avoid every hyperplane).
+
+    Parameters
+    ----------
+    X : ndarray (n, d)
+        Rows given exactly (floats or integers of magnitude < 2**53).
+    W : ndarray (N, d) float64
+    expected_positive : ndarray (N, n) bool
+
+    Returns
+    -------
+    (ok, n_exact) : (bool, int)
+        Whether every sign matched, and how many entries needed exact arithmetic.
+    """
+    Xf = np.asarray(X, dtype=np.float64)
+    W = np.asarray(W, dtype=np.float64)
+    n, d = Xf.shape
+    g = gamma(d + 1)
+    absX = np.abs(Xf)
+    Xq = None
+    n_exact = 0
+    for s in range(0, W.shape[0], chunk):
+        Wc = W[s:s + chunk]
+        P = Wc @ Xf.T
+        bound = g * (np.abs(Wc) @ absX.T)
+        sure = np.abs(P) > bound
+        exp = expected_positive[s:s + chunk]
+        if np.any(sure & ((P > 0) != exp)):
+            return False, n_exact
+        unsure = np.argwhere(~sure)
+        if unsure.size:
+            if Xq is None:
+                Xq = to_fraction_rows(X)
+            for i, j in unsure:
+                n_exact += 1
+                wq = [Fraction(float(v)) for v in Wc[i]]
+                val = sum((a * b for a, b in zip(Xq[j], wq)), Fraction(0))
+                if val == 0 or (val > 0) != bool(exp[i, j]):
+                    return False, n_exact
+    return True, n_exact

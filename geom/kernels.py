@@ -1,0 +1,150 @@
+"""Batched numeric kernels of the GPU-optional core (Array API standard only).
+
+Every kernel picks the array library from its inputs (NumPy, PyTorch, CuPy, array-api-strict) and returns
+arrays of the same library, dtype and device.  Leading axes are batch axes: many directions ``u`` at once,
+many networks at once.
+
+Conventions (SPEC.md §A.1–A.2): an activation pattern is ``1[Xu ≥ 0]`` (ties active); a network is
+``θ = (U (m×d), α (m,))`` with output ``f_θ(X) = Σ_j (X u_j)_+ α_j`` and objective
+``½‖f_θ(X) − y‖² + (β/2)(‖U‖_F² + ‖α‖²)``.
+
+Examples
+--------
+>>> import numpy as np
+>>> X = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]])
+>>> activation_patterns(X, np.array([[0.0, 1.0], [1.0, -1.0]])).astype(int).tolist()
+[[1, 1, 1], [1, 0, 0]]
+>>> keys = pack_patterns(np.array([[True, False], [True, False], [False, True]]))
+>>> unique_pattern_indices(keys).tolist()
+[2, 0]
+"""
+
+from __future__ import annotations
+
+import math
+
+from ._xp import array_namespace, device_of
+
+__all__ = [
+    "activation_patterns",
+    "pack_patterns",
+    "unpack_patterns",
+    "unique_pattern_indices",
+    "relu_forward",
+    "relu_objective",
+    "relu_gradients",
+    "BITS_PER_WORD",
+]
+
+#: Sign bits stored per int64 word of a packed pattern (the sign bit is left unused).
+BITS_PER_WORD = 63
+
+
+def activation_patterns(X, U):
+    """Activation patterns ``1[X u ≥ 0]`` of many directions at once (SPEC.md §A.2).
+
+    Parameters
+    ----------
+    X : array (n, d)
+    U : array (..., d)
+        Directions; leading axes are batch axes.
+
+    Returns
+    -------
+    array of bool, shape (..., n)
+    """
+    xp = array_namespace(X, U)
+    return xp.matmul(U, xp.matrix_transpose(X) if hasattr(xp, "matrix_transpose") else X.T) >= 0
+
+
+def pack_patterns(P):
+    """Pack boolean patterns ``(k, n)`` into int64 keys ``(k, ceil(n/63))``.
+
+    Entry ``j`` of a pattern is bit ``62 − (j mod 63)`` of word ``j // 63``: comparing keys word by word is the
+    lexicographic order of the patterns (``True > False``), so sorting keys sorts patterns.
+    """
+    xp = array_namespace(P)
+    dev = device_of(P)
+    k, n = P.shape
+    nw = max(1, math.ceil(n / BITS_PER_WORD))
+    pad = nw * BITS_PER_WORD - n
+    Pi = xp.astype(P, xp.int64)
+    if pad:
+        Pi = xp.concat([Pi, xp.zeros((k, pad), dtype=xp.int64, device=dev)], axis=1)
+    Pi = xp.reshape(Pi, (k, nw, BITS_PER_WORD))
+    shifts = xp.arange(BITS_PER_WORD - 1, -1, -1, dtype=xp.int64, device=dev)
+    weights = xp.bitwise_left_shift(xp.ones(BITS_PER_WORD, dtype=xp.int64, device=dev), shifts)
+    return xp.sum(Pi * weights, axis=-1)
+
+
+def unpack_patterns(keys, n):
+    """Inverse of :func:`pack_patterns`: keys ``(k, w)`` to booleans ``(k, n)``."""
+    xp = array_namespace(keys)
+    dev = device_of(keys)
+    k, nw = keys.shape
+    shifts = xp.arange(BITS_PER_WORD - 1, -1, -1, dtype=xp.int64, device=dev)
+    bits = xp.bitwise_and(xp.bitwise_right_shift(keys[:, :, None], shifts), xp.asarray(1, dtype=xp.int64, device=dev))
+    return xp.reshape(bits, (k, nw * BITS_PER_WORD))[:, :n] != 0
+
+
+def unique_pattern_indices(keys):
+    """Indices of the first occurrence of each distinct packed pattern, in lexicographic pattern order.
+
+    A radix sort over the key words (stable ``argsort`` from the last word to the first), then one comparison
+    of neighbours: only standard functions, so it runs on the device that holds the keys.
+    """
+    xp = array_namespace(keys)
+    k, nw = keys.shape
+    order = xp.arange(k, dtype=xp.int64, device=device_of(keys))
+    for w in range(nw - 1, -1, -1):
+        col = xp.take(keys[:, w], order)
+        order = xp.take(order, xp.argsort(col, stable=True))
+    if k <= 1:
+        return order
+    sk = xp.take(keys, order, axis=0)
+    new = xp.any(sk[1:, :] != sk[:-1, :], axis=1)
+    first = xp.concat([xp.ones(1, dtype=xp.bool, device=device_of(keys)), new])
+    return order[first]
+
+
+def relu_forward(X, U, alpha):
+    """Outputs ``f_θ(X) = Σ_j (X u_j)_+ α_j`` of many networks at once.
+
+    Parameters
+    ----------
+    X : array (n, d)
+    U : array (..., m, d)
+    alpha : array (..., m)
+
+    Returns
+    -------
+    array (..., n)
+    """
+    xp = array_namespace(X, U, alpha)
+    H = xp.matmul(U, X.T)  # (..., m, n)
+    H = xp.where(H > 0, H, xp.zeros_like(H))
+    return xp.sum(alpha[..., :, None] * H, axis=-2)
+
+
+def relu_objective(X, y, U, alpha, beta):
+    """``½‖f_θ(X) − y‖² + (β/2)(‖U‖_F² + ‖α‖²)`` for a batch of networks (SPEC.md §A.1)."""
+    xp = array_namespace(X, y, U, alpha)
+    r = relu_forward(X, U, alpha) - y
+    return 0.5 * xp.sum(r * r, axis=-1) + 0.5 * beta * (xp.sum(U * U, axis=(-2, -1)) + xp.sum(alpha * alpha, axis=-1))
+
+
+def relu_gradients(X, y, U, alpha, beta):
+    """Gradients ``(∂U, ∂α)`` of :func:`relu_objective` for a batch of networks.
+
+    Uses ``ReLU'(0) = 0`` (the autodiff convention).  At a kink exactly on a data point this is one element of
+    the Clarke subdifferential, not all of it (SPEC.md §F.2–F.3); Clarke stationarity needs the checker.
+    """
+    xp = array_namespace(X, y, U, alpha)
+    Z = xp.matmul(U, X.T)  # (..., m, n)
+    act = Z > 0
+    H = xp.where(act, Z, xp.zeros_like(Z))
+    g = xp.sum(alpha[..., :, None] * H, axis=-2) - y  # residual ŷ − y, (..., n)
+    galpha = xp.sum(H * g[..., None, :], axis=-1) + beta * alpha
+    S = xp.astype(act, Z.dtype) * g[..., None, :]  # (..., m, n)
+    gU = alpha[..., :, None] * xp.matmul(S, X) + beta * U
+    return gU, galpha

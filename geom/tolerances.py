@@ -1,0 +1,66 @@
+"""Named tolerances (SPEC.md §J.5: every tolerance has a name, a default and a docstring).
+
+Combinatorial answers (counts, patterns, signs) are decided exactly or by certified float filters and do not
+depend on these numbers; they only steer *which* float computations are trusted before the exact check, so a
+bad choice costs time, never correctness.
+
+Examples
+--------
+>>> from geom.tolerances import DEFAULT_TOLERANCES
+>>> DEFAULT_TOLERANCES.witness_margin
+1e-12
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+__all__ = ["Tolerances", "DEFAULT_TOLERANCES", "unit_roundoff", "gamma"]
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """Tolerances of the float stages of the exact pipelines.
+
+    Attributes
+    ----------
+    witness_margin : float
+        Relative margin ``|x·u| / (‖x‖‖u‖)`` below which a float sign computed inside the cell recursion is not
+        trusted and the candidate witness is discarded (default ``1e-12``).  Discarding never produces a wrong
+        answer: completeness is certified afterwards by an exact count.
+    parallel : float
+        Relative threshold ``1 − |cos∠(a, b)|`` under which two float normals are merged as the same hyperplane
+        in the float restriction path (default ``1e-13``; integer data are compared exactly instead).
+    """
+
+    witness_margin: float = 1e-12
+    parallel: float = 1e-13
+
+    def to_dict(self) -> dict:
+        """Plain dictionary, for JSON results."""
+        return asdict(self)
+
+
+DEFAULT_TOLERANCES = Tolerances()
+
+
+def unit_roundoff(dtype=np.float64) -> float:
+    """Unit roundoff ``u = eps/2`` of a floating dtype (``2**-53`` for float64).
+
+    >>> unit_roundoff() == 2.0**-53
+    True
+    """
+    return float(np.finfo(dtype).eps) / 2.0
+
+
+def gamma(k: int, dtype=np.float64) -> float:
+    """Higham's ``γ_k = k u / (1 − k u)``: a dot product of length ``k`` computed in floating point satisfies
+    ``|fl(x·y) − x·y| ≤ γ_k |x|·|y|`` (Higham, *Accuracy and Stability*, §3.1).
+
+    >>> gamma(3) > 3 * 2.0**-53
+    True
+    """
+    u = unit_roundoff(dtype)
+    return k * u / (1.0 - k * u)
