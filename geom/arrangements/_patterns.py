@@ -307,8 +307,10 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
     order = unique_pattern_indices(pack_patterns(P))
     P, W = P[order], core.witnesses[order]
     rank = exact_rank(rows) if rows else 0
-    gp = bool(core.gp_hyperplanes and not zero.any() and len(rows) == n
-              and len({primitive_direction(r)[0] for r in rows}) == n)
+    # SPEC.md §B.2: every set of ≤ r rows independent.  A zero row is a dependent 1-set; two parallel rows
+    # are a dependent 2-set, which matters only when r ≥ 2.
+    distinct_lines = len({primitive_direction(r)[0] for r in rows})
+    gp = bool(core.gp_hyperplanes and not zero.any() and (rank <= 1 or distinct_lines == n))
     if not core.certified:
         import warnings
 

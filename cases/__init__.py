@@ -1,0 +1,16 @@
+"""Registry of named instances whose expected values come from theory (SPEC.md §B, §I).
+
+Examples
+--------
+>>> import cases
+>>> c = cases.get_case("braid-4")
+>>> c.expected["regions"], c.source.startswith("Stanley")
+(24, True)
+>>> len(cases.list_cases("spec")) >= 6
+True
+"""
+
+from . import arrangements  # noqa: F401  (registers the cases)
+from ._registry import Case, case_names, get_case, list_cases, register
+
+__all__ = ["Case", "register", "get_case", "list_cases", "case_names"]
