@@ -17,6 +17,7 @@ Pipeline of :func:`enumerate_patterns`:
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from dataclasses import dataclass, field
@@ -206,7 +207,9 @@ def _core(rows: list[list[int]], d: int, float_rows, want_ties: bool, tol: Toler
                         certified = False
                         continue
                     u = [sum(Nb[a][c] * wi[c] for c in range(k)) for a in range(d)]
-                    if max((abs(v) for v in u), default=0) >= _EXACT_FLOAT:
+                    g = math.gcd(*u) if any(u) else 1
+                    u = [v // g for v in u]
+                    if any(int(float(v)) != v for v in u):  # not exactly representable in float64
                         certified = False
                     pats.append(np.array([_exact_pattern(rows, u)]))
                     wits.append(np.array([u], dtype=np.float64))

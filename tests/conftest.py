@@ -1,0 +1,70 @@
+"""Shared fixtures: array backends (NumPy, array-api-strict, PyTorch, CuPy), ``--runslow``, ``gpu`` marker."""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+
+BACKENDS = ["numpy", "array_api_strict", "torch", "torch-cuda", "cupy"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", default=False, help="run tests marked slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--runslow"):
+        return
+    skip = pytest.mark.skip(reason="slow: use --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+class Backend:
+    """A backend under test: its namespace and a converter from NumPy arrays."""
+
+    def __init__(self, name):
+        self.name = name
+        if name == "numpy":
+            import array_api_compat.numpy as xp
+
+            self.xp, self.device = xp, "cpu"
+        elif name == "array_api_strict":
+            xp = pytest.importorskip("array_api_strict")
+            self.xp, self.device = xp, None
+        elif name.startswith("torch"):
+            torch = pytest.importorskip("torch")
+            import array_api_compat.torch as xp
+
+            if name == "torch-cuda" and not torch.cuda.is_available():
+                pytest.skip("no CUDA device")
+            self.xp, self.device = xp, ("cuda" if name == "torch-cuda" else "cpu")
+        elif name == "cupy":
+            cp = pytest.importorskip("cupy")
+            try:
+                cp.cuda.runtime.getDeviceCount()
+            except Exception:  # pragma: no cover
+                pytest.skip("no CUDA device")
+            self.xp, self.device = importlib.import_module("array_api_compat.cupy"), None
+        self.library = name.split("-")[0]
+
+    def asarray(self, a, dtype=None):
+        a = np.asarray(a)
+        if self.name == "numpy":
+            return a if dtype is None else a.astype(dtype)
+        dt = None
+        if dtype is not None:
+            dt = getattr(self.xp, np.dtype(dtype).name)
+        if self.device is None:
+            return self.xp.asarray(a, dtype=dt)
+        return self.xp.asarray(a, dtype=dt, device=self.device)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    if request.param in ("torch-cuda", "cupy"):
+        request.applymarker(pytest.mark.gpu)
+    return Backend(request.param)

@@ -1,0 +1,172 @@
+"""Exact pattern enumeration against independent oracles (SPEC.md §B, ARRANGEMENTS.md §3).
+
+Oracles: Cover's formula, Whitney's subset formula for χ (2^n terms, independent of the deletion–restriction
+code), brute force over sign vectors with exact GMP LPs, and exact rational re-checks of every witness.
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
+
+import geom
+from cases.arrangements import braid_rows, resonance_rows
+
+
+def exact_patterns_of(X, W):
+    """Exact 1[X w ≥ 0] for float witnesses (read as the rationals they are)."""
+    Xq = [[Fraction(v) if not isinstance(v, (int, np.integer)) else Fraction(int(v)) for v in row]
+          for row in np.asarray(X).tolist()]
+    out = []
+    for w in np.asarray(W, dtype=np.float64):
+        wq = [Fraction(float(v)) for v in w]
+        out.append([sum(a * b for a, b in zip(r, wq)) >= 0 for r in Xq])
+    return np.array(out, dtype=bool).reshape(len(out), len(Xq))
+
+
+def whitney_charpoly(X):
+    """χ(t) = Σ_{S ⊆ nonzero rows} (−1)^{|S|} t^{d − rank X_S} (Whitney; exponential, independent oracle)."""
+    X = [r for r in np.asarray(X).tolist() if any(v != 0 for v in r)]
+    d = np.asarray(X).shape[1] if X else 0
+    t = sympy.Symbol("t")
+    total = 0
+    for k in range(len(X) + 1):
+        for S in itertools.combinations(range(len(X)), k):
+            r = sympy.Matrix([X[i] for i in S]).rank() if S else 0
+            total += (-1) ** k * t ** (d - r)
+    return sympy.Poly(total, t)
+
+
+def gordan_extra(X):
+    """1 if no u has Xu > 0 (then u = 0 gives the extra all-ones pattern), by an exact LP."""
+    rows = [[Fraction(float(v)) for v in r] for r in np.asarray(X)]
+    return int(bool(geom.implicit_equalities(rows)))
+
+
+@pytest.mark.parametrize("n,d", [(5, 2), (10, 2), (12, 3), (20, 3), (9, 4), (15, 4), (8, 5), (12, 6)])
+def test_cover_count_on_gaussian_data(n, d):
+    X = np.random.default_rng(100 * n + d).standard_normal((n, d))
+    P = geom.enumerate_patterns(X)
+    assert P.certified and P.general_position and P.rank == d
+    assert P.n_regions == geom.cover_count(n, d)
+    assert P.count == geom.cover_count(n, d) + gordan_extra(X)
+    assert_array_equal(exact_patterns_of(X, P.witnesses), P.patterns)
+
+
+DEGENERATE = {
+    "braid4": braid_rows(4),
+    "braid4-pm": np.vstack([braid_rows(4), -braid_rows(4)]),
+    "cross3": np.vstack([np.eye(3, dtype=int), -np.eye(3, dtype=int)]),
+    "resonance3": resonance_rows(3),
+    "rank-deficient": np.array([[1, 2, 3], [2, 4, 6], [1, 0, 1], [0, 2, 2], [-1, -2, -3], [1, 1, 2]]),
+    "zero-and-duplicate-rows": np.array([[0, 0, 0], [1, 0, 0], [2, 0, 0], [0, 1, 1], [-1, 0, 0], [1, 1, 0]]),
+    "coplanar-surrounding": np.array([[1, 0, 0], [-1, 1, 0], [0, -1, 0], [0, 0, 1], [1, 1, 1]]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEGENERATE))
+def test_sets_equal_brute_force_and_counts_equal_whitney(name):
+    X = DEGENERATE[name]
+    P = geom.enumerate_patterns(X)
+    bf = geom.brute_force_patterns(X)
+    assert P.certified
+    assert [tuple(int(b) for b in p) for p in P.patterns] == bf
+    assert_array_equal(exact_patterns_of(X, P.witnesses), P.patterns)
+    chi = whitney_charpoly(X)
+    assert geom.characteristic_polynomial(X).all_coeffs() == chi.all_coeffs()
+    d = X.shape[1]
+    assert P.n_regions == abs(chi.eval(-1)) == geom.count_regions(X)
+    R = geom.enumerate_patterns(X, ties="regions")
+    assert R.count == P.n_regions
+
+
+def test_float_data_with_exact_degeneracies():
+    # 0.1 * 2 == 0.2 exactly in binary: rows 0 and 1 are parallel as floats; row 2 = -row 0 exactly.
+    X = np.array([[0.1, 0.3], [0.2, 0.6], [-0.1, -0.3], [0.7, -0.25]])
+    P = geom.enumerate_patterns(X)
+    assert P.certified
+    assert [tuple(int(b) for b in p) for p in P.patterns] == geom.brute_force_patterns(X)
+
+
+def test_spec_b2_example_and_1d_examples():
+    P = geom.enumerate_patterns([[1, 0], [-1, 0], [0, 1]])
+    assert ["".join(str(int(b)) for b in p) for p in P.patterns] == ["010", "011", "100", "101", "110", "111"]
+    assert (P.count, P.n_regions, P.n_tie_only) == (6, 4, 2)
+    P = geom.enumerate_patterns([[-1.0], [1.0]])  # SPEC.md §B.2: {01, 10, 11}, 00 not realizable
+    assert ["".join(str(int(b)) for b in p) for p in P.patterns] == ["01", "10", "11"]
+    P = geom.enumerate_patterns([[-1.0], [0.0], [1.0], [2.0]], bias=True)  # §B.3
+    assert ["".join(str(int(b)) for b in p) for p in P.patterns] == [
+        "0000", "0001", "0011", "0111", "1000", "1100", "1110", "1111"]
+    assert P.witnesses.shape == (8, 2)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 20])
+def test_one_dimensional_with_bias_has_2n_patterns(n):
+    x = np.random.default_rng(n).permutation(np.arange(n)) * 0.37 - 1.1
+    x = np.concatenate([x, x[: n // 2]])  # repeated values do not add patterns
+    for ties in ("geq", "regions"):
+        P = geom.enumerate_patterns(x[:, None], bias=True, ties=ties)
+        assert P.count == 2 * n and P.certified
+
+
+def test_integer_float32_and_float64_agree():
+    X = np.array([[1, -2, 0], [3, 1, 1], [0, 1, -1], [2, 2, 2], [-1, 0, 4]])
+    ref = geom.enumerate_patterns(X)
+    for arr in (X.astype(np.float32), X.astype(np.float64)):
+        P = geom.enumerate_patterns(arr)
+        assert_array_equal(P.patterns, ref.patterns)
+        assert P.witnesses.dtype == np.float64
+
+
+def test_torch_input_gives_same_patterns():
+    torch = pytest.importorskip("torch")
+    X = np.random.default_rng(5).standard_normal((9, 3))
+    assert_array_equal(geom.enumerate_patterns(torch.asarray(X)).patterns, geom.enumerate_patterns(X).patterns)
+
+
+def test_resonance_5_regions_and_charpoly():
+    P = geom.enumerate_patterns(resonance_rows(5))
+    assert P.count == P.n_regions == 11292 and P.certified and P.count_certificate == "charpoly"
+    t = sympy.Symbol("t")
+    assert geom.characteristic_polynomial(resonance_rows(5)).as_expr() == sympy.expand(
+        t**5 - 31 * t**4 + 375 * t**3 - 2130 * t**2 + 5270 * t - 3485)
+
+
+def test_sampling_is_a_subset_and_misses_tie_patterns():
+    X = np.vstack([np.eye(3), -np.eye(3)])
+    exact = geom.enumerate_patterns(X)
+    S = geom.sample_patterns(X, 20000, seed=1)
+    assert S.count == exact.n_regions == 8  # only the regions are ever hit
+    assert geom.pattern_recall(S, exact) == pytest.approx(8 / 27)
+    found = {tuple(p) for p in S.patterns.tolist()}
+    assert found <= {tuple(p) for p in exact.patterns.tolist()}
+
+
+small_int_matrices = st.integers(1, 3).flatmap(
+    lambda d: st.integers(1, 6).flatmap(
+        lambda n: st.lists(st.lists(st.integers(-2, 2), min_size=d, max_size=d), min_size=n, max_size=n)))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(small_int_matrices)
+def test_property_small_integer_matrices(rows):
+    """Patterns = brute force; regions = |χ(−1)| (Zaslavsky); witnesses realize their patterns exactly."""
+    X = np.array(rows, dtype=np.int64)
+    P = geom.enumerate_patterns(X)
+    assert P.certified
+    assert [tuple(int(b) for b in p) for p in P.patterns] == geom.brute_force_patterns(X)
+    assert P.n_regions == geom.count_regions(X)
+    assert_array_equal(exact_patterns_of(X, P.witnesses), P.patterns)
+
+
+@pytest.mark.slow
+def test_resonance_6():
+    P = geom.enumerate_patterns(resonance_rows(6), ties="regions")
+    assert P.count == 1066044 and P.certified
