@@ -57,13 +57,17 @@ def activation_patterns(X, U):
     return xp.matmul(U, xp.matrix_transpose(X) if hasattr(xp, "matrix_transpose") else X.T) >= 0
 
 
-def pack_patterns(P):
+def pack_patterns(P, *, chunk: int = 65536):
     """Pack boolean patterns ``(k, n)`` into int64 keys ``(k, ceil(n/63))``.
 
     Entry ``j`` of a pattern is bit ``62 − (j mod 63)`` of word ``j // 63``: comparing keys word by word is the
-    lexicographic order of the patterns (``True > False``), so sorting keys sorts patterns.
+    lexicographic order of the patterns (``True > False``), so sorting keys sorts patterns.  Rows are packed
+    ``chunk`` at a time, so the int64 temporaries stay small.
     """
     xp = array_namespace(P)
+    if P.shape[0] > chunk:
+        return xp.concat([pack_patterns(P[s:s + chunk, ...], chunk=chunk) for s in range(0, P.shape[0], chunk)],
+                         axis=0)
     dev = device_of(P)
     k, n = P.shape
     nw = max(1, math.ceil(n / BITS_PER_WORD))

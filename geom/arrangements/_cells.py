@@ -110,13 +110,21 @@ def _dedup(C: np.ndarray, Y: np.ndarray, tol: Tolerances, chunk: int = 131072) -
         P = Cc @ Y.T
         ok = np.all(np.abs(P) > ynorm, axis=1) & (norms > 0)
         keep_rows.append(Cc[ok])
-        keys.append(np.packbits(P[ok] > 0, axis=1))
+        keys.append(np.packbits(P[ok] > 0, axis=1, bitorder="little"))
         del P
     C = np.concatenate(keep_rows)
-    kb = np.ascontiguousarray(np.concatenate(keys))
-    kb = kb.view(np.dtype((np.void, kb.shape[1]))).ravel()
-    _, idx = np.unique(kb, return_index=True)
+    _, idx = np.unique(_row_keys(np.concatenate(keys)), return_index=True)
     return C[np.sort(idx)]
+
+
+def _row_keys(kb: np.ndarray) -> np.ndarray:
+    """One sortable key per row of packed bytes: a uint64 when it fits, else a void of the row's bytes."""
+    if kb.shape[1] <= 8:
+        pad = np.zeros((kb.shape[0], 8), dtype=np.uint8)
+        pad[:, : kb.shape[1]] = kb
+        return pad.view("<u8").ravel()
+    kb = np.ascontiguousarray(kb)
+    return kb.view(np.dtype((np.void, kb.shape[1]))).ravel()
 
 
 def _cells_1d(Y):
@@ -133,14 +141,21 @@ def _cells_2d(Y):
     return np.concatenate([Z, -Z])
 
 
+def _cross(a, b):
+    """Row-wise cross products (without ``np.cross``'s axis bookkeeping)."""
+    return np.stack([a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1],
+                     a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2],
+                     a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]], axis=1)
+
+
 def _plane_bases(Yn):
     """Orthonormal bases ``(e1, e2)`` of the planes ``y^⊥`` for unit rows ``y`` (vectorized)."""
     m = Yn.shape[0]
     a = np.zeros_like(Yn)
     a[np.arange(m), np.argmin(np.abs(Yn), axis=1)] = 1.0
-    e1 = np.cross(Yn, a)
+    e1 = _cross(Yn, a)
     e1 /= np.linalg.norm(e1, axis=1)[:, None]
-    e2 = np.cross(Yn, e1)
+    e2 = _cross(Yn, e1)
     return e1, e2
 
 
@@ -152,7 +167,7 @@ def _cells_3d(Y, tol):
     if m > 1:
         e1, e2 = _plane_bases(Yn)
         jj, kk = np.nonzero(np.tri(m, m, -1, dtype=bool).T)  # all pairs j < k
-        c = np.cross(Yn[jj], Yn[kk])
+        c = _cross(Yn[jj], Yn[kk])
         phi = np.mod(np.arctan2(np.einsum("ij,ij->i", c, e2[kk]), np.einsum("ij,ij->i", c, e1[kk])), np.pi)
         order = np.lexsort((phi, kk))
         ks, ph = kk[order], phi[order]
@@ -208,7 +223,7 @@ def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = D
         Wr = cell_witnesses(reps, integral=sub_integral, tol=tol)
         Z = Wr @ B.T
         Z /= np.linalg.norm(Z, axis=1)[:, None]
-        parts.append(_dedup(_children(Z, h, Yunit[:k]), Yunit[: k + 1], tol))
+        parts.append(_children(Z, h, Yunit[:k]))
         if progress is not None:
             progress(1)
     return _dedup(np.concatenate(parts), Yunit, tol)

@@ -58,14 +58,32 @@ def _canon_py(rows):
     return out
 
 
+def _first_unique_rows(Y):
+    """Indices (sorted) of the first occurrence of each distinct row of an int64 matrix.
+
+    Rows are encoded as one int64 in mixed radix when that is exact (small entries), which is much faster than
+    ``np.unique(axis=0)``.
+    """
+    if Y.shape[0] <= 1:
+        return np.arange(Y.shape[0])
+    B = int(np.max(np.abs(Y))) + 1
+    if (2 * B) ** Y.shape[1] < 2**62:
+        code = np.zeros(Y.shape[0], dtype=np.int64)
+        for j in range(Y.shape[1]):
+            code = code * (2 * B) + (Y[:, j] + B)
+        _, idx = np.unique(code, return_index=True)
+    else:
+        _, idx = np.unique(Y, axis=0, return_index=True)
+    return np.sort(idx)
+
+
 def _canon_np(Y):
     g = np.gcd.reduce(Y, axis=1)
     keep = g > 0
     Y = Y[keep] // g[keep, None]
     first = np.argmax(Y != 0, axis=1)
     Y = Y * np.sign(Y[np.arange(Y.shape[0]), first])[:, None]
-    _, idx = np.unique(Y, axis=0, return_index=True)
-    return Y[np.sort(idx)]
+    return Y[_first_unique_rows(Y)]
 
 
 def _small(Y) -> bool:
@@ -105,9 +123,11 @@ def _chi3(Y):
         return [0, 0, 0, 1]
     if isinstance(Y, np.ndarray) and _small(Y) and int(np.max(np.abs(Y))) < 2**20:
         jj, kk = np.nonzero(np.tri(m, m, -1, dtype=bool).T)
-        c = np.cross(Y[jj], Y[kk])
+        a, b = Y[jj], Y[kk]
+        c = np.stack([a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1], a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2],
+                      a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]], axis=1)
         c = np.concatenate([kk[:, None], _prim_sign(c)], axis=1)
-        a_sum = np.unique(c, axis=0).shape[0]
+        a_sum = _first_unique_rows(c).shape[0]
     else:
         rows = Y.tolist() if isinstance(Y, np.ndarray) else Y
         keys = set()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import numpy as np
@@ -170,20 +170,29 @@ def _core(rows: list[list[int]], d: int, float_rows, want_ties: bool, tol: Toler
     else:
         Y = np.array([[float(v) for v in row] for row in exact_rows_J])
         integral, Ycert = False, None
-    W = cell_witnesses(Y, integral=integral, tol=tol, progress=progress)
-    S_h = (W @ Y.T) > 0
-    if Ycert is not None:
-        ok, n_exact = certify_signs(Ycert, W, S_h)
-    else:
-        ok, n_exact = _certify_exact_only(exact_rows_J, W, S_h)
-    N = W.shape[0]
     cover = cover_count(mh, r)
-    if N == cover:
-        count_ok, gp, how = True, True, "cover"
-    else:
-        coef = charpoly_coefficients(np.array(exact_rows_J, dtype=object) if max_int >= 2**62 else np.array(exact_rows_J))
-        exact = (-1) ** r * sum(c * (-1) ** i for i, c in enumerate(coef))
-        count_ok, gp, how = N == exact, False, ("charpoly" if N == exact else "none")
+    exact_count = None
+    # A second pass trusts every nonzero float sign (margin 0): it can only add candidates, and whatever it
+    # returns is certified afterwards in exactly the same way.
+    for attempt in (tol, replace(tol, witness_margin=0.0, parallel=0.0)):
+        W = cell_witnesses(Y, integral=integral, tol=attempt, progress=progress)
+        progress = None
+        S_h = np.concatenate([(W[s:s + 65536] @ Y.T) > 0 for s in range(0, W.shape[0], 65536)])
+        if Ycert is not None:
+            ok, n_exact = certify_signs(Ycert, W, S_h)
+        else:
+            ok, n_exact = _certify_exact_only(exact_rows_J, W, S_h)
+        N = W.shape[0]
+        if N == cover:
+            count_ok, gp, how = True, True, "cover"
+        else:
+            if exact_count is None:
+                coef = charpoly_coefficients(np.array(exact_rows_J, dtype=object) if max_int >= 2**62
+                                             else np.array(exact_rows_J))
+                exact_count = (-1) ** r * sum(c * (-1) ** i for i, c in enumerate(coef))
+            count_ok, gp, how = N == exact_count, False, ("charpoly" if N == exact_count else "none")
+        if ok and count_ok:
+            break
     certified = bool(ok and count_ok)
     S = S_h[:, hyp_idx] ^ (np.array(orient) < 0)[None, :]
     U = np.zeros((N, d))
