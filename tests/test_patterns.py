@@ -170,3 +170,45 @@ def test_property_small_integer_matrices(rows):
 def test_resonance_6():
     P = geom.enumerate_patterns(resonance_rows(6), ties="regions")
     assert P.count == 1066044 and P.certified
+
+
+def test_a_missing_region_is_reported_uncertified(monkeypatch):
+    """Completeness is really checked: drop one region from the float stage and the result says so."""
+    from geom.arrangements import _patterns
+
+    real = _patterns.cell_witnesses
+    monkeypatch.setattr(_patterns, "cell_witnesses", lambda *a, **k: real(*a, **k)[:-1])
+    X = np.random.default_rng(0).standard_normal((8, 3))
+    with pytest.warns(geom.PrecisionWarning):
+        P = geom.enumerate_patterns(X, ties="regions")
+    assert not P.certified and P.count_certificate == "none" and P.n_regions == geom.cover_count(8, 3) - 1
+
+
+def test_a_wrong_witness_fails_the_exact_check(monkeypatch):
+    """Soundness is really checked: a witness moved onto a hyperplane cannot be certified."""
+    from geom.arrangements import _patterns
+
+    real = _patterns.cell_witnesses
+
+    def corrupt(Y, **k):
+        W = real(Y, **k).copy()
+        W[0] = W[0] - (W[0] @ Y[0]) / (Y[0] @ Y[0]) * Y[0]  # project onto y_0^⊥ (exactly or nearly)
+        return W
+
+    monkeypatch.setattr(_patterns, "cell_witnesses", corrupt)
+    with pytest.warns(geom.PrecisionWarning):
+        P = geom.enumerate_patterns(np.array([[1, 0], [0, 1], [1, 1]]), ties="regions")
+    assert not P.certified
+
+
+def test_certify_signs_uses_exact_arithmetic_below_the_filter():
+    from geom.exact import certify_signs
+
+    X = np.array([[1.0, 1.0]])
+    W = np.array([[1.0, -1.0 + 2.0**-52]])  # x·w = 2^-52 > 0, far below the float filter's bound
+    ok, n_exact = certify_signs(X, W, np.array([[True]]))
+    assert ok and n_exact == 1
+    ok, _ = certify_signs(X, W, np.array([[False]]))
+    assert not ok
+    ok, _ = certify_signs(X, np.array([[1.0, -1.0]]), np.array([[True]]))  # exact zero fails
+    assert not ok
