@@ -21,6 +21,7 @@ __all__ = [
     "NotApplicableError",
     "CertificationError",
     "SolverError",
+    "InfeasibleError",
     "BackendUnavailableError",
     "GeomWarning",
     "PrecisionWarning",
@@ -57,6 +58,10 @@ class CertificationError(GeomError):
 
 class SolverError(GeomError):
     """An external solver stopped short or reported an unusable status."""
+
+
+class InfeasibleError(GeomError, ValueError):
+    """A problem has no feasible point (for example labels that no network interpolates exactly)."""
 
 
 class BackendUnavailableError(GeomError, ImportError):

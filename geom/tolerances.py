@@ -33,10 +33,25 @@ class Tolerances:
     parallel : float
         Relative threshold ``1 − |cos∠(a, b)|`` under which two float normals are merged as the same hyperplane
         in the float restriction path (default ``1e-13``; integer data are compared exactly instead).
+    solver : float
+        Interior-point tolerances (gap and feasibility) of the conic solver for (C) (default ``1e-10``).
+    gap : float
+        A convex solution is *certified* when its relative duality gap ``(p − D(ν̃)) / max(1, |p|)`` is at most
+        this (default ``1e-8``).
+    pricing : float
+        In column generation a pattern prices out when its dual value exceeds ``β(1 + pricing)``
+        (default ``1e-9``).
+    certificate : float
+        A network is certified globally optimal when its relative gap is at most this, and declared
+        suboptimal when an escape pattern has dual value above ``β(1 + certificate)`` (default ``1e-6``).
     """
 
     witness_margin: float = 1e-12
     parallel: float = 1e-13
+    solver: float = 1e-10
+    gap: float = 1e-8
+    pricing: float = 1e-9
+    certificate: float = 1e-6
 
     def to_dict(self) -> dict:
         """Plain dictionary, for JSON results."""
