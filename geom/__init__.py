@@ -11,6 +11,7 @@ Examples
 """
 
 from . import exceptions, kernels, tolerances
+from .datafiles import DATA_SUFFIXES, Dataset, atomic_write, load_data, save_npz_atomic
 from ._xp import array_namespace, available_backends, backend_name, to_numpy
 from .arrangements import (
     TIES_OPTIONS,
@@ -55,6 +56,11 @@ __all__ = [
     "exceptions",
     "kernels",
     "tolerances",
+    "Dataset",
+    "load_data",
+    "save_npz_atomic",
+    "atomic_write",
+    "DATA_SUFFIXES",
     "Patterns",
     "SampledPatterns",
     "TIES_OPTIONS",

@@ -1,0 +1,230 @@
+"""verify: status semantics (never HOLDS without a comparison), suites, deterministic reports, provenance."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import geom
+import verify
+from geom.exceptions import DataFileError, InvalidInputError
+from geom.tolerances import DEFAULT_TOLERANCES
+from verify import CheckResult, Measurement, Status, check_margin, compare
+from verify._report import load_report, render_from_json, report_json
+from verify.provenance import git_revision
+
+FAST_CASES = ["spec-B2-antiparallel", "spec-I1", "spec-I5", "cross-2"]
+
+
+# ---- statuses and results ------------------------------------------------------------------------------------
+
+def test_status_vocabulary():
+    assert [s.value for s in Status] == ["holds", "violated", "inconclusive", "not applicable", "error"]
+    assert [s for s in Status if s.is_failure] == [Status.VIOLATED, Status.ERROR]
+
+
+def test_compare_statuses():
+    kw = dict(case="c", theorem="SPEC.md §B.2")
+    assert compare("x", 4, 4, **kw).status is Status.HOLDS
+    r = compare("x", 3, 4, witness={"missing": ["110"]}, **kw)
+    assert (r.status, r.margin, r.witness) == (Status.VIOLATED, -1, {"missing": ["110"]})
+    assert compare("x", 4, None, **kw).status is Status.NOT_APPLICABLE
+    assert compare("x", None, 4, **kw).status is Status.INCONCLUSIVE
+    r = compare("x", 4, 4, certified=False, **kw)
+    assert r.status is Status.INCONCLUSIVE and r.details["agrees"] is True
+    assert compare("x", True, 1, **kw).status is Status.VIOLATED  # a bool is not the integer 1
+    assert compare("x", "010", "010", **kw).status is Status.HOLDS
+    assert compare("x", np.array([1, -2, 1]), [1, -2, 1], **kw).status is Status.HOLDS
+    assert compare("x", [1, -2], [1, -2, 1], **kw).status is Status.VIOLATED
+    assert compare("x", 1.0 + 1e-7, 1.0, tolerance=1e-9, **kw).status is Status.VIOLATED
+    assert compare("x", [1.0, 2.0 + 1e-12], [1.0, 2.0], tolerance=1e-9, **kw).status is Status.HOLDS
+    assert compare("x", [1.0, 2.0], [1.0, 2.0, 3.0], tolerance=1e-9, **kw).status is Status.VIOLATED
+
+
+values = st.one_of(st.none(), st.integers(-3, 3), st.booleans(), st.lists(st.integers(-2, 2), max_size=3))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(observed=values, expected=values, certified=st.booleans())
+def test_never_holds_without_a_comparison(observed, expected, certified):
+    """HOLDS iff something was observed, something was expected, the computation is certified, and the two
+    are equal as JSON values of the same type."""
+    r = compare("x", observed, expected, case="c", theorem="§", certified=certified)
+    same = (observed is not None and expected is not None and type(observed) is type(expected)
+            and observed == expected)
+    assert (r.status is Status.HOLDS) == (certified and same)
+    if expected is None:
+        assert r.status is Status.NOT_APPLICABLE
+    elif observed is None or not certified:
+        assert r.status is Status.INCONCLUSIVE
+
+
+def test_check_margin_bands():
+    kw = dict(case="c", theorem="§")
+    assert check_margin("m", 1e-3, 1e-6, **kw).status is Status.HOLDS
+    assert check_margin("m", -1e-3, 1e-6, **kw).status is Status.VIOLATED
+    assert check_margin("m", 1e-7, 1e-6, **kw).status is Status.INCONCLUSIVE
+    assert check_margin("m", -1e-7, 1e-6, **kw).status is Status.INCONCLUSIVE
+    assert check_margin("m", None, 1e-6, **kw).status is Status.INCONCLUSIVE
+    assert check_margin("m", float("nan"), 1e-6, **kw).status is Status.INCONCLUSIVE
+
+
+def test_to_dict_is_json_safe_and_sorted():
+    r = CheckResult(case="c", check="k", theorem="§", status=Status.VIOLATED, observed=np.array([1, 2]),
+                    expected=np.float32(0.5), margin=np.int64(-1), tolerance=None,
+                    witness={"u": np.array([0.0, -1.0])}, details={"t": float("inf"), 3: np.bool_(True)},
+                    elapsed_s=0.123456789)
+    d = r.to_dict()
+    assert list(d) == sorted(d)
+    assert d["status"] == "violated"
+    assert d["observed"] == [1, 2] and d["expected"] == 0.5 and d["margin"] == -1
+    assert d["details"] == {"t": "inf", "3": True}
+    assert d["elapsed_s"] == 0.123457
+    json.dumps(d, allow_nan=False)
+    m = Measurement("c", "recall", np.float64(0.5), details={"n": np.int32(3)}).to_dict()
+    assert m["value"] == 0.5 and m["details"] == {"n": 3}
+
+
+# ---- suites --------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def toy_suite():
+    """A suite with one holding, one violated, one measurement, and a checker that raises on spec-I1."""
+
+    def checker(case, ctx):
+        yield compare("rank", 1, case.expected.get("rank"), case=case.name, theorem="SPEC.md §B.2",
+                      witness={"rank": 1})
+        yield Measurement(case.name, "seed", ctx.seed)
+        if case.name == "spec-I1":
+            raise geom.InvalidInputError("boom\non two lines")
+
+    verify.register_suite("toy-test-suite", tags=("spec",), description="toy")(checker)
+    yield "toy-test-suite"
+    verify.SUITES.pop("toy-test-suite")
+
+
+def test_run_suite_collects_errors_and_counts(toy_suite):
+    r = verify.run_suite(toy_suite, cases=["spec-I1", "spec-I2", "coordinate-2"], seed=7)
+    assert r.cases == ("spec-I1", "spec-I2")  # coordinate-2 lacks the tag "spec"
+    assert [(x.case, x.check, x.status) for x in r.results] == [
+        ("spec-I1", "rank", Status.HOLDS), ("spec-I1", "toy-test-suite checker", Status.ERROR),
+        ("spec-I2", "rank", Status.VIOLATED)]
+    assert r.results[1].details == {"exception": "InvalidInputError", "message": "boom on two lines"}
+    assert r.counts == {"holds": 1, "violated": 1, "inconclusive": 0, "not applicable": 0, "error": 1}
+    assert not r.ok
+    assert [m.value for m in r.measurements] == [7, 7]
+    assert r.provenance["seed"] == 7
+    with pytest.raises(ValueError, match="registered twice"):
+        verify.register_suite(toy_suite)(lambda case, ctx: iter(()))
+
+
+def test_run_suite_bad_arguments():
+    with pytest.raises(InvalidInputError, match="The 'name' parameter of run_suite must be one of"):
+        verify.run_suite("no-such-suite")
+    with pytest.raises(InvalidInputError, match="The 'name' parameter of get_case"):
+        verify.run_suite("patterns", cases=["no-such-case"])
+    with pytest.raises(InvalidInputError, match="The 'cases' parameter of run_suite must be a list"):
+        verify.run_suite("patterns", cases="spec-I1")
+
+
+@pytest.fixture(scope="module")
+def patterns_result():
+    return verify.run_suite("patterns", cases=FAST_CASES, seed=0)
+
+
+def test_patterns_suite_on_spec_cases(patterns_result):
+    r = patterns_result
+    assert r.ok and r.counts["violated"] == r.counts["error"] == r.counts["inconclusive"] == 0
+    by = {(x.case, x.check): x for x in r.results}
+    b2 = by[("spec-B2-antiparallel", "patterns (ties=geq)")]
+    assert (b2.status, b2.observed, b2.expected) == (Status.HOLDS, 6, 6)
+    assert by[("spec-B2-antiparallel", "regions")].observed == 4
+    assert by[("spec-I5", "patterns (ties=geq)")].observed == 8
+    assert by[("spec-I1", "Gordan: patterns − regions = 1[∄u: Xu > 0]")].status is Status.HOLDS
+    assert by[("spec-B2-antiparallel", "characteristic polynomial")].status is Status.NOT_APPLICABLE
+    recall = {m.case: m.value for m in r.measurements}
+    assert recall["spec-B2-antiparallel"] == 4 / 6  # sampling never finds 110, 111
+    assert recall["spec-I5"] == 1.0
+
+
+# ---- reports -------------------------------------------------------------------------------------------------
+
+def _read(paths):
+    return {k: open(p, "rb").read() for k, p in paths.items()}
+
+
+def test_report_files_deterministic_and_atomic(patterns_result, tmp_path):
+    a = verify.write_report(patterns_result, tmp_path / "a")
+    b = verify.write_report(patterns_result, tmp_path / "b" / "nested")
+    assert sorted(a) == ["figure", "html", "json", "md"]
+    assert [os.path.basename(a[k]) for k in ("json", "md", "html", "figure")] == [
+        "patterns.json", "patterns.md", "patterns.html", "patterns_figure.png"]
+    ra, rb = _read(a), _read(b)
+    for k in ra:
+        assert ra[k] == rb[k], k
+    again = render_from_json(a["json"], tmp_path / "c")
+    assert _read(again) == {k: v for k, v in ra.items() if k != "json"}
+    for d in ("a", "b/nested", "c"):
+        assert not [f for f in os.listdir(tmp_path / d) if f.endswith(".tmp")]
+    data = json.loads(ra["json"])
+    assert ra["json"].decode() == report_json(data)  # sorted keys, fixed formatting: a fixed point
+    assert data["schema"] == "relu-landscape/suite-report/1"
+    assert data["counts"] == patterns_result.counts and data["ok"] is True
+    md, html = ra["md"].decode(), ra["html"].decode()
+    assert "| spec-B2-antiparallel | patterns (ties=geq) | SPEC.md §B.1–B.2 | holds | 6 | 6 |" in md
+    assert "**PASS: no check violated, no error**" in md and "![figure](patterns_figure.png)" in md
+    assert data["provenance"]["git"]["commit"] in md and data["provenance"]["git"]["commit"] in html
+    assert 'src="data:image/png;base64,' in html
+    assert ra["figure"].startswith(b"\x89PNG")
+
+
+def test_report_shows_violation_witness(tmp_path):
+    bad = CheckResult(case="c1", check="pattern set", theorem="SPEC.md §B.2", status=Status.VIOLATED,
+                      observed=["010"], expected=["010", "110"], witness={"missing": ["110"]},
+                      details={"why": "a | pipe"})
+    res = verify.SuiteResult(suite="toy", description="", results=(bad,), measurements=(), cases=("c1",),
+                             provenance=verify.provenance(seed=None), elapsed_s=0.0)
+    paths = verify.write_report(res, tmp_path)
+    md = open(paths["md"], encoding="utf-8").read()
+    html = open(paths["html"], encoding="utf-8").read()
+    assert "**FAIL: 1 violated, 0 error(s)**" in md
+    assert "### c1: pattern set (violated)" in md
+    assert '"missing": [\n  "110"\n ]' in md
+    assert '<td class="violated">violated</td>' in html and "&quot;110&quot;" in html
+
+
+def test_load_report_errors(tmp_path):
+    with pytest.raises(DataFileError, match="does not exist"):
+        load_report(tmp_path / "none.json")
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(DataFileError, match="is not readable JSON"):
+        load_report(tmp_path / "bad.json")
+    (tmp_path / "other.json").write_text('{"a": 1}')
+    with pytest.raises(DataFileError, match="is not a suite report"):
+        load_report(tmp_path / "other.json")
+
+
+# ---- provenance ----------------------------------------------------------------------------------------------
+
+def test_provenance_keys_and_values():
+    p = verify.provenance(seed=3, backend="torch", dtype="float32")
+    assert set(p) == {"package", "git", "python", "implementation", "platform", "machine", "versions",
+                      "timestamp_utc", "backend", "dtype", "seed", "tolerances"}
+    assert p["package"]["version"] == geom.__version__
+    assert (p["backend"], p["dtype"], p["seed"]) == ("torch", "float32", 3)
+    assert p["tolerances"] == DEFAULT_TOLERANCES.to_dict()
+    assert p["versions"]["numpy"] == np.__version__
+    assert {"scipy", "sympy", "networkx", "pycddlib"} <= set(p["versions"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", p["timestamp_utc"])
+    assert p["git"]["commit"] == "unknown" or re.fullmatch(r"[0-9a-f]{40}", p["git"]["commit"])
+    json.dumps(p, allow_nan=False)
+
+
+def test_git_revision_outside_a_checkout(tmp_path):
+    assert git_revision(str(tmp_path)) == {"commit": "unknown", "dirty": None}

@@ -1,0 +1,203 @@
+"""The ``patterns`` suite: activation patterns and regions of every registered arrangement (SPEC.md §B).
+
+For each case tagged ``arrangement`` (with ``X̃ = [X, 1]`` when the case has ``bias=True``, SPEC.md §A.6):
+
+* ``patterns (ties=geq)``: ``|𝒟_≥|`` from :func:`geom.enumerate_patterns` against ``expected["patterns"]``, and
+  the pattern set itself against ``expected["pattern_set"]`` when given (SPEC.md §B.1–B.2);
+* ``regions``: the number of full-dimensional cells against ``expected["regions"]`` (Cover, Zaslavsky, §B.2);
+  ``patterns (ties=regions)``: the ``ties="regions"`` enumeration returns exactly that many patterns, all in
+  ``𝒟_≥`` (§B.1);
+* ``rank``, ``general position`` (§B.2);
+* ``characteristic polynomial`` (deletion–restriction, exact) against ``expected["charpoly"]``, and Zaslavsky's
+  ``regions = (−1)^r χ(−1)`` on the computed polynomial (§B.2);
+* ``Gordan``: in general position, ``|𝒟_≥| − |𝒟_reg| = 1[∄u: Xu > 0]`` (§B.2), the right side decided by two
+  LPs (the cell LP of §B.4 and Gordan's alternative), margin and tolerance reported;
+* ``sampled ⊆ exact``: every pattern found by Gaussian sampling is in ``𝒟_≥`` (§B.4), and the *measurement*
+  ``sampling recall`` (fraction of ``𝒟_≥`` found by 10 000 samples), which is not a pass or a fail.
+
+Checks whose expected value the case does not state are reported ``not applicable``; results of an uncertified
+enumeration are ``inconclusive``.  Cases tagged ``large`` are enumerated once (``ties="geq"``) and not sampled.
+
+Examples
+--------
+>>> import cases
+>>> from verify._suite import RunContext
+>>> out = list(patterns_checks(cases.get_case("spec-I1"), RunContext(seed=0)))
+>>> [(r.check, r.status.value) for r in out if isinstance(r, CheckResult)][:3]
+[('patterns (ties=geq)', 'holds'), ('pattern set (ties=geq)', 'holds'), ('regions', 'holds')]
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+
+import geom
+
+from .._result import CheckResult, Measurement, Status, compare
+from .._suite import register_suite
+
+__all__ = ["patterns_checks", "patterns_figure", "N_SAMPLES", "CHECK_PATTERNS", "CHECK_REGIONS", "RECALL"]
+
+N_SAMPLES = 10_000
+CHECK_PATTERNS = "patterns (ties=geq)"
+CHECK_REGIONS = "regions"
+RECALL = "sampling recall"
+#: HiGHS's default primal/dual feasibility tolerance: LP margins within it are not trusted (Gordan check).
+LP_FEASIBILITY = 1e-7
+
+
+def _bits(P) -> list[str]:
+    return ["".join("1" if b else "0" for b in row) for row in np.asarray(P, dtype=bool)]
+
+
+def _gordan(Xa):
+    """``(t*, s*)``: ``t* = max t`` s.t. ``Xa u ≥ t``, ``|u| ≤ 1``, ``0 ≤ t ≤ 1`` (``t* > 0`` iff some ``Xa u > 0``,
+    SPEC.md §B.4) and ``s* = min ‖Xaᵀ y‖_∞`` over ``y ≥ 0``, ``Σ y = 1`` (``s* = 0`` iff none does, Gordan)."""
+    from scipy.optimize import linprog
+
+    n, d = Xa.shape
+    c = np.zeros(d + 1)
+    c[-1] = -1.0
+    A = np.hstack([-Xa, np.ones((n, 1))])
+    r1 = linprog(c, A_ub=A, b_ub=np.zeros(n), bounds=[(-1, 1)] * d + [(0, 1)], method="highs")
+    # variables (y, s): min s, -s <= Xa^T y <= s
+    c2 = np.zeros(n + 1)
+    c2[-1] = 1.0
+    A2 = np.vstack([np.hstack([Xa.T, -np.ones((d, 1))]), np.hstack([-Xa.T, -np.ones((d, 1))])])
+    r2 = linprog(c2, A_ub=A2, b_ub=np.zeros(2 * d), A_eq=np.r_[np.ones(n), 0.0][None, :], b_eq=[1.0],
+                 bounds=[(0, None)] * n + [(0, None)], method="highs")
+    t = -float(r1.fun) if r1.status == 0 else None
+    s = float(r2.fun) if r2.status == 0 else None
+    return t, s
+
+
+def _gordan_check(case, P, Xa):
+    name, theorem = "Gordan: patterns − regions = 1[∄u: Xu > 0]", "SPEC.md §B.2"
+    observed = P.count - P.n_regions
+    if case.expected.get("general_position") is not True:
+        return compare(name, observed, None, case=case.name, theorem=theorem,
+                       details={"precondition": "rows in general position (not stated for this case)"})
+    t0 = time.perf_counter()
+    t, s = _gordan(np.asarray(Xa, dtype=np.float64))
+    details = {"t_star": t, "s_star": s, "lp": "scipy.optimize.linprog (HiGHS)"}
+    dt = time.perf_counter() - t0
+    if t is not None and t > LP_FEASIBILITY:
+        expected, margin = 0, t
+    elif s is not None and s <= LP_FEASIBILITY:
+        expected, margin = 1, -s
+    else:
+        return CheckResult(case=case.name, check=name, theorem=theorem, status=Status.INCONCLUSIVE,
+                           observed=observed, margin=t, tolerance=LP_FEASIBILITY,
+                           details={**details, "reason": "both LP margins within the solver tolerance"},
+                           elapsed_s=dt)
+    r = compare(name, observed, expected, case=case.name, theorem=theorem, certified=P.certified,
+                details=details, elapsed_s=dt)
+    return replace(r, margin=margin, tolerance=LP_FEASIBILITY)
+
+
+def patterns_figure(report: dict, fig) -> None:
+    """Bars per case from the report JSON: exact ``|𝒟_≥|``, expected, and patterns found by sampling (log
+    scale); below, the sampling recall."""
+    rows = {}
+    for r in report["results"]:
+        if r["check"] == CHECK_PATTERNS:
+            obs = r["observed"] if isinstance(r["observed"], int) else None
+            exp = r["expected"] if isinstance(r["expected"], int) else None
+            rows[r["case"]] = {"exact": obs, "expected": exp, "sampled": None, "recall": None}
+    for m in report.get("measurements", []):
+        if m["name"] == RECALL and m["case"] in rows:
+            rows[m["case"]]["sampled"] = m["details"].get("sampled")
+            rows[m["case"]]["recall"] = m["value"]
+    names = list(rows)
+    x = np.arange(len(names))
+    ax1, ax2 = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+    w = 0.27
+    for k, (key, color) in enumerate([("exact", "#1f77b4"), ("expected", "#7f7f7f"), ("sampled", "#ff7f0e")]):
+        vals = [rows[n][key] if rows[n][key] is not None else np.nan for n in names]
+        ax1.bar(x + (k - 1) * w, vals, w, label={"exact": r"exact $|\mathcal{D}_{\geq}|$ (enumerate_patterns)",
+                                                 "expected": "expected (theory)",
+                                                 "sampled": f"found by sampling ({N_SAMPLES} draws)"}[key],
+                color=color)
+    ax1.set_yscale("log")
+    ax1.set_ylim(bottom=1)
+    ax1.set_ylabel("patterns (log scale)")
+    ax1.set_title(f"Activation patterns per case (suite '{report['suite']}')", pad=28)
+    ax1.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, frameon=False)
+    ax1.grid(axis="y", alpha=0.3)
+    rec = [rows[n]["recall"] if rows[n]["recall"] is not None else np.nan for n in names]
+    ax2.bar(x, rec, 0.6, color="#ff7f0e")
+    for xi, v in zip(x, rec):
+        if np.isnan(v):
+            ax2.text(xi, 0.05, "not sampled", rotation=90, ha="center", va="bottom", fontsize=7, color="#555")
+    ax2.axhline(1.0, color="#1f77b4", lw=1, ls="--")
+    ax2.set_ylim(0, 1.05)
+    ax2.set_ylabel("sampling recall")
+    ax2.set_title(f"fraction of the exact patterns found by {N_SAMPLES} Gaussian draws (dashed: exact "
+                  "enumeration, recall 1)", fontsize=9)
+    ax2.grid(axis="y", alpha=0.3)
+    ax2.set_xticks(x)
+    ax2.set_xticklabels(names, rotation=70, ha="right", fontsize=7)
+
+
+@register_suite("patterns", tags=("arrangement",),
+                description="Exact activation patterns, regions and characteristic polynomials of the registered "
+                            "arrangements (SPEC.md §B)",
+                figure=patterns_figure)
+def patterns_checks(case, ctx):
+    """Yield the checks of the ``patterns`` suite for one case (see the module notes)."""
+    e, name = case.expected, case.name
+    large = "large" in case.tags
+    Xa = np.c_[case.X, np.ones(len(case.X), dtype=case.X.dtype)] if case.bias else case.X
+    P = geom.enumerate_patterns(case.X, bias=case.bias, ties="geq", tol=ctx.tol)
+    cert = {"certified": P.certified, "count_certificate": P.count_certificate, "bias": case.bias,
+            "source": case.source}
+    exp_patterns = e.get("patterns") if isinstance(e.get("patterns"), int) else None
+    yield compare(CHECK_PATTERNS, P.count, exp_patterns, case=name, theorem="SPEC.md §B.1–B.2",
+                  certified=P.certified, details=cert, elapsed_s=P.seconds)
+    if "pattern_set" in e:
+        got, want = _bits(P.patterns), list(e["pattern_set"])
+        witness = {"missing": sorted(set(want) - set(got)), "extra": sorted(set(got) - set(want))}
+        yield compare("pattern set (ties=geq)", got, want, case=name, theorem="SPEC.md §B.2",
+                      certified=P.certified, witness=witness, details=cert)
+    yield compare(CHECK_REGIONS, P.n_regions, e.get("regions"), case=name, theorem="SPEC.md §B.2",
+                  certified=P.certified, details=cert)
+    if not large:
+        R = geom.enumerate_patterns(case.X, bias=case.bias, ties="regions", tol=ctx.tol)
+        yield compare("patterns (ties=regions)", R.count, e.get("regions"), case=name, theorem="SPEC.md §B.1",
+                      certified=R.certified, details={"certified": R.certified}, elapsed_s=R.seconds)
+        geq = set(_bits(P.patterns))
+        outside = [b for b in _bits(R.patterns) if b not in geq]
+        yield compare("regions ⊆ patterns", not outside, True, case=name, theorem="SPEC.md §B.1",
+                      certified=P.certified and R.certified, witness={"not_in_geq": outside[:10]})
+    yield compare("rank", P.rank, e.get("rank"), case=name, theorem="SPEC.md §B.2")
+    yield compare("general position", P.general_position, e.get("general_position"), case=name,
+                  theorem="SPEC.md §B.2")
+    if "charpoly" in e:
+        t0 = time.perf_counter()
+        chi = [int(c) for c in geom.characteristic_polynomial(Xa).all_coeffs()]
+        dt = time.perf_counter() - t0
+        yield compare("characteristic polynomial", chi, e["charpoly"], case=name, theorem="SPEC.md §B.2",
+                      details={"high_to_low": True}, elapsed_s=dt)
+        deg = len(chi) - 1
+        zaslavsky = abs(sum(c * (-1) ** (deg - i) for i, c in enumerate(chi)))
+        yield compare("Zaslavsky: regions = |χ(−1)|", P.n_regions, zaslavsky, case=name, theorem="SPEC.md §B.2",
+                      certified=P.certified)
+    else:
+        yield compare("characteristic polynomial", None, None, case=name, theorem="SPEC.md §B.2")
+    yield _gordan_check(case, P, Xa)
+    if not large:
+        t0 = time.perf_counter()
+        S = geom.sample_patterns(case.X, N_SAMPLES, seed=ctx.seed, bias=case.bias)
+        recall = geom.pattern_recall(S, P)
+        dt = time.perf_counter() - t0
+        exact, found = set(_bits(P.patterns)), set(_bits(geom.to_numpy(S.patterns)))
+        bogus = sorted(found - exact)
+        yield compare("sampled ⊆ exact", not bogus, True, case=name, theorem="SPEC.md §B.4",
+                      certified=P.certified, witness={"not_in_exact": bogus[:10]}, elapsed_s=dt)
+        yield Measurement(case=name, name=RECALL, value=recall, theorem="SPEC.md §B.4", unit="fraction",
+                          details={"n_samples": N_SAMPLES, "seed": ctx.seed, "sampled": S.count, "exact": P.count,
+                                   "missed": len(exact - found), "tie_only": P.n_tie_only},
+                          elapsed_s=dt)
