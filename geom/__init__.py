@@ -29,14 +29,22 @@ from .arrangements import (
     pattern_recall,
     sample_patterns,
 )
+from .certificate import PATTERN_SOURCES, Certificate, certify_net
+from .cones import DualValues, RegionIndex, dual_values, hyperplane_groups, project_cone, region_index
+from .convex import ConvexSolution, nonnegative_lasso, solve_convex
+from .losses import LOSSES, dual_objective, loss_gradient, loss_value
+from .nets import Net, beta_from_torch, load_net, net_from_torch, net_to_torch, permute, phi, psi, save_net, split_neuron, zero_pad
 from .exceptions import (
     CertificationError,
+    ConvergenceWarning,
     DataFileError,
     GeomError,
     InvalidInputError,
     InvalidInputTypeError,
+    InfeasibleError,
     NotApplicableError,
     PrecisionWarning,
+    SolverError,
 )
 from .kernels import (
     activation_patterns,
@@ -75,6 +83,33 @@ __all__ = [
     "implicit_equalities",
     "cell_witnesses",
     "distinct_hyperplanes",
+    "Net",
+    "psi",
+    "phi",
+    "split_neuron",
+    "permute",
+    "zero_pad",
+    "save_net",
+    "load_net",
+    "net_from_torch",
+    "net_to_torch",
+    "beta_from_torch",
+    "DualValues",
+    "RegionIndex",
+    "dual_values",
+    "project_cone",
+    "hyperplane_groups",
+    "region_index",
+    "ConvexSolution",
+    "solve_convex",
+    "nonnegative_lasso",
+    "Certificate",
+    "certify_net",
+    "PATTERN_SOURCES",
+    "LOSSES",
+    "loss_value",
+    "loss_gradient",
+    "dual_objective",
     "activation_patterns",
     "pack_patterns",
     "unpack_patterns",
@@ -94,5 +129,8 @@ __all__ = [
     "DataFileError",
     "NotApplicableError",
     "CertificationError",
+    "SolverError",
+    "InfeasibleError",
     "PrecisionWarning",
+    "ConvergenceWarning",
 ]

@@ -30,8 +30,10 @@ import numpy as np
 from scipy.optimize import nnls
 
 from ._xp import array_namespace, asarray_like, to_numpy
+from .exact import integer_rows, primitive_direction
 
-__all__ = ["project_cone", "DualValues", "dual_values", "pattern_cone_contains"]
+__all__ = ["project_cone", "DualValues", "dual_values", "pattern_cone_contains", "hyperplane_groups",
+           "RegionIndex", "region_index", "cone_rows"]
 
 
 def project_cone(g, B):
@@ -56,6 +58,107 @@ def pattern_cone_contains(X, patterns, G):
     return xp.all(ok, axis=1)
 
 
+# ---- facets of region cones (exact, combinatorial) -----------------------------------------------------------
+
+def hyperplane_groups(X) -> list[np.ndarray]:
+    """Rows of ``X`` grouped by the hyperplane ``x_i^⊥`` they define (zero rows left out), decided exactly.
+
+    Rows are compared through their primitive integer directions (floats are dyadic rationals, so this is exact):
+    positively and negatively parallel rows share a hyperplane (SPEC.md §B.1).  Groups are in order of first row.
+
+    >>> [g.tolist() for g in hyperplane_groups(np.array([[1.0, 0.0], [0.0, 0.0], [-2.0, 0.0], [0.0, 1.0]]))]
+    [[0, 2], [3]]
+    """
+    groups: dict[tuple, list[int]] = {}
+    for i, row in enumerate(integer_rows(to_numpy(X))):
+        key, sign = primitive_direction(row)
+        if sign:
+            groups.setdefault(key, []).append(i)
+    return [np.array(g, dtype=np.int64) for g in groups.values()]
+
+
+def _row_keys(P: np.ndarray) -> np.ndarray:
+    packed = np.packbits(np.ascontiguousarray(P, dtype=bool), axis=1)
+    return np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+
+
+@dataclass(frozen=True)
+class RegionIndex:
+    """The complete region set of an arrangement, indexed for exact facet queries.
+
+    For a region with sign vector ``s``, the hyperplane ``H`` carries a facet iff flipping the signs of all rows
+    on ``H`` gives another region (the neighbour across that facet).  So on the *complete* region list the
+    irredundant description of every region cone ``C_k = {u : (2D_k − I)Xu ≥ 0}`` is read off combinatorially,
+    with no LP and no tolerance: one representative row per facet hyperplane.  Convex programs then carry a
+    handful of cone constraints per pattern instead of ``n``.
+
+    Attributes
+    ----------
+    keys : ndarray
+        Sorted packed keys of the regions.
+    groups : list of ndarray
+        Rows per hyperplane (:func:`hyperplane_groups`).
+    """
+
+    keys: np.ndarray = field(repr=False)
+    groups: list = field(repr=False)
+    masks: np.ndarray = field(repr=False)
+
+    def facet_mask(self, patterns, *, chunk: int = 2048) -> np.ndarray:
+        """Boolean ``(B, H)``: hyperplane ``h`` carries a facet of the cone of each pattern (rows of the set).
+
+        >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+        >>> idx = region_index(X, np.array([[1, 1, 1], [1, 0, 1], [0, 1, 1], [1, 0, 0], [0, 1, 0], [0, 0, 0]], bool))
+        >>> idx.facet_mask(np.array([[1, 1, 1]], bool)).tolist()   # the quadrant u ≥ 0: facets u_1 = 0, u_2 = 0
+        [[True, True, False]]
+        """
+        P = np.atleast_2d(np.asarray(patterns, dtype=bool))
+        H = self.masks.shape[0]
+        out = np.zeros((P.shape[0], H), dtype=bool)
+        step = max(1, chunk // max(1, H))
+        for s in range(0, P.shape[0], step):
+            flips = P[s:s + step, None, :] ^ self.masks[None, :, :]
+            keys = _row_keys(flips.reshape(-1, P.shape[1]))
+            pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.shape[0] - 1)
+            out[s:s + step] = (self.keys[pos] == keys).reshape(-1, H)
+        return out
+
+    def facet_rows(self, pattern) -> np.ndarray:
+        """One row index per facet hyperplane of the region cone of ``pattern`` (a row of the region set).
+
+        >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+        >>> idx = region_index(X, np.array([[1, 1, 1], [1, 0, 1], [0, 1, 1], [1, 0, 0], [0, 1, 0], [0, 0, 0]], bool))
+        >>> idx.facet_rows(np.array([1, 1, 1], bool)).tolist()
+        [0, 1]
+        """
+        return self.representatives[self.facet_mask(pattern)[0]]
+
+    @property
+    def representatives(self) -> np.ndarray:
+        """First row of each hyperplane group."""
+        return np.array([int(g[0]) for g in self.groups], dtype=np.int64)
+
+
+def region_index(X, patterns) -> RegionIndex:
+    """Index the complete region set ``patterns`` of ``X`` for :meth:`RegionIndex.facet_rows`."""
+    P = to_numpy(patterns).astype(bool)
+    keys = np.sort(_row_keys(P))
+    groups = hyperplane_groups(X)
+    masks = np.zeros((len(groups), P.shape[1]), dtype=bool)
+    for h, g in enumerate(groups):
+        masks[h, g] = True
+    return RegionIndex(keys=keys, groups=groups, masks=masks)
+
+
+def cone_rows(X, pattern, rows=None) -> np.ndarray:
+    """``B = (2D − I) X`` restricted to ``rows`` (all rows if ``None``): the cone is ``{u : B u ≥ 0}``."""
+    X = np.asarray(X, dtype=np.float64)
+    pattern = np.asarray(pattern, dtype=bool)
+    if rows is not None:
+        X, pattern = X[rows], pattern[rows]
+    return np.where(pattern[:, None], X, -X)
+
+
 @dataclass(frozen=True)
 class DualValues:
     """Per-pattern dual values ``‖Π_{C_k}(±Xᵀ D_k ν)‖`` and the maximizing unit directions.
@@ -64,8 +167,7 @@ class DualValues:
     ----------
     values : ndarray (P, 2)
         Column 0 for ``+Xᵀ D_k ν`` (positive output weight, ``u`` slot), column 1 for ``−Xᵀ D_k ν`` (``v`` slot).
-        Entries that cannot exceed ``threshold`` (their bound ``‖Xᵀ D_k ν‖`` is below it) hold that bound's
-        lower estimate ``0`` unless computed; see ``exact_mask``.
+        Entries settled by the screens below ``threshold`` hold ``0`` (see ``computed`` and ``upper``).
     directions : ndarray (P, 2, d)
         ``Π/‖Π‖`` where computed (zeros otherwise).
     computed : ndarray of bool (P, 2)
@@ -75,6 +177,10 @@ class DualValues:
     argmax : tuple (k, s)
     n_active_set : int
         Projections that needed the active-set solver.
+    upper : ndarray (P, 2)
+        Upper bounds of the values (the exact value where computed, else the screens' bound).
+    complete : bool
+        Every entry that could exceed ``threshold`` was computed (``False`` only when ``limit`` stopped early).
     """
 
     values: np.ndarray = field(repr=False)
@@ -83,9 +189,12 @@ class DualValues:
     phi: float
     argmax: tuple
     n_active_set: int
+    upper: np.ndarray = field(repr=False, default=None)
+    complete: bool = True
 
 
-def dual_values(X, nu, patterns, *, threshold: float | None = None, chunk: int = 32768) -> DualValues:
+def dual_values(X, nu, patterns, *, threshold: float | None = None, index: RegionIndex | None = None,
+                limit: int | None = None, previous: tuple | None = None, chunk: int = 32768) -> DualValues:
     """Dual values of every pattern and sign at ``ν`` (SPEC.md §C.2).
 
     Parameters
@@ -96,8 +205,27 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, chunk: int =
         Dual variable, residual convention ``ν = y − ŷ`` (SPEC.md §C.1).
     patterns : array of bool (P, n)
     threshold : float, optional
-        Only entries whose upper bound ``‖Xᵀ D_k ν‖`` exceeds ``threshold`` are projected (the others are
-        certainly ``≤ threshold``).  ``None`` projects everything.
+        Only entries whose upper bound exceeds ``threshold`` are projected (the others are certainly
+        ``≤ threshold``).  ``None`` projects everything.
+    index : RegionIndex, optional
+        When ``patterns`` are regions of a complete region set, the active-set projections use only the facet
+        rows of each cone (same cone, fewer constraints).
+    limit : int, optional
+        Stop projecting once ``limit`` entries above ``threshold`` are found, taking candidates in decreasing
+        order of their upper bound (column generation needs a few violators, not all); ``complete`` is then
+        ``False`` and ``phi`` is a lower bound.
+    previous : tuple (DualValues, ndarray), optional
+        The result at an earlier ``ν₀`` on the same patterns.  Projection onto a convex cone is 1-Lipschitz, so
+        ``‖Π_C g‖ ≤ ‖Π_C g₀‖ + ‖g − g₀‖`` with ``g − g₀ = ±Xᵀ D_k (ν − ν₀)``: a third batched screen that
+        settles almost everything between nearby column-generation rounds.
+
+    Notes
+    -----
+    Two batched screens decide most entries without an active-set solve.  (1) ``g = ±Xᵀ D_k ν ∈ C_k`` gives
+    ``Π = g``.  (2) For every row ``b_i`` of the cone with ``b_iᵀg < 0``, ``C_k`` lies in the half-space
+    ``{b_iᵀu ≥ 0}``, and projecting onto a larger cone cannot shorten the projection
+    (``‖Π_C g‖ = max_{u∈C,‖u‖≤1} gᵀu``), so ``‖Π_{C_k} g‖ ≤ (‖g‖² − (b_iᵀg)²/‖b_i‖²)^{1/2}``; an entry whose
+    bound is ``≤ threshold`` is settled.  Both screens are two matrix products on the caller's array library.
     """
     Xn = to_numpy(X).astype(np.float64)
     nun = to_numpy(nu).astype(np.float64)
@@ -106,37 +234,75 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, chunk: int =
     values = np.zeros((P, 2))
     dirs = np.zeros((P, 2, d))
     computed = np.zeros((P, 2), dtype=bool)
-    n_as = 0
+    upper = np.zeros((P, 2))
     xp = array_namespace(X)
     on_host = isinstance(X, np.ndarray) or not hasattr(X, "shape")
     Xx = Xn if on_host else X
     nu_x = nun if on_host else asarray_like(nun, X)
+    row_norms = np.linalg.norm(Xn, axis=1)
+    inv = np.where(row_norms > 0, 1.0 / np.where(row_norms > 0, row_norms, 1.0), 0.0)
+    inv_x = inv if on_host else asarray_like(inv, X)
+    thr = -1.0 if threshold is None else float(threshold)
+    if previous is not None:
+        prev_dv, prev_nu = previous
+        dnu = nun - to_numpy(prev_nu).astype(np.float64)
+        dnorm = np.linalg.norm((Pn * dnu[None, :]) @ Xn, axis=1)
+        prev_upper = prev_dv.upper
+    pending = []  # (upper bound, k, col, g)
     for s in range(0, P, chunk):
         pk = Pn[s:s + chunk]
         # the batched part runs on the caller's array library (and device)
         pk_x = pk if on_host else asarray_like(pk, X, dtype=xp.bool)
         G = xp.matmul(xp.astype(pk_x, Xx.dtype) * nu_x[None, :], Xx)  # rows Xᵀ D_k ν
+        M = xp.matmul(G, Xx.T) * inv_x[None, :]  # x_iᵀ g / ‖x_i‖
         for col, sign in ((0, 1.0), (1, -1.0)):
-            Gs = sign * G
-            inside = to_numpy(pattern_cone_contains(Xx, pk_x, Gs))
-            Gn = to_numpy(Gs).astype(np.float64)
-            norms = np.linalg.norm(Gn, axis=1)
-            need = norms > (threshold if threshold is not None else -1.0)
-            idx = np.flatnonzero(need & inside)
+            S = xp.where(pk_x, sign * M, -sign * M)  # b_iᵀ g / ‖b_i‖ for the cone rows b_i = ±x_i
+            worst = to_numpy(xp.min(xp.where(S < 0, S, xp.zeros_like(S)), axis=1)).astype(np.float64)
+            Gn = sign * to_numpy(G).astype(np.float64)
+            sq = np.sum(Gn * Gn, axis=1)
+            norms = np.sqrt(sq)
+            ub = np.sqrt(np.maximum(sq - worst * worst, 0.0))
+            if previous is not None:
+                ub = np.minimum(ub, prev_upper[s:s + pk.shape[0], col] + dnorm[s:s + pk.shape[0]] * (1 + 1e-12))
+            upper[s:s + pk.shape[0], col] = ub
+            inside = (worst >= 0) & (norms > thr)
+            idx = np.flatnonzero(inside)
             values[s + idx, col] = norms[idx]
             with np.errstate(invalid="ignore", divide="ignore"):
                 dirs[s + idx, col] = np.where(norms[idx, None] > 0, Gn[idx] / norms[idx, None], 0.0)
             computed[s + idx, col] = True
-            for i in np.flatnonzero(need & ~inside):
-                B = np.where(pk[i][:, None], Xn, -Xn)
-                p = project_cone(Gn[i], B)
-                nv = float(np.linalg.norm(p))
-                values[s + i, col] = nv
-                if nv > 0:
-                    dirs[s + i, col] = p / nv
-                computed[s + i, col] = True
-                n_as += 1
+            settled = (worst >= 0) | (ub <= thr)
+            pending.extend((ub[i], s + i, col, Gn[i]) for i in np.flatnonzero(~settled))
+    found = int(np.sum(values > thr))
+    n_as = 0
+    complete = True
+    pending.sort(key=lambda t: -t[0])
+    facet_cache: dict[int, np.ndarray] = {}
+    reps = index.representatives if index is not None else None
+    pos = 0
+    while pos < len(pending):
+        if limit is not None and found >= limit:
+            complete = False
+            break
+        batch = pending[pos:pos + 256]
+        pos += len(batch)
+        if index is not None:
+            todo = sorted({k for _, k, _, _ in batch if k not in facet_cache})
+            if todo:
+                for k, m in zip(todo, index.facet_mask(Pn[todo])):
+                    facet_cache[k] = reps[m]
+        for ub, k, col, g in batch:
+            B = cone_rows(Xn, Pn[k], None if index is None else facet_cache[k])
+            p = project_cone(g, B)
+            nv = float(np.linalg.norm(p))
+            values[k, col] = nv
+            if nv > 0:
+                dirs[k, col] = p / nv
+            computed[k, col] = True
+            n_as += 1
+            found += nv > thr
+    upper = np.where(computed, values, upper)
     flat = int(np.argmax(values)) if P else 0
     phi = float(values.max()) if P else 0.0
     return DualValues(values=values, directions=dirs, computed=computed, phi=phi,
-                      argmax=(flat // 2, flat % 2), n_active_set=n_as)
+                      argmax=(flat // 2, flat % 2), n_active_set=n_as, upper=upper, complete=complete)

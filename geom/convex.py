@@ -40,7 +40,7 @@ import scipy.sparse as sp
 
 from ._validation import check_matrix, check_option, check_positive, check_vector, message
 from .arrangements import enumerate_patterns
-from .cones import dual_values, project_cone
+from .cones import cone_rows, dual_values, hyperplane_groups, region_index
 from .exceptions import InfeasibleError, InvalidInputError, SolverError
 from .nets import Net, augment, psi
 from .tolerances import DEFAULT_TOLERANCES, Tolerances
@@ -48,6 +48,11 @@ from .tolerances import DEFAULT_TOLERANCES, Tolerances
 __all__ = ["ConvexSolution", "solve_convex", "nonnegative_lasso"]
 
 LOSSES = ("squared",)
+
+#: Column generation drops a working-set pattern whose slots are zero and whose dual-value upper bound is below
+#: ``β(1 − _DROP_SLACK)``: far from tight, so it is not part of the optimum's support near the current ``ν``.
+#: Dropping never affects correctness (the final pricing runs over the whole pool), only the number of rounds.
+_DROP_SLACK = 0.05
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,13 @@ class ConvexSolution:
 
 # ---- the restricted conic program --------------------------------------------------------------------------
 
-def _solve_restricted(Xa, y, beta, pats, interpolate, tol):
+def _solve_restricted(Xa, y, beta, pats, cone_rows_list, interpolate, tol):
+    """Clarabel on (C) restricted to the patterns ``pats``; cone ``k`` carries the rows ``cone_rows_list[k]``.
+
+    Variables ``[u_1..u_K, v_1..v_K, t_1..t_2K, r]``: the fit ``Σ D_k X (u_k − v_k) − r = y``, the cones
+    ``B_k u_k ≥ 0, B_k v_k ≥ 0``, ``‖u‖ ≤ t`` per slot, objective ``½‖r‖² + β Σ t`` (``Σ t`` alone and no ``r``
+    when ``interpolate``).
+    """
     import clarabel
 
     K, n = pats.shape
@@ -134,24 +145,22 @@ def _solve_restricted(Xa, y, beta, pats, interpolate, tol):
     if nr:
         blocks.append(-sp.identity(n, format="csc"))
     A_eq = sp.hstack(blocks, format="csc")
-    Bk = [sp.csc_matrix(np.where(pats[k][:, None], Xa, -Xa)) for k in range(K)]
-    Bd = sp.block_diag(Bk, format="csc")
-    A_nn = sp.hstack([sp.block_diag([-Bd, -Bd], format="csc"), sp.csc_matrix((2 * K * n, 2 * K + nr))], format="csc")
-    rows, cols = [], []
-    for slot in range(2 * K):  # cone (t, u) for slot: t at 2Kp + slot, u at slot*p
-        base = slot * (p + 1)
-        rows.append(base)
-        cols.append(2 * Kp + slot)
-        rows.extend(base + 1 + np.arange(p))
-        cols.extend(slot * p + np.arange(p))
-    A_soc = sp.csc_matrix((-np.ones(len(rows)), (rows, cols)), shape=(2 * K * (p + 1), nvar))
+    Bd = sp.block_diag([sp.csr_matrix(cone_rows(Xa, pats[k], cone_rows_list[k]), shape=(len(cone_rows_list[k]), p))
+                        for k in range(K)], format="csc")
+    n_nn = Bd.shape[0]
+    A_nn = sp.hstack([sp.block_diag([-Bd, -Bd], format="csc"), sp.csc_matrix((2 * n_nn, 2 * K + nr))], format="csc")
+    slot = np.arange(2 * K)
+    rows = np.concatenate([slot * (p + 1), (slot[:, None] * (p + 1) + 1 + np.arange(p)).ravel()])
+    cols = np.concatenate([2 * Kp + slot, (slot[:, None] * p + np.arange(p)).ravel()])
+    A_soc = sp.csc_matrix((-np.ones(rows.size), (rows, cols)), shape=(2 * K * (p + 1), nvar))
     A = sp.vstack([A_eq, A_nn, A_soc], format="csc")
-    b = np.concatenate([y, np.zeros(2 * K * n + 2 * K * (p + 1))])
+    b = np.concatenate([y, np.zeros(2 * n_nn + 2 * K * (p + 1))])
     q = np.concatenate([np.zeros(2 * Kp), np.full(2 * K, 1.0 if interpolate else beta), np.zeros(nr)])
-    P = sp.csc_matrix((nvar, nvar))
     if nr:
         P = sp.block_diag([sp.csc_matrix((nvar - nr, nvar - nr)), sp.identity(nr)], format="csc")
-    cones = [clarabel.ZeroConeT(n), clarabel.NonnegativeConeT(2 * K * n)] + [clarabel.SecondOrderConeT(p + 1)] * (2 * K)
+    else:
+        P = sp.csc_matrix((nvar, nvar))
+    cones = [clarabel.ZeroConeT(n), clarabel.NonnegativeConeT(2 * n_nn)] + [clarabel.SecondOrderConeT(p + 1)] * (2 * K)
     settings = clarabel.DefaultSettings()
     settings.verbose = False
     settings.tol_gap_abs = settings.tol_gap_rel = tol.solver
@@ -165,16 +174,19 @@ def _solve_restricted(Xa, y, beta, pats, interpolate, tol):
     V = x[Kp:2 * Kp].reshape(K, p)
     if interpolate:
         z = np.asarray(sol.z)[:n]
-        nu = z if float(z @ y) >= 0 else -z
+        nu = nu_dual = z if float(z @ y) >= 0 else -z
     else:
         nu = -x[2 * Kp + 2 * K:]
-    return U, V, nu, status, int(sol.iterations)
+        nu_dual = -np.asarray(sol.z)[:n]  # stationarity in r: r = z_eq at the optimum, and ν = −r
+    return U, V, nu, nu_dual, status, int(sol.iterations)
 
 
 # ---- polishing -----------------------------------------------------------------------------------------------
 
 def nonnegative_lasso(A, y, beta, *, max_iter: int | None = None):
     """``argmin_{c ≥ 0} ½‖A c − y‖² + β 1ᵀc`` by a Lawson–Hanson-type active-set method (exact active set).
+
+    The fit ``A c`` is unique (strictly convex loss); ``c`` is one minimizer.
 
     >>> nonnegative_lasso(np.eye(2), np.array([1.0, -1.0]), 0.25).tolist()
     [0.75, 0.0]
@@ -210,92 +222,77 @@ def _fit(Xa, pats, U, V):
     return np.einsum("kn,kn->n", pats, (U @ Xa.T)) - np.einsum("kn,kn->n", pats, (V @ Xa.T))
 
 
-def _polish(Xa, y, beta, pats, U, V, nu, rounds, interpolate):
-    """SPEC.md §C.4: fix tight directions, solve for magnitudes exactly, recompute directions; repeat."""
-    if interpolate:
-        return U, V, nu
-    K = pats.shape[0]
-    for _ in range(rounds):
-        slots, dirs = [], []
-        for k in range(K):
-            B = np.where(pats[k][:, None], Xa, -Xa)
-            for sgn, M in ((1.0, U), (-1.0, V)):
-                if np.linalg.norm(M[k]) <= 0:
-                    continue
-                g = project_cone(sgn * Xa.T @ (pats[k] * nu), B)
-                ng = np.linalg.norm(g)
-                if ng <= 0:
-                    continue
-                slots.append((k, sgn))
-                dirs.append(g / ng)
-        if not slots:
-            break
-        A = np.stack([s * pats[k] * (Xa @ u) for (k, s), u in zip(slots, dirs)], axis=1)
-        c = nonnegative_lasso(A, y, beta)
-        U2, V2 = np.zeros_like(U), np.zeros_like(V)
-        for (k, s), u, ci in zip(slots, dirs, c):
-            (U2 if s > 0 else V2)[k] += ci * u
-        U, V = U2, V2
-        nu = y - A @ c
-    return U, V, nu
+def _tight_columns(Xa, nu, beta, pats, index, tol):
+    """Tight signed patterns at ``ν`` and their unique directions (SPEC.md §D.1), deduplicated (§D.3)."""
+    dv = dual_values(Xa, nu, pats, threshold=beta * (1.0 - tol.tight), index=index)
+    slots, dirs = [], []
+    for k, col in zip(*np.nonzero(dv.values >= beta * (1.0 - tol.tight))):
+        u = dv.directions[k, col]
+        if any(s == (1.0 if col == 0 else -1.0) and np.linalg.norm(u - w) <= tol.dedup for (_, s), w in zip(slots, dirs)):
+            continue
+        slots.append((int(k), 1.0 if col == 0 else -1.0))
+        dirs.append(u)
+    return slots, dirs
 
 
-def _newton_refine(Xa, y, beta, pats, U, V, iters=30):
-    """Newton's method on the fixed support, each slot confined to the linear span of its cone face.
+def _newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, tol, iters: int = 50):
+    """SPEC.md §C.4 polishing: Newton's method on the support and cone faces identified by the interior point.
 
-    With the support and the active cone constraints known, (C) is smooth in the face coordinates ``w_k``:
-    ``½‖Σ_k M_k w_k − y‖² + β Σ_k ‖w_k‖``; Newton converges quadratically from the interior-point solution.
-    The step is kept only if it stays in the cones and does not increase the objective.
+    With the nonzero slots and the active cone rows fixed, (C) is smooth in face coordinates ``z_k = N_k w_k``
+    (``N_k`` an orthonormal basis of the face's span): ``½‖Σ_k σ_k D_k X N_k w_k − y‖² + β Σ_k ‖w_k‖``.  Newton's
+    method with backtracking converges quadratically, so ``p*``, ``y*`` and ``ν*`` reach machine precision.  The
+    result is returned only if it stays in the cones; the caller keeps whichever candidate certifies better.
     """
     slots = []
+    norms = np.concatenate([np.linalg.norm(U, axis=1), np.linalg.norm(V, axis=1)])
+    big = float(norms.max(initial=0.0))
+    if big <= 0:
+        return None
     for k in range(pats.shape[0]):
-        B = np.where(pats[k][:, None], Xa, -Xa)
+        B = cone_rows(Xa, pats[k], cone_rows_list[k])
+        Bn = np.linalg.norm(B, axis=1)
         for sgn, M in ((1.0, U), (-1.0, V)):
             z = M[k]
             nz = np.linalg.norm(z)
-            if nz <= 0:
+            if nz <= tol.support * big:
                 continue
-            slack = B @ z
-            act = slack <= 1e-7 * nz * np.linalg.norm(B, axis=1)
+            act = B @ z <= tol.support * nz * Bn
             if act.any():
                 _, sv, vt = np.linalg.svd(B[act], full_matrices=True)
                 rank = int(np.sum(sv > 1e-10 * max(1.0, sv.max())))
                 N = vt[rank:].T
             else:
                 N = np.eye(Xa.shape[1])
-            if N.shape[1] == 0:
-                continue
-            slots.append((k, sgn, N, B))
+            if N.shape[1]:
+                slots.append((k, sgn, N, B))
     if not slots:
-        return U, V
+        return None
     cols = [sgn * (pats[k][:, None] * Xa) @ N for k, sgn, N, _ in slots]
-    sizes = [c.shape[1] for c in cols]
+    splits = np.cumsum([c.shape[1] for c in cols])[:-1]
     Mfull = np.concatenate(cols, axis=1)
     w = np.concatenate([N.T @ (U[k] if sgn > 0 else V[k]) for k, sgn, N, _ in slots])
-    splits = np.cumsum(sizes)[:-1]
 
     def f(w):
-        parts = np.split(w, splits)
         r = Mfull @ w - y
-        return 0.5 * r @ r + beta * sum(np.linalg.norm(p) for p in parts)
+        return 0.5 * r @ r + beta * sum(np.linalg.norm(p) for p in np.split(w, splits))
 
     fw = f(w)
+    H0 = Mfull.T @ Mfull
     for _ in range(iters):
         parts = np.split(w, splits)
-        if any(np.linalg.norm(p) == 0 for p in parts):
+        pn = [np.linalg.norm(p) for p in parts]
+        if min(pn) == 0:
             break
-        r = Mfull @ w - y
-        g = Mfull.T @ r + beta * np.concatenate([p / np.linalg.norm(p) for p in parts])
-        H = Mfull.T @ Mfull
+        g = Mfull.T @ (Mfull @ w - y) + beta * np.concatenate([p / n_ for p, n_ in zip(parts, pn)])
+        H = H0.copy()
         off = 0
-        for p in parts:
-            npn = np.linalg.norm(p)
-            e = p / npn
-            H[off:off + p.size, off:off + p.size] += beta * (np.eye(p.size) - np.outer(e, e)) / npn
+        for p, n_ in zip(parts, pn):
+            e = p / n_
+            H[off:off + p.size, off:off + p.size] += beta * (np.eye(p.size) - np.outer(e, e)) / n_
             off += p.size
         step = np.linalg.lstsq(H, -g, rcond=None)[0]
         t = 1.0
-        while t > 1e-8:
+        while t > 1e-10:
             wn = w + t * step
             fn = f(wn)
             if fn <= fw:
@@ -303,7 +300,7 @@ def _newton_refine(Xa, y, beta, pats, U, V, iters=30):
             t *= 0.5
         else:
             break
-        done = fw - fn <= 1e-16 * max(1.0, abs(fw))
+        done = fw - fn <= 1e-15 * max(1.0, abs(fw))
         w, fw = wn, fn
         if done:
             break
@@ -311,9 +308,36 @@ def _newton_refine(Xa, y, beta, pats, U, V, iters=30):
     for (k, sgn, N, B), p in zip(slots, np.split(w, splits)):
         z = N @ p
         if np.any(B @ z < -1e-12 * np.linalg.norm(z) * np.linalg.norm(B, axis=1)):
-            return U, V  # left the cone: keep the previous solution
+            return None  # left the cone: the face guess was wrong
         (U2 if sgn > 0 else V2)[k] = z
     return U2, V2
+
+
+def _certificate(Xa, y, beta, pool, index, U, V, pats, interpolate, bias, X, nu=None, extra=()):
+    """Primal value of ψ(W) (or the penalty), and the dual bound ``D(ν̃)`` from ``ν̃ = ν min(1, β/φ(ν))``.
+
+    ``ν`` is the residual ``y − ŷ`` of the candidate (the given ``nu`` in interpolation mode); any ``extra``
+    dual estimates (the solver's own multipliers) are scaled the same way and the best bound is kept — every
+    scaled ``ν̃`` is dual feasible, so each bound is valid (SPEC.md §C.3).
+    """
+    yhat = _fit(Xa, pats, U, V)
+    if not interpolate:
+        nu = y - yhat
+    penalty = float(np.sum(np.linalg.norm(U, axis=1)) + np.sum(np.linalg.norm(V, axis=1)))
+    if interpolate:
+        value = penalty
+    else:
+        net = psi(U, V, bias=bias)
+        value = float(net.objective(X, y, beta)) if net.width else 0.5 * float(y @ y)
+    lower, phi = -np.inf, None
+    for cand in (nu, *extra):
+        dv = dual_values(Xa, cand, pool, threshold=beta, index=index)  # exact φ when φ > β; else ν̃ = ν
+        nu_t = cand * min(1.0, beta / dv.phi) if dv.phi > 0 else cand
+        bound = float(nu_t @ y) if interpolate else float(nu_t @ y - 0.5 * nu_t @ nu_t)
+        if phi is None:
+            phi = dv.phi  # φ at the reported ν*
+        lower = max(lower, bound)
+    return value, lower, phi, yhat, nu
 
 
 # ---- public entry point --------------------------------------------------------------------------------------
@@ -335,16 +359,25 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         ``½‖z − y‖²``.
     patterns : array of bool (P, n), optional
         The pattern pool; default the exact enumeration (``ties="regions"``, SPEC.md §B.1), which is what makes
-        the certificate global.
+        the certificate global.  A given pool certifies optimality over that pool only.
     interpolate : bool
         The ``β → 0`` limit: minimum-norm exact fit (SPEC.md §G.2).
     tol : Tolerances
         ``tol.solver`` (interior point), ``tol.gap`` (certified relative gap), ``tol.pricing`` (a pattern prices
-        out when its dual value exceeds ``β(1 + tol.pricing)``).
+        out when its dual value exceeds ``β(1 + tol.pricing)``), ``tol.tight`` and ``tol.dedup`` (polishing).
+    max_rounds : int
+        Column-generation rounds before giving up (the result is then ``inconclusive``, never ``optimal``).
+    polish_rounds : int
+        Rounds of active-set polishing (SPEC.md §C.4); ``0`` keeps the interior-point solution.
 
     Returns
     -------
     ConvexSolution
+
+    Notes
+    -----
+    Each cone ``C_k`` is entered with its facet rows only (:class:`geom.cones.RegionIndex`, exact and LP-free on
+    the complete region set), so the restricted program has a few cone rows per pattern instead of ``n``.
     """
     t0 = time.perf_counter()
     func = "solve_convex"
@@ -362,22 +395,32 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     if patterns is None:
         pool = enumerate_patterns(Xa, ties="regions").patterns
         source = "exact"
+        index = region_index(Xa, pool)
+        rows_of = lambda k: index.facet_rows(pool[k])  # noqa: E731
     else:
         pool = np.asarray(patterns, dtype=bool)
         if pool.ndim != 2 or pool.shape[1] != n or pool.shape[0] == 0:
             raise InvalidInputError(message("patterns", func, f"a non-empty boolean array of shape (P, {n})",
                                             f"shape {pool.shape}"))
-        source = "given"
+        source, index = "given", None
+        reps = np.array([g[0] for g in hyperplane_groups(Xa)], dtype=np.int64)
+        rows_of = lambda k: reps  # noqa: E731
+    t_enum = time.perf_counter() - t0
     thr = beta_eff * (1.0 + tol.pricing)
-    dv = dual_values(Xa, y, pool, threshold=0.0)
-    order = np.argsort(-dv.values.max(axis=1))
-    work = list(order[: min(len(order), max(4, n // 4))])
+    per_round = max(10, n)
+    dv = dual_values(Xa, y, pool, threshold=0.0, index=index, limit=per_round)
+    work = list(np.argsort(-dv.values.max(axis=1))[: min(pool.shape[0], per_round)])
     in_work = np.zeros(pool.shape[0], dtype=bool)
     in_work[work] = True
-    rounds, iters, status = 0, 0, "Solved"
-    while True:
+    cone_rows_list = [rows_of(k) for k in work]
+    rounds, iters, status, converged = 0, 0, "Solved", False
+    prev = None  # (DualValues, ν) of the last complete pricing: Lipschitz screen of the next one
+    t_solve = t_price = 0.0
+    while rounds < max_rounds:
         rounds += 1
-        U, V, nu, status, it = _solve_restricted(Xa, y, beta_eff, pool[work], interpolate, tol)
+        ts = time.perf_counter()
+        U, V, nu, nu_dual, status, it = _solve_restricted(Xa, y, beta_eff, pool[work], cone_rows_list, interpolate, tol)
+        t_solve += time.perf_counter() - ts
         iters += it
         if status not in ("Solved", "AlmostSolved"):
             if status == "PrimalInfeasible" and interpolate and source == "exact":
@@ -385,47 +428,72 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
                                               "(the exact-fit constraint of the β → 0 limit)",
                                               "labels with no exact fit (the conic program is primal infeasible)"))
             break
-        dv = dual_values(Xa, nu, pool, threshold=thr)
+        ts = time.perf_counter()
+        dv = dual_values(Xa, nu, pool, threshold=thr, index=index, limit=per_round + int(in_work.sum()),
+                         previous=prev)
+        t_price += time.perf_counter() - ts
+        prev = (dv, nu)  # ``upper`` bounds every entry, complete or not
         viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~in_work)
-        if viol.size == 0 or rounds >= max_rounds:
+        if viol.size == 0 and dv.complete:
+            converged = True
             break
-        add = viol[np.argsort(-dv.values[viol].max(axis=1))][: max(5, n // 10)]
+        if viol.size == 0:  # the early stop met only working-set patterns: price everything
+            dv = dual_values(Xa, nu, pool, threshold=thr, index=index, previous=prev)
+            prev = (dv, nu)
+            viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~in_work)
+            if viol.size == 0:
+                converged = True
+                break
+        add = viol[np.argsort(-dv.values[viol].max(axis=1))][:per_round]
+        # keep the restricted program small: drop patterns unused by the current solution and far from tight
+        w_idx = np.asarray(work)
+        slot_norm = np.maximum(np.linalg.norm(U, axis=1), np.linalg.norm(V, axis=1))
+        w_dv = dual_values(Xa, nu, pool[w_idx], threshold=beta_eff * (1.0 - _DROP_SLACK), index=index)
+        unused = (slot_norm <= 1e-6 * max(float(slot_norm.max(initial=0.0)), 1e-300)) & (
+            w_dv.values.max(axis=1) < beta_eff * (1.0 - _DROP_SLACK))
+        if unused.any():
+            keep = ~unused
+            in_work[w_idx[unused]] = False
+            work = [k for k, kp in zip(work, keep) if kp]
+            cone_rows_list = [r for r, kp in zip(cone_rows_list, keep) if kp]
         work.extend(add.tolist())
+        cone_rows_list.extend(rows_of(k) for k in add)
         in_work[add] = True
     pats = pool[work]
     solver_ok = status in ("Solved", "AlmostSolved")
-    if solver_ok:
-        U, V, nu = _polish(Xa, y, beta_eff, pats, U, V, nu, polish_rounds, interpolate)
-        if not interpolate:
-            U, V = _newton_refine(Xa, y, beta_eff, pats, U, V)
-    # drop empty slots, keep the certificate honest: values are recomputed from the returned solution
+    best = None
+    if solver_ok or rounds:
+        # candidate 1: the interior-point solution, bounded with both its residual and its own multipliers
+        value, lower, phi, yhat, nu_c = _certificate(Xa, y, beta_eff, pool, index, U, V, pats, interpolate, bias, X,
+                                                     nu=nu, extra=(nu_dual,) if solver_ok else ())
+        best = (value, lower, phi, yhat, nu_c, U, V)
+        rel_ip = (value - lower) / max(1.0, abs(value))
+        # candidate 2: Newton polishing (SPEC.md §C.4), unless the interior point is already accurate to 1e-10
+        if solver_ok and not interpolate and polish_rounds > 0 and rel_ip > 1e-2 * tol.gap:
+            polished = _newton_polish(Xa, y, beta_eff, pats, cone_rows_list, U, V, tol)
+            if polished is not None:
+                cand = _certificate(Xa, y, beta_eff, pool, index, *polished, pats, interpolate, bias, X)
+                if (cand[0] - cand[1]) / max(1.0, abs(cand[0])) <= max(tol.gap, rel_ip):
+                    best = cand + polished
+    value, lower, phi, yhat, nu, U, V = best
     keep = (np.linalg.norm(U, axis=1) > 0) | (np.linalg.norm(V, axis=1) > 0)
-    pats, U, V = pats[keep], U[keep], V[keep]
-    yhat = _fit(Xa, pats, U, V)
-    if not interpolate:
-        nu = y - yhat
-    penalty = float(np.sum(np.linalg.norm(U, axis=1)) + np.sum(np.linalg.norm(V, axis=1)))
-    if interpolate:
-        value = penalty
-    else:
-        net = psi(U, V, bias=bias)
-        value = float(net.objective(X, y, beta_eff)) if net.width else 0.5 * float(y @ y)
-    dv = dual_values(Xa, nu, pool, threshold=beta_eff * 0.5)
-    phi = dv.phi
-    nu_t = nu * min(1.0, beta_eff / phi) if phi > 0 else nu
-    lower = float(nu_t @ y) if interpolate else float(nu_t @ y - 0.5 * nu_t @ nu_t)
+    pats_out, U, V = pats[keep], U[keep], V[keep]
     gap = value - lower
     rel = gap / max(1.0, abs(value))
     if not solver_ok:
         out_status = status
+    elif not converged:
+        out_status = "max_rounds"
     else:
         out_status = "optimal" if rel <= tol.gap else "inaccurate"
-    certified = bool(solver_ok and source == "exact" and rel <= tol.gap)
+    certified = bool(solver_ok and converged and source == "exact" and rel <= tol.gap)
     if interpolate and solver_ok and np.max(np.abs(yhat - y)) > 1e-7 * max(1.0, np.max(np.abs(y))):
         certified, out_status = False, "inaccurate"
     stats = {"rounds": rounds, "working_set": int(len(work)), "pool": int(pool.shape[0]),
-             "solver_iterations": iters, "solver_status": status, "seconds": time.perf_counter() - t0}
-    return ConvexSolution(p_star=value, lower_bound=lower, gap=gap, rel_gap=rel, U=U, V=V, patterns=pats,
+             "solver_iterations": iters, "solver_status": status, "seconds": time.perf_counter() - t0,
+             "seconds_patterns": t_enum, "seconds_solver": t_solve, "seconds_pricing": t_price,
+             "cone_rows": int(sum(len(r) for r in cone_rows_list))}
+    return ConvexSolution(p_star=value, lower_bound=lower, gap=gap, rel_gap=rel, U=U, V=V, patterns=pats_out,
                           y_star=yhat, nu_star=nu, phi=phi, status=out_status, certified=certified,
                           pattern_source=source, beta=float(beta_eff if not interpolate else 0.0), bias=bias,
                           interpolate=interpolate, stats=stats)

@@ -52,6 +52,9 @@ class Tolerances:
     gap: float = 1e-8
     pricing: float = 1e-9
     certificate: float = 1e-6
+    support: float = 1e-6
+    tight: float = 1e-6
+    dedup: float = 1e-7
 
     def to_dict(self) -> dict:
         """Plain dictionary, for JSON results."""
