@@ -331,7 +331,8 @@ def _certificate(Xa, y, beta, pool, index, U, V, pats, interpolate, bias, X, nu=
         value = float(net.objective(X, y, beta)) if net.width else 0.5 * float(y @ y)
     lower, phi = -np.inf, None
     for cand in (nu, *extra):
-        dv = dual_values(Xa, cand, pool, threshold=beta, index=index)  # exact φ when φ > β; else ν̃ = ν
+        # φ is exact from β(1 − 1e-3) up (the tight patterns of an optimum are included); below, ν̃ = ν anyway
+        dv = dual_values(Xa, cand, pool, threshold=beta * (1.0 - 1e-3), index=index)
         nu_t = cand * min(1.0, beta / dv.phi) if dv.phi > 0 else cand
         bound = float(nu_t @ y) if interpolate else float(nu_t @ y - 0.5 * nu_t @ nu_t)
         if phi is None:
@@ -419,6 +420,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     while rounds < max_rounds:
         rounds += 1
         ts = time.perf_counter()
+        solved_work, solved_rows = list(work), list(cone_rows_list)
         U, V, nu, nu_dual, status, it = _solve_restricted(Xa, y, beta_eff, pool[work], cone_rows_list, interpolate, tol)
         t_solve += time.perf_counter() - ts
         iters += it
@@ -459,23 +461,20 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         work.extend(add.tolist())
         cone_rows_list.extend(rows_of(k) for k in add)
         in_work[add] = True
-    pats = pool[work]
+    pats, cone_rows_list = pool[solved_work], solved_rows
     solver_ok = status in ("Solved", "AlmostSolved")
-    best = None
-    if solver_ok or rounds:
-        # candidate 1: the interior-point solution, bounded with both its residual and its own multipliers
-        value, lower, phi, yhat, nu_c = _certificate(Xa, y, beta_eff, pool, index, U, V, pats, interpolate, bias, X,
-                                                     nu=nu, extra=(nu_dual,) if solver_ok else ())
-        best = (value, lower, phi, yhat, nu_c, U, V)
-        rel_ip = (value - lower) / max(1.0, abs(value))
-        # candidate 2: Newton polishing (SPEC.md §C.4), unless the interior point is already accurate to 1e-10
-        if solver_ok and not interpolate and polish_rounds > 0 and rel_ip > 1e-2 * tol.gap:
-            polished = _newton_polish(Xa, y, beta_eff, pats, cone_rows_list, U, V, tol)
-            if polished is not None:
-                cand = _certificate(Xa, y, beta_eff, pool, index, *polished, pats, interpolate, bias, X)
-                if (cand[0] - cand[1]) / max(1.0, abs(cand[0])) <= max(tol.gap, rel_ip):
-                    best = cand + polished
-    value, lower, phi, yhat, nu, U, V = best
+    # candidate 1: the interior-point solution, bounded with both its residual and its own multipliers
+    value, lower, phi, yhat, nu = _certificate(Xa, y, beta_eff, pool, index, U, V, pats, interpolate, bias, X,
+                                               nu=nu, extra=(nu_dual,) if solver_ok else ())
+    rel_ip = (value - lower) / max(1.0, abs(value))
+    # candidate 2: Newton polishing on the support (SPEC.md §C.4): exact zeros off the support, y* and ν* to
+    # machine precision; kept when its own certificate is at least as good (or below 1e-2 tol.gap)
+    if solver_ok and not interpolate and polish_rounds > 0:
+        polished = _newton_polish(Xa, y, beta_eff, pats, cone_rows_list, U, V, tol)
+        if polished is not None:
+            cand = _certificate(Xa, y, beta_eff, pool, index, *polished, pats, interpolate, bias, X)
+            if (cand[0] - cand[1]) / max(1.0, abs(cand[0])) <= max(rel_ip, 1e-2 * tol.gap):
+                (value, lower, phi, yhat, nu), (U, V) = cand, polished
     keep = (np.linalg.norm(U, axis=1) > 0) | (np.linalg.norm(V, axis=1) > 0)
     pats_out, U, V = pats[keep], U[keep], V[keep]
     gap = value - lower

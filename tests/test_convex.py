@@ -1,0 +1,204 @@
+"""The convex program (C): closed forms of SPEC.md §I, duality, cvxpy on the full pattern set, column generation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+import geom
+from geom.exceptions import InfeasibleError, InvalidInputError
+
+#: Closed forms of SPEC.md §I are exact; the solver is accurate to ~1e-10 relative after polishing.
+RTOL_CLOSED = 1e-8
+#: SPEC.md quotes I4 to 7 significant digits.
+RTOL_7DIGITS = 5e-7
+
+SQ3 = np.sqrt(3.0)
+
+
+def _full_cvxpy(X, y, beta, bias=False):
+    """Independent oracle: (C) over *all* regions, modelled in cvxpy and solved by Clarabel."""
+    cp = pytest.importorskip("cvxpy")
+    Xa = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1) if bias else X
+    P = geom.enumerate_patterns(Xa, ties="regions").patterns.astype(float)
+    K, p = P.shape[0], Xa.shape[1]
+    U, V = cp.Variable((K, p)), cp.Variable((K, p))
+    fit = sum(cp.multiply(P[k], Xa @ (U[k] - V[k])) for k in range(K))
+    cons = []
+    for k in range(K):
+        B = (2 * P[k] - 1)[:, None] * Xa
+        cons += [B @ U[k] >= 0, B @ V[k] >= 0]
+    obj = 0.5 * cp.sum_squares(fit - y) + beta * (cp.sum(cp.norm(U, 2, axis=1)) + cp.sum(cp.norm(V, 2, axis=1)))
+    prob = cp.Problem(cp.Minimize(obj), cons)
+    prob.solve(solver="CLARABEL", tol_gap_abs=1e-10, tol_gap_rel=1e-10, tol_feas=1e-10)
+    return prob.value
+
+
+@pytest.mark.parametrize("beta", [0.5, 0.2])
+def test_I1_closed_form(beta):
+    """I1: the two cones decouple, y*_i = sign(y_i)(|y_i| − β)_+ (SPEC.md §I)."""
+    X, y = np.array([[-1.0], [1.0]]), np.array([1.0, 2.0])
+    s = geom.solve_convex(X, y, beta)
+    ystar = np.sign(y) * np.maximum(np.abs(y) - beta, 0)
+    assert s.certified and s.status == "optimal"
+    assert_allclose(s.y_star, ystar, rtol=RTOL_CLOSED)
+    assert_allclose(s.nu_star, y - ystar, rtol=RTOL_CLOSED)
+    p = 0.5 * np.sum((ystar - y) ** 2) + beta * np.sum(np.abs(ystar))
+    assert_allclose(s.p_star, p, rtol=RTOL_CLOSED)
+    assert s.neurons == 2
+
+
+def test_I1b_closed_form():
+    s = geom.solve_convex(np.array([[-1.0], [1.0]]), np.array([1.0, 2.0]), 1.5)
+    assert_allclose(s.y_star, [0.0, 0.5], atol=1e-9)
+    assert_allclose(s.p_star, 2.375, rtol=RTOL_CLOSED)
+    assert s.neurons == 1
+
+
+@pytest.mark.parametrize("beta", [0.5, 0.3, 0.9])
+def test_I2_closed_form(beta):
+    """I2 (120°): y* = (1−β)(1,1), ν* = β(1,1), p* = 2β − β² for 0 < β < 1."""
+    X = np.array([[1.0, 0.0], [-0.5, SQ3 / 2]])
+    s = geom.solve_convex(X, np.array([1.0, 1.0]), beta)
+    assert s.certified
+    assert_allclose(s.y_star, [1 - beta] * 2, rtol=RTOL_CLOSED)
+    assert_allclose(s.nu_star, [beta] * 2, rtol=RTOL_CLOSED)
+    assert_allclose(s.p_star, 2 * beta - beta ** 2, rtol=RTOL_CLOSED)
+
+
+def test_I3_group_soft_thresholding():
+    beta = 0.5
+    s = geom.solve_convex(np.eye(3), np.array([2.0, 1.0, -1.0]), beta)
+    assert_allclose(s.y_star, [2 * (1 - beta / np.sqrt(5)), 1 - beta / np.sqrt(5), -(1 - beta)], rtol=RTOL_CLOSED)
+    assert_allclose(s.p_star, beta * np.sqrt(5) + beta - beta ** 2, rtol=RTOL_CLOSED)
+
+
+def test_I4_blog_instance():
+    s = geom.solve_convex(np.array([[-0.2], [1.0]]), np.array([0.5, 1.0]), 0.1, bias=True)
+    assert_allclose(s.y_star, [0.4787666, 0.9389398], rtol=RTOL_7DIGITS)
+    assert_allclose(s.p_star, 0.06958725, rtol=RTOL_7DIGITS)
+    net = s.to_net()
+    assert net.width == 1 and net.bias
+    assert_allclose(np.abs(net.U[0]), [0.466762, 0.676099], rtol=2e-6)
+    assert_allclose(np.abs(net.alpha), [0.821570], rtol=2e-6)
+
+
+@pytest.mark.parametrize("y, ystar, nustar, p", [
+    ([0.0, 1.0, 0.0], [0.1, 0.7, 0.1], [-0.1, 0.3, -0.1], 0.245),   # I7
+    ([1.0, 0.0, 1.0], [0.9, 0.1, 0.9], [0.1, -0.1, 0.1], 0.185),    # I7b
+])
+def test_I7_one_dimensional_with_bias(y, ystar, nustar, p):
+    s = geom.solve_convex(np.array([[-1.0], [0.0], [1.0]]), np.array(y), 0.1, bias=True)
+    assert s.certified
+    assert_allclose(s.y_star, ystar, rtol=RTOL_CLOSED)
+    assert_allclose(s.nu_star, nustar, rtol=1e-7)
+    assert_allclose(s.p_star, p, rtol=RTOL_CLOSED)
+
+
+def _random_instance(seed, n, d, teacher):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    if teacher:
+        W = rng.standard_normal((2, d))
+        y = np.maximum(X @ W.T, 0) @ np.array([1.0, -1.0])
+    else:
+        y = rng.standard_normal(n)
+    return X, y
+
+
+@pytest.mark.parametrize("seed, n, d, beta, teacher", [(0, 8, 2, 0.1, False), (1, 7, 3, 0.05, True),
+                                                       (2, 9, 2, 0.02, True), (3, 6, 3, 0.3, False)])
+def test_agrees_with_cvxpy_on_full_pattern_set(seed, n, d, beta, teacher):
+    X, y = _random_instance(seed, n, d, teacher)
+    s = geom.solve_convex(X, y, beta)
+    ref = _full_cvxpy(X, y, beta)
+    assert s.certified
+    assert_allclose(s.p_star, ref, rtol=1e-7, atol=1e-8)  # cvxpy+Clarabel at 1e-10 tolerances
+    # p* is attained by the network ψ(W) and matched by the dual bound (strong duality)
+    assert_allclose(s.to_net().objective(X, y, beta), s.p_star, rtol=1e-12)
+    assert s.lower_bound <= s.p_star + 1e-12
+    assert_allclose(s.lower_bound, s.p_star, rtol=geom.DEFAULT_TOLERANCES.gap)
+
+
+def test_bias_agrees_with_cvxpy():
+    X, y = _random_instance(5, 7, 1, False)
+    s = geom.solve_convex(X, y, 0.05, bias=True)
+    assert_allclose(s.p_star, _full_cvxpy(X, y, 0.05, bias=True), rtol=1e-7)
+
+
+def test_column_generation_matches_full_program():
+    """Column generation from a small working set reaches the optimum of the program over every pattern."""
+    X, y = _random_instance(7, 30, 2, False)
+    full = geom.enumerate_patterns(X, ties="regions").patterns
+    cg = geom.solve_convex(X, y, 0.01)
+    assert cg.stats["working_set"] < cg.stats["pool"] or cg.stats["pool"] <= 30
+    ref = _full_cvxpy(X, y, 0.01)
+    assert_allclose(cg.p_star, ref, rtol=1e-7)
+    given = geom.solve_convex(X, y, 0.01, patterns=full)
+    assert given.pattern_source == "given" and not given.certified  # optimal over a given pool is not global
+    assert_allclose(given.p_star, cg.p_star, rtol=1e-8)
+
+
+def test_subset_pool_is_not_certified_and_can_be_worse():
+    X, y = _random_instance(4, 12, 2, False)
+    full = geom.enumerate_patterns(X, ties="regions").patterns
+    sub = geom.solve_convex(X, y, 0.05, patterns=full[::3])
+    opt = geom.solve_convex(X, y, 0.05)
+    assert not sub.certified and opt.certified
+    assert sub.p_star >= opt.p_star - 1e-10
+
+
+def test_psi_preserves_objective_and_is_scaled():
+    X, y = _random_instance(11, 10, 3, True)
+    s = geom.solve_convex(X, y, 0.05)
+    net = s.to_net()
+    assert net.is_scaled()
+    assert_allclose(net.output(X), s.y_star, atol=1e-10)
+    assert_allclose(net.objective(X, y, 0.05), s.p_star, rtol=1e-12)
+
+
+def test_interpolation_limit():
+    """β → 0: minimum-norm exact fit (SPEC.md §G.2); the certificate is the dual bound νᵀy with ν ∈ 𝒦_1."""
+    X, y = np.array([[-1.0], [0.0], [1.0]]), np.array([0.0, 1.0, 0.0])
+    s = geom.solve_convex(X, y, 0.0, bias=True, interpolate=True)
+    assert s.certified
+    assert_allclose(s.y_star, y, atol=1e-8)
+    assert s.lower_bound <= s.p_star + 1e-9
+    # the interpolation value is the limit of p*(β)/β as β → 0
+    small = geom.solve_convex(X, y, 1e-5, bias=True)
+    pen = small.p_star - 0.5 * np.sum((small.y_star - y) ** 2)
+    assert_allclose(pen / 1e-5, s.p_star, rtol=1e-3)
+
+
+def test_interpolation_infeasible_labels():
+    """Without bias, f(2) = 2 f(1) for every net on positive data: y = (1, 5) cannot be fit exactly."""
+    with pytest.raises(InfeasibleError, match="'y' parameter of solve_convex"):
+        geom.solve_convex(np.array([[1.0], [2.0]]), np.array([1.0, 5.0]), 0, interpolate=True)
+
+
+@pytest.mark.parametrize("beta", [0.0, -1.0, float("nan"), float("inf")])
+def test_bad_beta(beta):
+    with pytest.raises(InvalidInputError, match="'beta' parameter of solve_convex"):
+        geom.solve_convex(np.eye(2), np.ones(2), beta)
+
+
+def test_bad_inputs():
+    with pytest.raises(InvalidInputError, match="'y' parameter"):
+        geom.solve_convex(np.eye(2), np.ones(3), 0.1)
+    with pytest.raises(InvalidInputError, match="'loss' parameter"):
+        geom.solve_convex(np.eye(2), np.ones(2), 0.1, loss="hinge")
+    with pytest.raises(InvalidInputError, match="'X' parameter"):
+        geom.solve_convex(np.array([[np.nan, 1.0]]), np.ones(1), 0.1)
+    with pytest.raises(InvalidInputError, match="'patterns' parameter"):
+        geom.solve_convex(np.eye(2), np.ones(2), 0.1, patterns=np.ones((2, 3), bool))
+    with pytest.raises(InvalidInputError, match="'beta' parameter"):
+        geom.solve_convex(np.eye(2), np.ones(2), 0.1, interpolate=True)
+
+
+def test_solver_stopping_short_is_never_optimal():
+    """A column generation cut off after one round reports its status and no certificate."""
+    X, y = _random_instance(3, 40, 2, False)
+    s = geom.solve_convex(X, y, 0.01, max_rounds=1)
+    assert s.status == "max_rounds"
+    assert not s.certified
