@@ -1,0 +1,167 @@
+"""Certificates of global optimality (SPEC.md §C.3), dual values on every backend (§C.2), weak duality."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+
+import geom
+from geom.cones import dual_values, project_cone, region_index
+from geom.exceptions import InvalidInputError
+from geom.nets import Net
+
+X_I1, Y_I1 = np.array([[-1.0], [1.0]]), np.array([1.0, 2.0])
+
+
+def test_I9_saddle_is_flagged_with_the_spec_numbers():
+    """I9: (√1.5, √1.5) + a zero neuron: objective 1.375, scaled bound gap 0.53125, escape pattern 10 at 1 > β."""
+    net = Net(np.array([[np.sqrt(1.5)], [0.0]]), np.array([np.sqrt(1.5), 0.0]))
+    c = geom.certify_net(net, X_I1, Y_I1, 0.5)
+    assert c.verdict == "violated" and c.globally_optimal is False
+    assert_allclose(c.objective, 1.375, rtol=1e-14)
+    assert_allclose(c.gap, 0.53125, rtol=1e-12)
+    assert c.escape_patterns.astype(int).tolist() == [[1, 0]]
+    assert c.escape_signs.tolist() == [1]
+    assert_allclose(c.escape_values, [1.0], rtol=1e-12)
+    assert_allclose(c.escape_directions, [[-1.0]], rtol=1e-12)
+    # the true gap is 0.125 (p* = 1.25): the scaled bound is valid but loose (SPEC.md §C.3)
+    assert c.gap >= 1.375 - geom.solve_convex(X_I1, Y_I1, 0.5).p_star - 1e-12
+
+
+def test_optimal_net_holds_and_sampling_is_inconclusive():
+    s = geom.solve_convex(X_I1, Y_I1, 0.5)
+    net = s.to_net()
+    c = geom.certify_net(net, X_I1, Y_I1, 0.5)
+    assert c.verdict == "holds" and c.pattern_source == "exact"
+    assert c.rel_gap <= geom.DEFAULT_TOLERANCES.certificate
+    sampled = geom.certify_net(net, X_I1, Y_I1, 0.5, patterns="sampled", n_samples=1000)
+    assert sampled.verdict == "inconclusive"  # sampling can never prove "holds"
+
+
+def test_sampled_patterns_can_prove_violated():
+    net = Net(np.array([[np.sqrt(1.5)], [0.0]]), np.array([np.sqrt(1.5), 0.0]))
+    c = geom.certify_net(net, X_I1, Y_I1, 0.5, patterns="sampled", n_samples=1000)
+    assert c.verdict == "violated"
+
+
+def test_unbalanced_optimal_direction_is_violated():
+    """Rescaling a neuron off balance keeps the fit but raises the penalty: not optimal (SPEC.md §A.4)."""
+    net = geom.solve_convex(X_I1, Y_I1, 0.5).to_net()
+    skew = Net(net.U * 2.0, net.alpha / 2.0)
+    assert_allclose(skew.output(X_I1), net.output(X_I1), rtol=1e-14)
+    assert geom.certify_net(skew, X_I1, Y_I1, 0.5).verdict == "violated"
+
+
+def test_random_optimal_net_holds_with_bias():
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((8, 2)), rng.standard_normal(8)
+    s = geom.solve_convex(X, y, 0.1, bias=True)
+    c = geom.certify_net(s.to_net(), X, y, 0.1)
+    assert c.verdict == "holds"
+    assert_allclose(c.objective, s.p_star, rtol=1e-12)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.integers(0, 10_000), st.integers(1, 4), st.floats(0.01, 1.0))
+def test_weak_duality_on_random_nets(seed, m, beta):
+    """For every net, D(ν̃) ≤ p* ≤ L_β(θ) (SPEC.md §A.3 fact 1, §C.3)."""
+    rng = np.random.default_rng(seed)
+    X, y = rng.integers(-3, 4, size=(5, 2)).astype(float), rng.standard_normal(5)
+    net = Net(rng.standard_normal((m, 2)), rng.standard_normal(m))
+    c = geom.certify_net(net, X, y, beta)
+    p = geom.solve_convex(X, y, beta)
+    assert c.lower_bound <= p.p_star + 1e-9 * max(1.0, p.p_star)
+    assert p.p_star <= c.objective + 1e-9 * max(1.0, c.objective)
+    assert p.lower_bound <= p.p_star + 1e-12
+
+
+def test_logistic_certificate_weak_duality():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((6, 2))
+    y = np.sign(rng.standard_normal(6))
+    for seed in range(5):
+        r = np.random.default_rng(seed)
+        net = Net(r.standard_normal((3, 2)), r.standard_normal(3))
+        c = geom.certify_net(net, X, y, 0.1, loss="logistic")
+        assert c.gap >= -1e-12
+        assert c.verdict in ("violated", "inconclusive", "holds")
+
+
+def test_certificate_bad_input():
+    net = Net(np.ones((2, 1)), np.ones(2))
+    with pytest.raises(InvalidInputError, match="'X' parameter of certify_net"):
+        geom.certify_net(net, np.ones((2, 3)), np.ones(2), 0.5)
+    with pytest.raises(InvalidInputError, match="'beta' parameter of certify_net"):
+        geom.certify_net(net, X_I1, Y_I1, -1.0)
+    with pytest.raises(InvalidInputError, match="'y' parameter of certify_net"):
+        geom.certify_net(net, X_I1, Y_I1, 0.5, loss="logistic")
+    with pytest.raises(InvalidInputError, match="'patterns' parameter"):
+        geom.certify_net(net, X_I1, Y_I1, 0.5, patterns="all")
+    with pytest.raises(InvalidInputError, match="finite"):
+        Net(np.array([[np.inf]]), np.ones(1))
+
+
+# ---- dual values: projection oracle and every backend -------------------------------------------------------
+
+def test_project_cone_against_cvxpy_and_moreau():
+    """Π_C(g) by active set equals the QP solution; ‖Π_C g‖ = max_{u∈C,‖u‖≤1} gᵀu (Moreau, SPEC.md §C.2)."""
+    cp = pytest.importorskip("cvxpy")
+    rng = np.random.default_rng(1)
+    for _ in range(5):
+        B, g = rng.standard_normal((6, 3)), rng.standard_normal(3)
+        u = cp.Variable(3)
+        cp.Problem(cp.Minimize(cp.sum_squares(u - g)), [B @ u >= 0]).solve(solver="CLARABEL")
+        p = project_cone(g, B)
+        assert_allclose(p, u.value, atol=1e-7)
+        assert np.all(B @ p >= -1e-12)
+        assert_allclose(g @ p, p @ p, atol=1e-12)  # gᵀΠg = ‖Πg‖²: the maximizer of gᵀu on C ∩ B is Πg/‖Πg‖
+
+
+def test_dual_values_facets_and_screens_agree_with_plain_projection():
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((12, 3))
+    P = geom.enumerate_patterns(X, ties="regions").patterns
+    nu = rng.standard_normal(12)
+    full = dual_values(X, nu, P)
+    fast = dual_values(X, nu, P, index=region_index(X, P))
+    assert_allclose(fast.values, full.values, atol=1e-12)
+    for k in range(0, P.shape[0], 7):
+        B = np.where(P[k][:, None], X, -X)
+        for col, s in ((0, 1.0), (1, -1.0)):
+            assert_allclose(full.values[k, col], np.linalg.norm(project_cone(s * X.T @ (P[k] * nu), B)), atol=1e-12)
+    # thresholded and Lipschitz-warm results are exact above the threshold and bound everything
+    thr = np.quantile(full.values, 0.8)
+    warm = dual_values(X, nu + 1e-3 * rng.standard_normal(12), P, threshold=thr, previous=(full, nu))
+    cold = dual_values(X, nu + 0 * nu, P, threshold=thr)
+    assert np.all(cold.upper >= full.values - 1e-12)
+    hi = full.values > thr
+    assert_allclose(cold.values[hi], full.values[hi], atol=1e-12)
+    assert np.all(warm.upper >= 0)
+
+
+def test_facet_rows_are_irredundant_and_sufficient():
+    """Facet rows read off the region list describe the same cone as all n rows (checked by exact LP)."""
+    X = np.array([[1, 0], [0, 1], [1, 1], [1, -1], [-2, 0]], dtype=float)
+    P = geom.enumerate_patterns(X, ties="regions").patterns
+    idx = region_index(X, P)
+    for p in P:
+        rows = idx.facet_rows(p)
+        assert len(rows) == 2  # every region of a central arrangement in R^2 is a wedge with two walls
+        B = np.where(p[:, None], X, -X)
+        # the two facet normals generate the cone's dual: each other row is a nonnegative combination of them
+        coef = np.linalg.lstsq(B[rows].T, B.T, rcond=None)[0]
+        assert np.all(coef >= -1e-12)
+
+
+def test_dual_values_every_backend(backend):
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((9, 3))
+    P = geom.enumerate_patterns(X, ties="regions").patterns
+    nu = rng.standard_normal(9)
+    ref = dual_values(X, nu, P)
+    got = dual_values(backend.asarray(X, np.float64), backend.asarray(nu, np.float64), P)
+    assert_allclose(got.values, ref.values, atol=1e-12)
+    assert got.phi == pytest.approx(ref.phi, abs=1e-12)
