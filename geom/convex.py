@@ -33,7 +33,7 @@ Examples
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -42,12 +42,12 @@ from ._validation import check_matrix, check_option, check_positive, check_vecto
 from .arrangements import enumerate_patterns
 from .cones import cone_rows, dual_values, hyperplane_groups, region_index
 from .exceptions import InfeasibleError, InvalidInputError, SolverError
+from .losses import LOSSES, check_labels, dual_objective, loss_gradient, loss_value
 from .nets import Net, augment, psi
 from .tolerances import DEFAULT_TOLERANCES, Tolerances
 
 __all__ = ["ConvexSolution", "solve_convex", "nonnegative_lasso"]
 
-LOSSES = ("squared",)
 
 #: Column generation drops a working-set pattern whose slots are zero and whose dual-value upper bound is below
 #: ``β(1 − _DROP_SLACK)``: far from tight, so it is not part of the optimum's support near the current ``ν``.
@@ -125,42 +125,68 @@ class ConvexSolution:
 
 # ---- the restricted conic program --------------------------------------------------------------------------
 
-def _solve_restricted(Xa, y, beta, pats, cone_rows_list, interpolate, tol):
+def _solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, tol):
     """Clarabel on (C) restricted to the patterns ``pats``; cone ``k`` carries the rows ``cone_rows_list[k]``.
 
-    Variables ``[u_1..u_K, v_1..v_K, t_1..t_2K, r]``: the fit ``Σ D_k X (u_k − v_k) − r = y``, the cones
-    ``B_k u_k ≥ 0, B_k v_k ≥ 0``, ``‖u‖ ≤ t`` per slot, objective ``½‖r‖² + β Σ t`` (``Σ t`` alone and no ``r``
-    when ``interpolate``).
+    Variables ``[u_1..u_K, v_1..v_K, t_1..t_2K, extra]``, cones ``B_k u_k ≥ 0, B_k v_k ≥ 0`` and ``‖u‖ ≤ t`` per
+    slot, penalty ``β Σ t``.  ``mode``:
+
+    * ``"squared"``: ``extra = r`` with ``Σ D_k X (u_k − v_k) − r = y``, objective ``+ ½‖r‖²``;
+    * ``"interpolate"``: no ``extra``, ``Σ D_k X (u_k − v_k) = y``, objective ``Σ t``;
+    * ``"logistic"``: ``extra = (ℓ, s¹, s²)`` with ``ℓ_i ≥ log(1 + exp(−y_i ŷ_i))`` written as
+      ``s¹_i + s²_i ≤ 1``, ``(−ℓ_i, 1, s¹_i) ∈ K_exp``, ``(−y_i ŷ_i − ℓ_i, 1, s²_i) ∈ K_exp``; objective ``+ Σ ℓ``.
+
+    Returns ``U, V, ν (from the primal fit: −∇L(ŷ)), ν (from the solver's multipliers, or None), status, its``.
     """
     import clarabel
 
     K, n = pats.shape
     p = Xa.shape[1]
     Kp = K * p
-    nr = 0 if interpolate else n
-    nvar = 2 * Kp + 2 * K + nr
+    nx = {"squared": n, "interpolate": 0, "logistic": 3 * n}[mode]
+    nvar = 2 * Kp + 2 * K + nx
     F = (pats[:, :, None] * Xa[None, :, :]).transpose(1, 0, 2).reshape(n, Kp)  # [D_1 X, ..., D_K X]
     Fs = sp.csc_matrix(F)
-    blocks = [Fs, -Fs, sp.csc_matrix((n, 2 * K))]
-    if nr:
-        blocks.append(-sp.identity(n, format="csc"))
-    A_eq = sp.hstack(blocks, format="csc")
     Bd = sp.block_diag([sp.csr_matrix(cone_rows(Xa, pats[k], cone_rows_list[k]), shape=(len(cone_rows_list[k]), p))
                         for k in range(K)], format="csc")
     n_nn = Bd.shape[0]
-    A_nn = sp.hstack([sp.block_diag([-Bd, -Bd], format="csc"), sp.csc_matrix((2 * n_nn, 2 * K + nr))], format="csc")
+    A_nn = sp.hstack([sp.block_diag([-Bd, -Bd], format="csc"), sp.csc_matrix((2 * n_nn, 2 * K + nx))], format="csc")
     slot = np.arange(2 * K)
     rows = np.concatenate([slot * (p + 1), (slot[:, None] * (p + 1) + 1 + np.arange(p)).ravel()])
     cols = np.concatenate([2 * Kp + slot, (slot[:, None] * p + np.arange(p)).ravel()])
     A_soc = sp.csc_matrix((-np.ones(rows.size), (rows, cols)), shape=(2 * K * (p + 1), nvar))
-    A = sp.vstack([A_eq, A_nn, A_soc], format="csc")
-    b = np.concatenate([y, np.zeros(2 * n_nn + 2 * K * (p + 1))])
-    q = np.concatenate([np.zeros(2 * Kp), np.full(2 * K, 1.0 if interpolate else beta), np.zeros(nr)])
-    if nr:
-        P = sp.block_diag([sp.csc_matrix((nvar - nr, nvar - nr)), sp.identity(nr)], format="csc")
+    q = np.concatenate([np.zeros(2 * Kp), np.full(2 * K, 1.0 if mode == "interpolate" else beta), np.zeros(nx)])
+    P = sp.csc_matrix((nvar, nvar))
+    soc = [clarabel.SecondOrderConeT(p + 1)] * (2 * K)
+    if mode in ("squared", "interpolate"):
+        blocks = [Fs, -Fs, sp.csc_matrix((n, 2 * K))] + ([-sp.identity(n, format="csc")] if nx else [])
+        A = sp.vstack([sp.hstack(blocks, format="csc"), A_nn, A_soc], format="csc")
+        b = np.concatenate([y, np.zeros(2 * n_nn + 2 * K * (p + 1))])
+        cones = [clarabel.ZeroConeT(n), clarabel.NonnegativeConeT(2 * n_nn)] + soc
+        if nx:
+            P = sp.block_diag([sp.csc_matrix((nvar - n, nvar - n)), sp.identity(n)], format="csc")
     else:
-        P = sp.csc_matrix((nvar, nvar))
-    cones = [clarabel.ZeroConeT(n), clarabel.NonnegativeConeT(2 * n_nn)] + [clarabel.SecondOrderConeT(p + 1)] * (2 * K)
+        q[2 * Kp + 2 * K:2 * Kp + 2 * K + n] = 1.0
+        il, is1, is2 = 2 * Kp + 2 * K, 2 * Kp + 2 * K + n, 2 * Kp + 2 * K + 2 * n
+        eye = sp.identity(n, format="csc")
+        Z = sp.csc_matrix
+        # s¹ + s² ≤ 1
+        A_sum = sp.hstack([Z((n, 2 * Kp + 2 * K + n)), eye, eye], format="csc")
+        # exp-cone triples, rows 3i..3i+2: b − A x = (x₁, x₂, x₃)
+        Yf = sp.diags(y) @ Fs
+        r1 = sp.hstack([Z((n, 2 * Kp + 2 * K)), eye, Z((n, 2 * n))], format="csc")         # x₁ = −ℓ
+        r3a = sp.hstack([Z((n, 2 * Kp + 2 * K + n)), -eye, Z((n, n))], format="csc")      # x₃ = s¹
+        r1b = sp.hstack([Yf, -Yf, Z((n, 2 * K)), eye, Z((n, 2 * n))], format="csc")      # x₁ = −yŷ − ℓ
+        r3b = sp.hstack([Z((n, 2 * Kp + 2 * K + 2 * n)), -eye], format="csc")             # x₃ = s²
+        zero = Z((n, nvar))
+        inter = lambda a, b_, c: sp.vstack([a, b_, c], format="csr")[  # noqa: E731
+            np.arange(3 * n).reshape(3, n).T.ravel()]
+        E1, E2 = inter(r1, zero, r3a), inter(r1b, zero, r3b)
+        be = np.tile([0.0, 1.0, 0.0], n)
+        A = sp.vstack([A_sum, A_nn, A_soc, E1, E2], format="csc")
+        b = np.concatenate([np.ones(n), np.zeros(2 * n_nn + 2 * K * (p + 1)), be, be])
+        cones = [clarabel.NonnegativeConeT(n + 2 * n_nn)] + soc + [clarabel.ExponentialConeT()] * (2 * n)
+        del il, is1, is2
     settings = clarabel.DefaultSettings()
     settings.verbose = False
     settings.tol_gap_abs = settings.tol_gap_rel = tol.solver
@@ -172,12 +198,15 @@ def _solve_restricted(Xa, y, beta, pats, cone_rows_list, interpolate, tol):
     x = np.asarray(sol.x)
     U = x[:Kp].reshape(K, p)
     V = x[Kp:2 * Kp].reshape(K, p)
-    if interpolate:
+    if mode == "interpolate":
         z = np.asarray(sol.z)[:n]
         nu = nu_dual = z if float(z @ y) >= 0 else -z
-    else:
+    elif mode == "squared":
         nu = -x[2 * Kp + 2 * K:]
         nu_dual = -np.asarray(sol.z)[:n]  # stationarity in r: r = z_eq at the optimum, and ν = −r
+    else:
+        nu = -loss_gradient(F @ (x[:Kp] - x[Kp:2 * Kp]), y, "logistic")
+        nu_dual = None
     return U, V, nu, nu_dual, status, int(sol.iterations)
 
 
@@ -235,11 +264,11 @@ def _tight_columns(Xa, nu, beta, pats, index, tol):
     return slots, dirs
 
 
-def _newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, tol, iters: int = 50):
+def _newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, tol, iters: int = 50, loss: str = "squared"):
     """SPEC.md §C.4 polishing: Newton's method on the support and cone faces identified by the interior point.
 
     With the nonzero slots and the active cone rows fixed, (C) is smooth in face coordinates ``z_k = N_k w_k``
-    (``N_k`` an orthonormal basis of the face's span): ``½‖Σ_k σ_k D_k X N_k w_k − y‖² + β Σ_k ‖w_k‖``.  Newton's
+    (``N_k`` an orthonormal basis of the face's span): ``L(Σ_k σ_k D_k X N_k w_k) + β Σ_k ‖w_k‖``.  Newton's
     method with backtracking converges quadratically, so ``p*``, ``y*`` and ``ν*`` reach machine precision.  The
     result is returned only if it stays in the cones; the caller keeps whichever candidate certifies better.
     """
@@ -273,17 +302,19 @@ def _newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, tol, iters: int = 50
     w = np.concatenate([N.T @ (U[k] if sgn > 0 else V[k]) for k, sgn, N, _ in slots])
 
     def f(w):
-        r = Mfull @ w - y
-        return 0.5 * r @ r + beta * sum(np.linalg.norm(p) for p in np.split(w, splits))
+        return loss_value(Mfull @ w, y, loss) + beta * sum(np.linalg.norm(p) for p in np.split(w, splits))
 
     fw = f(w)
     H0 = Mfull.T @ Mfull
     for _ in range(iters):
+        if loss == "logistic":  # ∇²L = diag(σ(yz)σ(−yz))
+            sg = 1.0 / (1.0 + np.exp(-y * (Mfull @ w)))
+            H0 = Mfull.T @ ((sg * (1.0 - sg))[:, None] * Mfull)
         parts = np.split(w, splits)
         pn = [np.linalg.norm(p) for p in parts]
         if min(pn) == 0:
             break
-        g = Mfull.T @ (Mfull @ w - y) + beta * np.concatenate([p / n_ for p, n_ in zip(parts, pn)])
+        g = Mfull.T @ loss_gradient(Mfull @ w, y, loss) + beta * np.concatenate([p / n_ for p, n_ in zip(parts, pn)])
         H = H0.copy()
         off = 0
         for p, n_ in zip(parts, pn):
@@ -313,28 +344,30 @@ def _newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, tol, iters: int = 50
     return U2, V2
 
 
-def _certificate(Xa, y, beta, pool, index, U, V, pats, interpolate, bias, X, nu=None, extra=()):
+def _certificate(Xa, y, beta, pool, index, U, V, pats, mode, bias, X, nu=None, extra=()):
     """Primal value of ψ(W) (or the penalty), and the dual bound ``D(ν̃)`` from ``ν̃ = ν min(1, β/φ(ν))``.
 
-    ``ν`` is the residual ``y − ŷ`` of the candidate (the given ``nu`` in interpolation mode); any ``extra``
-    dual estimates (the solver's own multipliers) are scaled the same way and the best bound is kept — every
-    scaled ``ν̃`` is dual feasible, so each bound is valid (SPEC.md §C.3).
+    ``ν`` is ``−∇L(ŷ)`` of the candidate (the given ``nu`` in interpolation mode); any ``extra`` dual estimates
+    (the solver's own multipliers) are scaled the same way and the best bound is kept — every scaled ``ν̃`` is
+    dual feasible, so each bound is valid (SPEC.md §C.3).
     """
     yhat = _fit(Xa, pats, U, V)
-    if not interpolate:
-        nu = y - yhat
+    loss = "squared" if mode == "interpolate" else mode
+    if mode != "interpolate":
+        nu = -loss_gradient(yhat, y, loss)
     penalty = float(np.sum(np.linalg.norm(U, axis=1)) + np.sum(np.linalg.norm(V, axis=1)))
-    if interpolate:
+    if mode == "interpolate":
         value = penalty
     else:
         net = psi(U, V, bias=bias)
-        value = float(net.objective(X, y, beta)) if net.width else 0.5 * float(y @ y)
+        fit = net.output(X) if net.width else np.zeros_like(y)
+        value = loss_value(fit, y, loss) + 0.5 * beta * float(np.sum(net.U ** 2) + np.sum(net.alpha ** 2))
     lower, phi = -np.inf, None
-    for cand in (nu, *extra):
+    for cand in (nu, *[e for e in extra if e is not None]):
         # φ is exact from β(1 − 1e-3) up (the tight patterns of an optimum are included); below, ν̃ = ν anyway
         dv = dual_values(Xa, cand, pool, threshold=beta * (1.0 - 1e-3), index=index)
         nu_t = cand * min(1.0, beta / dv.phi) if dv.phi > 0 else cand
-        bound = float(nu_t @ y) if interpolate else float(nu_t @ y - 0.5 * nu_t @ nu_t)
+        bound = float(nu_t @ y) if mode == "interpolate" else dual_objective(nu_t, y, loss)
         if phi is None:
             phi = dv.phi  # φ at the reported ν*
         lower = max(lower, bound)
@@ -356,8 +389,9 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         Weight decay ``β > 0``; must be ``0`` (or ``None``) with ``interpolate=True``.
     bias : bool
         Regularized bias (SPEC.md §A.6): work with ``X̃ = [X, 1]``.
-    loss : {"squared"}
-        ``½‖z − y‖²``.
+    loss : {"squared", "logistic"}
+        ``½‖z − y‖²`` (default), or ``Σ log(1 + exp(−y_i z_i))`` for labels ``±1`` (exponential cones; values and
+        certificates only: the polytope of SPEC.md §D assumes the squared loss).
     patterns : array of bool (P, n), optional
         The pattern pool; default the exact enumeration (``ties="regions"``, SPEC.md §B.1), which is what makes
         the certificate global.  A given pool certifies optimality over that pool only.
@@ -369,7 +403,8 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     max_rounds : int
         Column-generation rounds before giving up (the result is then ``inconclusive``, never ``optimal``).
     polish_rounds : int
-        Rounds of active-set polishing (SPEC.md §C.4); ``0`` keeps the interior-point solution.
+        Attempts of Newton polishing (SPEC.md §C.4), each with a 100× looser support/face threshold than the last;
+        ``0`` keeps the interior-point solution.
 
     Returns
     -------
@@ -385,6 +420,10 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     X = check_matrix(X, name="X", func=func).astype(np.float64)
     y = check_vector(y, length=X.shape[0], name="y", func=func).astype(np.float64)
     check_option(loss, LOSSES, name="loss", func=func)
+    check_labels(y, loss, func)
+    if interpolate and loss != "squared":
+        raise InvalidInputError(message("loss", func, "'squared' in interpolation mode", repr(loss)))
+    mode = "interpolate" if interpolate else loss
     if interpolate:
         if beta not in (None, 0, 0.0):
             raise InvalidInputError(message("beta", func, "0 or None in interpolation mode", repr(beta)))
@@ -421,7 +460,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         rounds += 1
         ts = time.perf_counter()
         solved_work, solved_rows = list(work), list(cone_rows_list)
-        U, V, nu, nu_dual, status, it = _solve_restricted(Xa, y, beta_eff, pool[work], cone_rows_list, interpolate, tol)
+        U, V, nu, nu_dual, status, it = _solve_restricted(Xa, y, beta_eff, pool[work], cone_rows_list, mode, tol)
         t_solve += time.perf_counter() - ts
         iters += it
         if status not in ("Solved", "AlmostSolved"):
@@ -464,17 +503,25 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     pats, cone_rows_list = pool[solved_work], solved_rows
     solver_ok = status in ("Solved", "AlmostSolved")
     # candidate 1: the interior-point solution, bounded with both its residual and its own multipliers
-    value, lower, phi, yhat, nu = _certificate(Xa, y, beta_eff, pool, index, U, V, pats, interpolate, bias, X,
+    value, lower, phi, yhat, nu = _certificate(Xa, y, beta_eff, pool, index, U, V, pats, mode, bias, X,
                                                nu=nu, extra=(nu_dual,) if solver_ok else ())
     rel_ip = (value - lower) / max(1.0, abs(value))
     # candidate 2: Newton polishing on the support (SPEC.md §C.4): exact zeros off the support, y* and ν* to
     # machine precision; kept when its own certificate is at least as good (or below 1e-2 tol.gap)
-    if solver_ok and not interpolate and polish_rounds > 0:
-        polished = _newton_polish(Xa, y, beta_eff, pats, cone_rows_list, U, V, tol)
-        if polished is not None:
-            cand = _certificate(Xa, y, beta_eff, pool, index, *polished, pats, interpolate, bias, X)
-            if (cand[0] - cand[1]) / max(1.0, abs(cand[0])) <= max(rel_ip, 1e-2 * tol.gap):
+    # (the support/face guess is retried with looser thresholds when the first one fails or does not certify)
+    if solver_ok and mode != "interpolate" and polish_rounds > 0:
+        U_ip, V_ip = U, V
+        for attempt in range(polish_rounds):
+            guess = replace(tol, support=tol.support * 100.0 ** attempt)
+            polished = _newton_polish(Xa, y, beta_eff, pats, cone_rows_list, U_ip, V_ip, guess, loss=loss)
+            if polished is None:
+                continue
+            cand = _certificate(Xa, y, beta_eff, pool, index, *polished, pats, mode, bias, X)
+            rel_c = (cand[0] - cand[1]) / max(1.0, abs(cand[0]))
+            if rel_c <= max(rel_ip, 1e-2 * tol.gap):
                 (value, lower, phi, yhat, nu), (U, V) = cand, polished
+            if rel_c <= tol.gap:
+                break
     keep = (np.linalg.norm(U, axis=1) > 0) | (np.linalg.norm(V, axis=1) > 0)
     pats_out, U, V = pats[keep], U[keep], V[keep]
     gap = value - lower

@@ -202,3 +202,30 @@ def test_solver_stopping_short_is_never_optimal():
     s = geom.solve_convex(X, y, 0.01, max_rounds=1)
     assert s.status == "max_rounds"
     assert not s.certified
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_logistic_loss_agrees_with_cvxpy(seed):
+    """Logistic loss for ±1 labels (exponential cones + Newton polishing): certified and equal to cvxpy."""
+    cp = pytest.importorskip("cvxpy")
+    rng = np.random.default_rng(seed)
+    X, y = rng.standard_normal((10, 2)), np.sign(rng.standard_normal(10))
+    s = geom.solve_convex(X, y, 0.1, loss="logistic")
+    assert s.certified and s.status == "optimal"
+    P = geom.enumerate_patterns(X, ties="regions").patterns.astype(float)
+    U, V = cp.Variable((P.shape[0], 2)), cp.Variable((P.shape[0], 2))
+    fit = sum(cp.multiply(P[k], X @ (U[k] - V[k])) for k in range(P.shape[0]))
+    cons = [c for k in range(P.shape[0]) for c in ((((2 * P[k] - 1)[:, None] * X) @ U[k] >= 0),
+                                                   (((2 * P[k] - 1)[:, None] * X) @ V[k] >= 0))]
+    obj = cp.sum(cp.logistic(-cp.multiply(y, fit))) + 0.1 * (cp.sum(cp.norm(U, 2, axis=1)) + cp.sum(cp.norm(V, 2, axis=1)))
+    prob = cp.Problem(cp.Minimize(obj), cons)
+    prob.solve(solver="CLARABEL")
+    assert_allclose(s.p_star, prob.value, rtol=1e-6)   # cvxpy's exponential-cone solve is the less accurate one
+    assert s.p_star <= prob.value + 1e-9
+    c = geom.certify_net(s.to_net(), X, y, 0.1, loss="logistic")
+    assert c.verdict == "holds"
+
+
+def test_logistic_needs_pm1_labels():
+    with pytest.raises(InvalidInputError, match=r"labels in \{-1, \+1\}"):
+        geom.solve_convex(np.eye(2), np.array([1.0, 0.5]), 0.1, loss="logistic")
