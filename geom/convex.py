@@ -264,19 +264,68 @@ def _tight_columns(Xa, nu, beta, pats, index, tol):
     return slots, dirs
 
 
+def _vertex_support(Xa, pats, slots, U, V):
+    """Reduce an interior-point support to a vertex (SPEC.md §D.4, optimal pruning).
+
+    Interior points land in the relative interior of the optimal face, spreading mass over many slots with
+    dependent fit columns, which makes Newton's system singular.  With the directions ``ū_j = z_j/‖z_j‖`` fixed,
+    a basic solution of the LP ``min Σ c  s.t.  Σ_j c_j σ_j D_j X ū_j = ŷ, c ≥ 0`` (HiGHS, dual simplex) keeps
+    the fit, does not raise the penalty, and has linearly independent columns.
+    """
+    from scipy.optimize import linprog
+
+    dirs, cols, c0 = [], [], []
+    for k, sgn, *_ in slots:
+        z = U[k] if sgn > 0 else V[k]
+        nz = float(np.linalg.norm(z))
+        dirs.append(z / nz)
+        cols.append(sgn * pats[k] * (Xa @ (z / nz)))
+        c0.append(nz)
+    A, c0 = np.stack(cols, axis=1), np.asarray(c0)
+    if A.shape[1] <= np.linalg.matrix_rank(A):
+        return slots, U, V
+    res = linprog(np.ones(A.shape[1]), A_eq=A, b_eq=A @ c0, bounds=(0, None), method="highs-ds")
+    if res.status != 0 or float(res.fun) > float(c0.sum()) * (1 + 1e-12):
+        return slots, U, V
+    support = np.flatnonzero(res.x > 0)
+    # the LP's equality residual is ~1e-9: recompute the magnitudes exactly on the (independent) support
+    c = np.linalg.lstsq(A[:, support], A @ c0, rcond=None)[0]
+    if np.any(c <= 0):
+        return slots, U, V
+    U2, V2 = np.zeros_like(U), np.zeros_like(V)
+    keep = []
+    for j, cj in zip(support, c):
+        slot = slots[j]
+        (U2 if slot[1] > 0 else V2)[slot[0]] = cj * dirs[j]
+        keep.append(slot)
+    return keep, U2, V2
+
+
+def _face_basis(B, act, p):
+    """Orthonormal basis of ``{u : B[act] u = 0}``."""
+    if not act.any():
+        return np.eye(p)
+    _, sv, vt = np.linalg.svd(B[act], full_matrices=True)
+    rank = int(np.sum(sv > 1e-10 * max(1.0, sv.max())))
+    return vt[rank:].T
+
+
 def _newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, tol, iters: int = 50, loss: str = "squared"):
     """SPEC.md §C.4 polishing: Newton's method on the support and cone faces identified by the interior point.
 
     With the nonzero slots and the active cone rows fixed, (C) is smooth in face coordinates ``z_k = N_k w_k``
     (``N_k`` an orthonormal basis of the face's span): ``L(Σ_k σ_k D_k X N_k w_k) + β Σ_k ‖w_k‖``.  Newton's
     method with backtracking converges quadratically, so ``p*``, ``y*`` and ``ν*`` reach machine precision.  The
-    result is returned only if it stays in the cones; the caller keeps whichever candidate certifies better.
+    support is first reduced to a vertex (:func:`_vertex_support`); a cone row that the Newton point violates is
+    added to its slot's face and Newton restarted (at most 4 times).  Returns ``None`` if no in-cone point results;
+    the caller keeps whichever candidate certifies better.
     """
-    slots = []
+    p = Xa.shape[1]
     norms = np.concatenate([np.linalg.norm(U, axis=1), np.linalg.norm(V, axis=1)])
     big = float(norms.max(initial=0.0))
     if big <= 0:
         return None
+    slots = []
     for k in range(pats.shape[0]):
         B = cone_rows(Xa, pats[k], cone_rows_list[k])
         Bn = np.linalg.norm(B, axis=1)
@@ -286,41 +335,64 @@ def _newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, tol, iters: int = 50
             if nz <= tol.support * big:
                 continue
             act = B @ z <= tol.support * nz * Bn
-            if act.any():
-                _, sv, vt = np.linalg.svd(B[act], full_matrices=True)
-                rank = int(np.sum(sv > 1e-10 * max(1.0, sv.max())))
-                N = vt[rank:].T
-            else:
-                N = np.eye(Xa.shape[1])
-            if N.shape[1]:
-                slots.append((k, sgn, N, B))
+            if act.sum() < p or np.linalg.matrix_rank(B[act]) < p:
+                slots.append((k, sgn, act, B))
     if not slots:
         return None
-    cols = [sgn * (pats[k][:, None] * Xa) @ N for k, sgn, N, _ in slots]
-    splits = np.cumsum([c.shape[1] for c in cols])[:-1]
-    Mfull = np.concatenate(cols, axis=1)
-    w = np.concatenate([N.T @ (U[k] if sgn > 0 else V[k]) for k, sgn, N, _ in slots])
+    slots, U, V = _vertex_support(Xa, pats, slots, U, V)
+    for _ in range(5):
+        bases = [_face_basis(B, act, p) for _, _, act, B in slots]
+        keep = [i for i, N in enumerate(bases) if N.shape[1]]
+        slots, bases = [slots[i] for i in keep], [bases[i] for i in keep]
+        if not slots:
+            return None
+        if sum(N.shape[1] for N in bases) > Xa.shape[0] * p:
+            return None  # not reduced to a vertex (at most n slots): Newton's system would be large and singular
+        cols = [sgn * (pats[k][:, None] * Xa) @ N for (k, sgn, _, _), N in zip(slots, bases)]
+        splits = np.cumsum([c.shape[1] for c in cols])[:-1]
+        Mfull = np.concatenate(cols, axis=1)
+        w = np.concatenate([N.T @ (U[k] if sgn > 0 else V[k]) for (k, sgn, _, _), N in zip(slots, bases)])
+        w = _newton(Mfull, splits, w, y, beta, loss, iters)
+        U2, V2 = np.zeros_like(U), np.zeros_like(V)
+        violated = False
+        new_slots = []
+        for (k, sgn, act, B), N, part in zip(slots, bases, np.split(w, splits)):
+            z = N @ part
+            bad = B @ z < -1e-12 * np.linalg.norm(z) * np.linalg.norm(B, axis=1)
+            if bad.any():
+                violated = True
+                act = act | bad
+            new_slots.append((k, sgn, act, B))
+            (U2 if sgn > 0 else V2)[k] = z
+        if not violated:
+            return U2, V2
+        slots = new_slots
+    return None
+
+
+def _newton(M, splits, w, y, beta, loss, iters):
+    """Damped Newton on ``L(M w) + β Σ_k ‖w_k‖`` (blocks given by ``splits``)."""
 
     def f(w):
-        return loss_value(Mfull @ w, y, loss) + beta * sum(np.linalg.norm(p) for p in np.split(w, splits))
+        return loss_value(M @ w, y, loss) + beta * sum(np.linalg.norm(q) for q in np.split(w, splits))
 
     fw = f(w)
-    H0 = Mfull.T @ Mfull
+    H0 = M.T @ M
     for _ in range(iters):
         if loss == "logistic":  # ∇²L = diag(σ(yz)σ(−yz))
-            sg = 1.0 / (1.0 + np.exp(-y * (Mfull @ w)))
-            H0 = Mfull.T @ ((sg * (1.0 - sg))[:, None] * Mfull)
+            sg = 1.0 / (1.0 + np.exp(-y * (M @ w)))
+            H0 = M.T @ ((sg * (1.0 - sg))[:, None] * M)
         parts = np.split(w, splits)
-        pn = [np.linalg.norm(p) for p in parts]
+        pn = [np.linalg.norm(q) for q in parts]
         if min(pn) == 0:
             break
-        g = Mfull.T @ loss_gradient(Mfull @ w, y, loss) + beta * np.concatenate([p / n_ for p, n_ in zip(parts, pn)])
+        g = M.T @ loss_gradient(M @ w, y, loss) + beta * np.concatenate([q / n_ for q, n_ in zip(parts, pn)])
         H = H0.copy()
         off = 0
-        for p, n_ in zip(parts, pn):
-            e = p / n_
-            H[off:off + p.size, off:off + p.size] += beta * (np.eye(p.size) - np.outer(e, e)) / n_
-            off += p.size
+        for q, n_ in zip(parts, pn):
+            e = q / n_
+            H[off:off + q.size, off:off + q.size] += beta * (np.eye(q.size) - np.outer(e, e)) / n_
+            off += q.size
         step = np.linalg.lstsq(H, -g, rcond=None)[0]
         t = 1.0
         while t > 1e-10:
@@ -335,21 +407,16 @@ def _newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, tol, iters: int = 50
         w, fw = wn, fn
         if done:
             break
-    U2, V2 = np.zeros_like(U), np.zeros_like(V)
-    for (k, sgn, N, B), p in zip(slots, np.split(w, splits)):
-        z = N @ p
-        if np.any(B @ z < -1e-12 * np.linalg.norm(z) * np.linalg.norm(B, axis=1)):
-            return None  # left the cone: the face guess was wrong
-        (U2 if sgn > 0 else V2)[k] = z
-    return U2, V2
+    return w
 
 
-def _certificate(Xa, y, beta, pool, index, U, V, pats, mode, bias, X, nu=None, extra=()):
+def _certificate(Xa, y, beta, pool, index, U, V, pats, mode, bias, X, nu=None, extra=(), previous=None):
     """Primal value of ψ(W) (or the penalty), and the dual bound ``D(ν̃)`` from ``ν̃ = ν min(1, β/φ(ν))``.
 
     ``ν`` is ``−∇L(ŷ)`` of the candidate (the given ``nu`` in interpolation mode); any ``extra`` dual estimates
     (the solver's own multipliers) are scaled the same way and the best bound is kept — every scaled ``ν̃`` is
-    dual feasible, so each bound is valid (SPEC.md §C.3).
+    dual feasible, so each bound is valid (SPEC.md §C.3).  ``previous`` (a pricing result and its ``ν``) only
+    speeds up the dual values through the Lipschitz screen of :func:`~geom.cones.dual_values`.
     """
     yhat = _fit(Xa, pats, U, V)
     loss = "squared" if mode == "interpolate" else mode
@@ -365,7 +432,7 @@ def _certificate(Xa, y, beta, pool, index, U, V, pats, mode, bias, X, nu=None, e
     lower, phi = -np.inf, None
     for cand in (nu, *[e for e in extra if e is not None]):
         # φ is exact from β(1 − 1e-3) up (the tight patterns of an optimum are included); below, ν̃ = ν anyway
-        dv = dual_values(Xa, cand, pool, threshold=beta * (1.0 - 1e-3), index=index)
+        dv = dual_values(Xa, cand, pool, threshold=beta * (1.0 - 1e-3), index=index, previous=previous)
         nu_t = cand * min(1.0, beta / dv.phi) if dv.phi > 0 else cand
         bound = float(nu_t @ y) if mode == "interpolate" else dual_objective(nu_t, y, loss)
         if phi is None:
@@ -504,7 +571,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     solver_ok = status in ("Solved", "AlmostSolved")
     # candidate 1: the interior-point solution, bounded with both its residual and its own multipliers
     value, lower, phi, yhat, nu = _certificate(Xa, y, beta_eff, pool, index, U, V, pats, mode, bias, X,
-                                               nu=nu, extra=(nu_dual,) if solver_ok else ())
+                                               nu=nu, extra=(nu_dual,) if solver_ok else (), previous=prev)
     rel_ip = (value - lower) / max(1.0, abs(value))
     # candidate 2: Newton polishing on the support (SPEC.md §C.4): exact zeros off the support, y* and ν* to
     # machine precision; kept when its own certificate is at least as good (or below 1e-2 tol.gap)
@@ -516,11 +583,11 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
             polished = _newton_polish(Xa, y, beta_eff, pats, cone_rows_list, U_ip, V_ip, guess, loss=loss)
             if polished is None:
                 continue
-            cand = _certificate(Xa, y, beta_eff, pool, index, *polished, pats, mode, bias, X)
+            cand = _certificate(Xa, y, beta_eff, pool, index, *polished, pats, mode, bias, X, previous=prev)
             rel_c = (cand[0] - cand[1]) / max(1.0, abs(cand[0]))
             if rel_c <= max(rel_ip, 1e-2 * tol.gap):
                 (value, lower, phi, yhat, nu), (U, V) = cand, polished
-            if rel_c <= tol.gap:
+            if rel_c <= 1e-2 * tol.gap:
                 break
     keep = (np.linalg.norm(U, axis=1) > 0) | (np.linalg.norm(V, axis=1) > 0)
     pats_out, U, V = pats[keep], U[keep], V[keep]

@@ -6,10 +6,12 @@ One module per suite, each registering its checker with :func:`verify.register_s
 Examples
 --------
 >>> from verify import SUITES
->>> "patterns" in SUITES
-True
+>>> "patterns" in SUITES, "convex" in SUITES
+(True, True)
 """
 
+# registration order is the order of ``relu-landscape run``: patterns (SPEC.md §B) before convex (§A.3, §C)
 from . import patterns  # noqa: F401  (registers "patterns")
+from . import convex  # noqa: F401,I001  (registers "convex")
 
-__all__ = ["patterns"]
+__all__ = ["convex", "patterns"]

@@ -1,0 +1,128 @@
+"""The ``convex`` suite and the SPEC.md §I convex cases: theory values hold, wrong ones are caught, an unconverged
+solver is never reported as ``holds``."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import cases
+import geom
+from cases.spec_instances import i2_closed_form, i3_closed_form, single_neuron_closed_form, soft_threshold_pair
+from verify import CheckResult, Status, run_suite, write_report
+from verify._suite import RunContext
+from verify.suites.convex import CHECK_P, convex_checks
+
+CONVEX = cases.list_cases("convex")
+
+
+@pytest.fixture(scope="module")
+def suite_result():
+    return run_suite("convex")
+
+
+def test_suite_passes_on_every_convex_case(suite_result):
+    r = suite_result
+    assert r.cases == tuple(c.name for c in CONVEX)
+    assert r.counts["violated"] == r.counts["error"] == r.counts["inconclusive"] == 0, [
+        (x.case, x.check, x.status.value) for x in r.results if x.status is not Status.HOLDS
+        and x.status is not Status.NOT_APPLICABLE]
+    assert r.ok
+    p_checks = {x.case: x for x in r.results if x.check == CHECK_P}
+    assert set(p_checks) == set(r.cases)
+    assert all(x.status is Status.HOLDS and x.tolerance is not None for x in p_checks.values())
+    # every net of every case was certified, with the SPEC.md §I verdicts (I9: the saddle is rejected)
+    verdicts = {(x.case, x.check): x.observed for x in r.results if x.check.startswith("certificate verdict")}
+    assert verdicts[("spec-I9", "certificate verdict [stationary saddle (width 2)]")] == "violated"
+    assert verdicts[("spec-I9", "certificate verdict [ψ(W*) of I1]")] == "holds"
+    n_nets = sum(len(c.expected.get("nets", ())) for c in CONVEX)
+    assert len(verdicts) == n_nets >= 4
+    assert {m.case for m in r.measurements if m.name == "solve time"} == set(r.cases)
+
+
+def test_report_and_figure(suite_result, tmp_path):
+    paths = write_report(suite_result, tmp_path)
+    assert sorted(paths) == ["figure", "html", "json", "md"]
+    with open(paths["figure"], "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    md = open(paths["md"], encoding="utf-8").read()
+    assert "**PASS: no check violated, no error**" in md and "spec-I9" in md
+
+
+def test_registry_convex_cases_state_theory_values():
+    names = {c.name for c in CONVEX}
+    assert {"spec-I1b", "spec-I2-beta0.3", "spec-I3-closed-form", "spec-I4-closed-form", "spec-I7b",
+            "spec-I9"} <= names
+    for c in CONVEX:
+        e = c.expected
+        assert c.source.startswith("SPEC.md"), c.name
+        assert isinstance(e.get("p_star"), float) and e["p_star"] > 0, c.name
+        assert c.y is not None and c.beta > 0, c.name
+        if "y_star" in e and "nu_star" in e:
+            y_star, nu = np.asarray(e["y_star"]), np.asarray(e["nu_star"])
+            np.testing.assert_allclose(nu, c.y - y_star, rtol=0, atol=1e-15)  # convention R
+            # at an optimum the penalty is ν*ᵀy* (SPEC.md §D.2), so p* = ½‖ν*‖² + ν*ᵀy*
+            np.testing.assert_allclose(0.5 * nu @ nu + nu @ y_star, e["p_star"], rtol=1e-12)
+        for net in e.get("nets", ()):
+            assert net["verdict"] in ("holds", "violated") and "objective" in net, c.name
+
+
+def test_closed_forms_against_spec_numbers():
+    np.testing.assert_allclose(soft_threshold_pair([1.0, 2.0], 0.5), [0.5, 1.5], rtol=0, atol=0)
+    np.testing.assert_allclose(soft_threshold_pair([1.0, 2.0], 1.5), [0.0, 0.5], rtol=0, atol=0)
+    y2, nu2, p2 = i2_closed_form(0.5)
+    np.testing.assert_allclose([*y2, *nu2, p2], [0.5, 0.5, 0.5, 0.5, 0.75], rtol=1e-15)
+    y3, _, p3 = i3_closed_form(0.5)  # SPEC.md prints (1.552786, 0.776393, −0.5), 1.3680340
+    np.testing.assert_allclose(y3, [1.552786, 0.776393, -0.5], rtol=0, atol=5e-7)
+    np.testing.assert_allclose(p3, 1.3680340, rtol=0, atol=5e-8)
+    Xa, y, beta = np.array([[-0.2, 1.0], [1.0, 1.0]]), np.array([0.5, 1.0]), 0.1
+    y4, nu4, p4, u = single_neuron_closed_form(Xa, y, beta)  # SPEC.md prints 7 digits
+    np.testing.assert_allclose(y4, [0.4787666, 0.9389398], rtol=0, atol=5e-8)
+    np.testing.assert_allclose(p4, 0.06958725, rtol=0, atol=5e-9)
+    np.testing.assert_allclose(u, [0.383478, 0.555462], rtol=0, atol=5e-7)
+    # stationarity of ½‖Xa u − y‖² + β‖u‖ at u (independent of the root find)
+    g = Xa.T @ (Xa @ u - y) + beta * u / np.linalg.norm(u)
+    np.testing.assert_allclose(g, 0.0, rtol=0, atol=1e-14)
+
+
+def _case(name, **changes):
+    c = cases.get_case(name)
+    return dataclasses.replace(c, expected={**c.expected, **changes})
+
+
+def _by_check(results):
+    return {r.check: r for r in results if isinstance(r, CheckResult)}
+
+
+def test_wrong_expectations_are_violated():
+    out = _by_check(convex_checks(_case("spec-I1b", p_star=2.375 * (1 + 1e-9)), RunContext()))
+    assert out[CHECK_P].status is Status.VIOLATED  # tolerance 1e-12 relative + gap (0 here)
+    out = _by_check(convex_checks(_case("spec-I2-beta0.3", y_star=[0.7, 0.7 + 1e-6]), RunContext()))
+    assert out["y*"].status is Status.VIOLATED and out["ν*"].status is Status.HOLDS
+    c = cases.get_case("spec-I9")
+    saddle, optimal = c.expected["nets"]
+    bad = [{**saddle, "verdict": "holds", "gap": 0.5, "escapes": [{"pattern": "01", "sign": 1, "value": 1.0}]},
+           {**optimal, "objective": 1.3}]
+    out = _by_check(convex_checks(dataclasses.replace(c, expected={**c.expected, "nets": bad}), RunContext()))
+    label = "[stationary saddle (width 2)]"
+    for check in (f"certificate verdict {label}", f"certificate gap {label}", f"escape patterns {label}",
+                  "L_β [ψ(W*) of I1]"):
+        assert out[check].status is Status.VIOLATED, check
+    assert out[f"L_β {label}"].status is Status.HOLDS
+
+
+def test_unconverged_solver_is_inconclusive(monkeypatch):
+    real = geom.solve_convex
+
+    def stopped(*args, **kwargs):
+        sol = real(*args, **kwargs)
+        return dataclasses.replace(sol, status="max_rounds", certified=False)
+
+    monkeypatch.setattr(geom, "solve_convex", stopped)
+    out = _by_check(convex_checks(cases.get_case("spec-I1"), RunContext()))
+    for check in ("certified optimum", CHECK_P, "y*", "ν*", "strong duality: rel gap ≤ tol.gap",
+                  "dual feasibility φ(ν*) ≤ β", "card(W) ≥ m*"):
+        assert out[check].status is Status.INCONCLUSIVE, check
+    assert out["certified optimum"].details["status"] == "max_rounds"
