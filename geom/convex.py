@@ -53,6 +53,8 @@ __all__ = ["ConvexSolution", "solve_convex", "nonnegative_lasso"]
 #: ``β(1 − _DROP_SLACK)``: far from tight, so it is not part of the optimum's support near the current ``ν``.
 #: Dropping never affects correctness (the final pricing runs over the whole pool), only the number of rounds.
 _DROP_SLACK = 0.05
+#: ... and only after it sat idle (zero slots, far from tight) for this many consecutive rounds.
+_DROP_AGE = 3
 
 
 @dataclass(frozen=True)
@@ -521,6 +523,8 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     in_work[work] = True
     cone_rows_list = [rows_of(k) for k in work]
     rounds, iters, status, converged = 0, 0, "Solved", False
+    age = np.zeros(pool.shape[0], dtype=np.int64)  # consecutive rounds a working-set pattern sat idle
+    trace = []  # (working set, violators found, φ over the computed entries) per round
     prev = None  # (DualValues, ν) of the last complete pricing: Lipschitz screen of the next one
     t_solve = t_price = 0.0
     while rounds < max_rounds:
@@ -553,15 +557,20 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
                 converged = True
                 break
         add = viol[np.argsort(-dv.values[viol].max(axis=1))][:per_round]
-        # keep the restricted program small: drop patterns unused by the current solution and far from tight
+        trace.append((len(work), int(viol.size), float(dv.phi)))
+        # keep the restricted program small: drop patterns unused by the last _DROP_AGE solutions and far from
+        # tight (dropping sooner makes patterns cycle out and back in)
         w_idx = np.asarray(work)
         slot_norm = np.maximum(np.linalg.norm(U, axis=1), np.linalg.norm(V, axis=1))
         w_dv = dual_values(Xa, nu, pool[w_idx], threshold=beta_eff * (1.0 - _DROP_SLACK), index=index)
-        unused = (slot_norm <= 1e-6 * max(float(slot_norm.max(initial=0.0)), 1e-300)) & (
+        idle = (slot_norm <= 1e-6 * max(float(slot_norm.max(initial=0.0)), 1e-300)) & (
             w_dv.values.max(axis=1) < beta_eff * (1.0 - _DROP_SLACK))
+        age[w_idx] = np.where(idle, age[w_idx] + 1, 0)
+        unused = age[w_idx] >= _DROP_AGE
         if unused.any():
             keep = ~unused
             in_work[w_idx[unused]] = False
+            age[w_idx[unused]] = 0
             work = [k for k, kp in zip(work, keep) if kp]
             cone_rows_list = [r for r, kp in zip(cone_rows_list, keep) if kp]
         work.extend(add.tolist())
@@ -605,7 +614,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     stats = {"rounds": rounds, "working_set": int(len(work)), "pool": int(pool.shape[0]),
              "solver_iterations": iters, "solver_status": status, "seconds": time.perf_counter() - t0,
              "seconds_patterns": t_enum, "seconds_solver": t_solve, "seconds_pricing": t_price,
-             "cone_rows": int(sum(len(r) for r in cone_rows_list))}
+             "cone_rows": int(sum(len(r) for r in cone_rows_list)), "trace": trace}
     return ConvexSolution(p_star=value, lower_bound=lower, gap=gap, rel_gap=rel, U=U, V=V, patterns=pats_out,
                           y_star=yhat, nu_star=nu, phi=phi, status=out_status, certified=certified,
                           pattern_source=source, beta=float(beta_eff if not interpolate else 0.0), bias=bias,
