@@ -34,8 +34,16 @@ oracle: $(STAMP)
 	$(PY) -m pip install -q -e '.[oracle]'
 
 ## make bench: benchmarks (tables on stdout, JSON in benchmarks/results/)
-bench: $(STAMP)
+bench: $(STAMP) .venv-bench/.installed
 	$(PY) benchmarks/bench_patterns.py
+	$(PY) benchmarks/bench_convex.py
+
+## pyscnn (the existing convex-NN library) lives in its own venv: installing it into .venv would replace the
+## CPU torch by a CUDA build
+.venv-bench/.installed:
+	@test -x .venv-bench/bin/python || python3 -m venv .venv-bench
+	.venv-bench/bin/python -m pip install -q "torch==2.13.0" "numpy==2.4.6" "scipy==1.17.1" pyscnn
+	@touch $@
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) .venv-bench build *.egg-info .pytest_cache
