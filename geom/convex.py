@@ -41,7 +41,7 @@ import scipy.sparse as sp
 from ._validation import check_matrix, check_option, check_positive, check_vector, message
 from .arrangements import enumerate_patterns
 from .cones import cone_rows, dual_values, hyperplane_groups, region_index
-from .exceptions import InfeasibleError, InvalidInputError, SolverError
+from .exceptions import InfeasibleError, InvalidInputError
 from .losses import LOSSES, check_labels, dual_objective, loss_gradient, loss_value
 from .nets import Net, augment, psi
 from .tolerances import DEFAULT_TOLERANCES, Tolerances
@@ -169,7 +169,6 @@ def _solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, tol):
             P = sp.block_diag([sp.csc_matrix((nvar - n, nvar - n)), sp.identity(n)], format="csc")
     else:
         q[2 * Kp + 2 * K:2 * Kp + 2 * K + n] = 1.0
-        il, is1, is2 = 2 * Kp + 2 * K, 2 * Kp + 2 * K + n, 2 * Kp + 2 * K + 2 * n
         eye = sp.identity(n, format="csc")
         Z = sp.csc_matrix
         # s¹ + s² ≤ 1
@@ -188,7 +187,6 @@ def _solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, tol):
         A = sp.vstack([A_sum, A_nn, A_soc, E1, E2], format="csc")
         b = np.concatenate([np.ones(n), np.zeros(2 * n_nn + 2 * K * (p + 1)), be, be])
         cones = [clarabel.NonnegativeConeT(n + 2 * n_nn)] + soc + [clarabel.ExponentialConeT()] * (2 * n)
-        del il, is1, is2
     settings = clarabel.DefaultSettings()
     settings.verbose = False
     settings.tol_gap_abs = settings.tol_gap_rel = tol.solver

@@ -68,3 +68,19 @@ def backend(request):
     if request.param in ("torch-cuda", "cupy"):
         request.applymarker(pytest.mark.gpu)
     return Backend(request.param)
+
+
+@pytest.fixture
+def cli_json(capsys):
+    """Run the CLI with ``argv``; assert exit status 0 and a silent stderr; return the parsed JSON of stdout."""
+    import json
+
+    from verify.cli import main
+
+    def run(argv):
+        rc = main(argv)
+        out, err = capsys.readouterr()
+        assert (rc, err) == (0, "")
+        return json.loads(out)
+
+    return run

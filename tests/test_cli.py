@@ -31,15 +31,8 @@ def line_csv(tmp_path):
     return str(p)
 
 
-def _json(capsys, argv):
-    rc = main(argv)
-    out, err = capsys.readouterr()
-    assert (rc, err) == (0, "")
-    return json.loads(out)
-
-
-def test_patterns_json_npz(capsys, b2_npz):
-    d = _json(capsys, ["patterns", b2_npz, "--json", "--quiet"])
+def test_patterns_json_npz(cli_json, capsys, b2_npz):
+    d = cli_json(["patterns", b2_npz, "--json", "--quiet"])
     assert (d["n"], d["d"], d["rank"], d["ties"], d["bias"]) == (3, 2, 2, "geq", False)
     assert (d["count"], d["regions"], d["tie_only"]) == (6, 4, 2)
     assert d["general_position"] is False and d["certified"] is True
@@ -47,18 +40,18 @@ def test_patterns_json_npz(capsys, b2_npz):
     assert isinstance(d["seconds"], float) and d["saved"] is None
 
 
-def test_patterns_json_csv_and_ties_regions(capsys, tmp_path):
+def test_patterns_json_csv_and_ties_regions(cli_json, capsys, tmp_path):
     p = tmp_path / "b2.csv"
     p.write_text("\n".join(f"{a},{b},1" for a, b in B2) + "\n")
-    assert _json(capsys, ["patterns", str(p), "--json"])["count"] == 6
-    d = _json(capsys, ["patterns", str(p), "--json", "--ties", "regions"])
+    assert cli_json(["patterns", str(p), "--json"])["count"] == 6
+    d = cli_json(["patterns", str(p), "--json", "--ties", "regions"])
     assert (d["count"], d["regions"], d["ties"]) == (4, 4, "regions")
 
 
-def test_patterns_one_dimensional_with_bias(capsys, line_csv):
-    d = _json(capsys, ["patterns", line_csv, "--bias", "--json"])  # SPEC.md §B.3: 2n = 8
+def test_patterns_one_dimensional_with_bias(cli_json, capsys, line_csv):
+    d = cli_json(["patterns", line_csv, "--bias", "--json"])  # SPEC.md §B.3: 2n = 8
     assert (d["n"], d["d"], d["bias"], d["count"], d["regions"], d["rank"]) == (4, 1, True, 8, 8, 2)
-    d = _json(capsys, ["patterns", line_csv, "--json"])  # no bias: 0111, 1100, and 1111 from u = 0
+    d = cli_json(["patterns", line_csv, "--json"])  # no bias: 0111, 1100, and 1111 from u = 0
     assert (d["count"], d["regions"]) == (3, 2)
 
 
@@ -155,8 +148,8 @@ def test_run_exit_status_1_on_violation(capsys, tmp_path):
     assert out.startswith("always-wrong-test: FAIL: 1 checks on 1 cases: 0 holds, 1 violated")
 
 
-def test_cases_listing(capsys):
-    d = _json(capsys, ["cases", "--tag", "spec", "--json"])
+def test_cases_listing(cli_json, capsys):
+    d = cli_json(["cases", "--tag", "spec", "--json"])
     names = [c["name"] for c in d]
     assert "spec-B2-antiparallel" in names and all("spec" in c["tags"] for c in d)
     assert main(["cases", "--tag", "bias", "--tag", "spec"]) == 0

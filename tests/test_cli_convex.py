@@ -7,7 +7,6 @@ I9 saddle (objective 1.375, certificate gap 0.53125, escape pattern ``10``).
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import pytest
@@ -33,15 +32,8 @@ def saddle_npz(tmp_path):
     return str(p)
 
 
-def _json(capsys, argv):
-    rc = main(argv)
-    out, err = capsys.readouterr()
-    assert (rc, err) == (0, "")
-    return json.loads(out)
-
-
-def test_solve_json_i1(capsys, i1_npz):
-    d = _json(capsys, ["solve", i1_npz, "--json"])
+def test_solve_json_i1(cli_json, capsys, i1_npz):
+    d = cli_json(["solve", i1_npz, "--json"])
     for key in ("p_star", "lower_bound", "gap", "rel_gap", "y_star", "nu_star", "neurons", "certified", "status",
                 "seconds", "stats", "phi", "beta"):
         assert key in d, key
@@ -55,24 +47,24 @@ def test_solve_json_i1(capsys, i1_npz):
     assert isinstance(d["seconds"], float) and d["saved_net"] is None
 
 
-def test_solve_beta_option_overrides_file(capsys, i1_npz):
-    d = _json(capsys, ["solve", i1_npz, "--beta", "1.5", "--json"])  # SPEC.md §I, I1b
+def test_solve_beta_option_overrides_file(cli_json, capsys, i1_npz):
+    d = cli_json(["solve", i1_npz, "--beta", "1.5", "--json"])  # SPEC.md §I, I1b
     np.testing.assert_allclose(d["p_star"], 2.375, rtol=1e-12)
     np.testing.assert_allclose(d["y_star"], [0.0, 0.5], rtol=0, atol=1e-9)
     assert (d["neurons"], d["beta"], d["beta_source"]) == (1, 1.5, "--beta")
 
 
-def test_solve_bias_csv_without_beta_in_file(capsys, tmp_path):
+def test_solve_bias_csv_without_beta_in_file(cli_json, capsys, tmp_path):
     p = tmp_path / "i7.csv"  # SPEC.md §I, I7 (a .csv has no beta: --beta is required)
     p.write_text("x,y\n-1,0\n0,1\n1,0\n")
-    d = _json(capsys, ["solve", str(p), "--bias", "--beta", "0.1", "--json"])
+    d = cli_json(["solve", str(p), "--bias", "--beta", "0.1", "--json"])
     np.testing.assert_allclose(d["p_star"], 0.245, rtol=1e-10)
     np.testing.assert_allclose(d["y_star"], [0.1, 0.7, 0.1], rtol=0, atol=1e-7)
     np.testing.assert_allclose(d["nu_star"], [-0.1, 0.3, -0.1], rtol=0, atol=1e-7)
     assert d["bias"] is True and d["certified"] is True
 
 
-def test_solve_summary_save_net_and_certify_round_trip(capsys, i1_npz, tmp_path):
+def test_solve_summary_save_net_and_certify_round_trip(cli_json, capsys, i1_npz, tmp_path):
     net_path = tmp_path / "psi.npz"
     assert main(["solve", i1_npz, "--save-net", str(net_path)]) == 0
     out, err = capsys.readouterr()
@@ -85,34 +77,34 @@ def test_solve_summary_save_net_and_certify_round_trip(capsys, i1_npz, tmp_path)
     order = np.argsort(net.U[:, 0])
     np.testing.assert_allclose(net.U[order, 0], [-np.sqrt(0.5), R15], rtol=1e-9)
     np.testing.assert_allclose(net.alpha[order], [np.sqrt(0.5), R15], rtol=1e-9)
-    d = _json(capsys, ["certify", str(net_path), i1_npz, "--json"])
+    d = cli_json(["certify", str(net_path), i1_npz, "--json"])
     assert (d["verdict"], d["globally_optimal"], d["violating_patterns"], d["width"]) == ("holds", True, 0, 2)
     np.testing.assert_allclose(d["objective"], 1.25, rtol=1e-12)
     np.testing.assert_allclose(d["lower_bound"], 1.25, rtol=1e-9)
     assert abs(d["gap"]) <= 1e-9
 
 
-def test_solve_quiet_and_patterns_file(capsys, i1_npz, tmp_path):
+def test_solve_quiet_and_patterns_file(cli_json, capsys, i1_npz, tmp_path):
     assert main(["solve", i1_npz, "--quiet"]) == 0
     assert capsys.readouterr() == ("", "")
     pats = tmp_path / "pats.npz"
     assert main(["patterns", i1_npz, "--save", str(pats), "--quiet"]) == 0
     capsys.readouterr()
-    d = _json(capsys, ["solve", i1_npz, "--patterns-file", str(pats), "--json"])
+    d = cli_json(["solve", i1_npz, "--patterns-file", str(pats), "--json"])
     np.testing.assert_allclose(d["p_star"], 1.25, rtol=1e-12)
     # a given pool certifies that pool only: never "certified" globally
     assert (d["pattern_source"], d["certified"], d["stats"]["pool"]) == ("given", False, 3)
 
 
-def test_solve_interpolate(capsys, i1_npz):
-    d = _json(capsys, ["solve", i1_npz, "--interpolate", "--json"])  # min |z_1| + |z_2| with z = y: 3
+def test_solve_interpolate(cli_json, capsys, i1_npz):
+    d = cli_json(["solve", i1_npz, "--interpolate", "--json"])  # min |z_1| + |z_2| with z = y: 3
     np.testing.assert_allclose(d["p_star"], 3.0, rtol=1e-9)
     np.testing.assert_allclose(d["y_star"], [1.0, 2.0], rtol=1e-9)
     assert (d["interpolate"], d["beta_source"]) == (True, "interpolate")
 
 
-def test_certify_saddle_is_violated(capsys, i1_npz, saddle_npz):
-    d = _json(capsys, ["certify", saddle_npz, i1_npz, "--json"])  # SPEC.md §I, I9
+def test_certify_saddle_is_violated(cli_json, capsys, i1_npz, saddle_npz):
+    d = cli_json(["certify", saddle_npz, i1_npz, "--json"])  # SPEC.md §I, I9
     assert (d["verdict"], d["globally_optimal"], d["violating_patterns"]) == ("violated", False, 1)
     np.testing.assert_allclose([d["objective"], d["lower_bound"], d["gap"]], [1.375, 0.84375, 0.53125],
                                rtol=1e-12)
@@ -125,19 +117,19 @@ def test_certify_saddle_is_violated(capsys, i1_npz, saddle_npz):
     assert "10  sign +  dual value 1 > β" in out
 
 
-def test_certify_sampled_patterns_find_the_escape(capsys, i1_npz, saddle_npz):
-    d = _json(capsys, ["certify", saddle_npz, i1_npz, "--patterns", "sampled", "--n-samples", "64", "--seed", "3",
+def test_certify_sampled_patterns_find_the_escape(cli_json, capsys, i1_npz, saddle_npz):
+    d = cli_json(["certify", saddle_npz, i1_npz, "--patterns", "sampled", "--n-samples", "64", "--seed", "3",
                        "--json"])
     assert (d["verdict"], d["pattern_source"]) == ("violated", "sampled")
 
 
-def test_certify_bias_net(capsys, tmp_path):
+def test_certify_bias_net(cli_json, capsys, tmp_path):
     data = tmp_path / "i7.npz"  # SPEC.md §I, I7: the optimal net (0, √0.7)·√0.7 and (±√0.6, 0)·(−√0.6)
     np.savez(data, X=np.array([[-1.0], [0.0], [1.0]]), y=np.array([0.0, 1.0, 0.0]), beta=0.1)
     net = tmp_path / "i7_net.npz"
     s7, s6 = np.sqrt(0.7), np.sqrt(0.6)
     np.savez(net, U=np.array([[0.0, s7], [s6, 0.0], [-s6, 0.0]]), alpha=np.array([s7, -s6, -s6]))
-    d = _json(capsys, ["certify", str(net), str(data), "--bias", "--json"])
+    d = cli_json(["certify", str(net), str(data), "--bias", "--json"])
     assert (d["verdict"], d["bias"]) == ("holds", True)
     np.testing.assert_allclose(d["objective"], 0.245, rtol=1e-12)
 
