@@ -451,7 +451,8 @@ def _err(res: dict) -> str:
     return res["stderr"] or res["status"]
 
 
-def bench_instance(spec, timeout: float, use_cvxpy: bool, pyscnn_python: Path | None, tmpdir: str) -> dict:
+def bench_instance(spec, timeout: float, use_cvxpy: bool, pyscnn_python: Path | None, tmpdir: str,
+                   methods=None, timeout_ours: float | None = None) -> dict:
     import numpy as np
 
     labels, n, d, beta = spec
@@ -462,7 +463,7 @@ def bench_instance(spec, timeout: float, use_cvxpy: bool, pyscnn_python: Path | 
     row = {"instance": name, "labels": labels, "n": n, "d": d, "beta": beta, "seed": seed,
            "P_cover": cover_count(n, d)}
     progress(f"{name}: ours")
-    r = run_child(["--worker", "ours", "--data", data], timeout)
+    r = run_child(["--worker", "ours", "--data", data], timeout_ours or timeout)
     ours = {"status": r["status"], "peak_rss_mb": r["peak_rss_mb"], "wall_s": r["wall_s"]}
     if r["status"] == "ok":
         ours.update(r["result"])
@@ -476,8 +477,8 @@ def bench_instance(spec, timeout: float, use_cvxpy: bool, pyscnn_python: Path | 
     base = {}
     nnz_est = 3 * row["P"] * n * d + 2 * row["P"] * (d + 1)
     for method in CVXPY_METHODS:
-        if not use_cvxpy:
-            base[method] = {"status": "skipped", "reason": "disabled by --no-cvxpy"}
+        if not use_cvxpy or (methods is not None and method not in methods):
+            base[method] = {"status": "skipped", "reason": "not selected (--no-cvxpy / --methods)"}
             continue
         if nnz_est > CVXPY_MAX_NNZ:
             base[method] = {"status": "skipped", "reason": f"skipped: too large (~{nnz_est:.2e} nonzeros > "
@@ -488,8 +489,8 @@ def bench_instance(spec, timeout: float, use_cvxpy: bool, pyscnn_python: Path | 
         base[method] = _baseline_entry(r, p_star, t_ours, ours, timeout)
         base[method]["nnz_estimate"] = nnz_est
     for variant in PYSCNN_VARIANTS:
-        if pyscnn_python is None:
-            base[variant] = {"status": "skipped", "reason": "pyscnn unavailable (see notes)"}
+        if pyscnn_python is None or (methods is not None and variant not in methods):
+            base[variant] = {"status": "skipped", "reason": "pyscnn unavailable (see notes) or not selected"}
             continue
         progress(f"{name}: {variant}")
         r = run_child(["--worker", variant, "--data", data], timeout, python=str(pyscnn_python))
@@ -673,6 +674,11 @@ def main(argv=None) -> int:
                     help=f"interpreter of the venv with pyscnn (default {DEFAULT_PYSCNN_PYTHON})")
     ap.add_argument("--out", type=Path, default=None,
                     help="JSON output (default benchmarks/results/convex.json, convex-quick.json with --quick)")
+    ap.add_argument("--sizes", default=None, help="comma-separated n x d subset of the full grid, e.g. 50x2,100x3")
+    ap.add_argument("--methods", default=None,
+                    help="comma-separated baselines to run (default all): "
+                         "cvxpy_clarabel, cvxpy_scs, cvxpy_scs_1e-8, pyscnn_default, pyscnn_1000")
+    ap.add_argument("--timeout-ours", type=float, default=None, help="separate per-call limit for our solver")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--data", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -697,9 +703,13 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench_convex_") as tmpdir:
+        sizes = None if args.sizes is None else {tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")}
+        methods = None if args.methods is None else set(args.methods.split(","))
         for spec in instance_list(args.quick):
+            if sizes is not None and (spec[1], spec[2]) not in sizes:
+                continue
             rows.append(bench_instance(spec, timeout, not args.no_cvxpy, args.pyscnn_python if pys_ok else None,
-                                       tmpdir))
+                                       tmpdir, methods=methods, timeout_ours=args.timeout_ours))
     total = time.perf_counter() - t0
     info["loadavg_at_end"] = list(os.getloadavg())
     info["git_commit_end"] = machine_info()["git_commit"]  # differs if HEAD moved during the run
