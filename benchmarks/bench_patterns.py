@@ -28,11 +28,8 @@ Progress lines go to stderr only when it is a terminal.  Ratios are speed-ups: S
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import resource
-import signal
 import subprocess
 import sys
 import tempfile
@@ -40,9 +37,9 @@ import time
 from math import comb
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _harness import ROOT, emit, maxrss_mb, progress, run_child, write_json
+
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "patterns.json"
-RESULT_TAG = "BENCH-RESULT "
 
 FULL_GAUSSIAN = [(200, 3), (100, 4), (40, 5), (25, 7)]
 FULL_RESONANCE = [4, 5, 6]
@@ -95,10 +92,6 @@ def build_instance(name: str):
 
 # ---- workers (run in fresh subprocesses) -----------------------------------------------------------------
 
-def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
-
-
 def worker_ours(name: str, save: str) -> dict:
     import numpy as np
 
@@ -106,7 +99,7 @@ def worker_ours(name: str, save: str) -> dict:
 
     X, _ = build_instance(name)
     geom.enumerate_patterns([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])  # warm lazy imports, not timed
-    baseline = _maxrss_mb()
+    baseline = maxrss_mb()
     t0 = time.perf_counter()
     P = geom.enumerate_patterns(X)
     seconds = time.perf_counter() - t0
@@ -115,7 +108,7 @@ def worker_ours(name: str, save: str) -> dict:
     return {"count": P.count, "regions": P.n_regions, "rank": P.rank, "certified": P.certified,
             "general_position": P.general_position, "count_certificate": P.count_certificate,
             "n_exact_checks": P.n_exact_checks, "seconds": seconds, "seconds_reported": P.seconds,
-            "all_ones_present": all_ones, "baseline_rss_mb": baseline, "self_peak_rss_mb": _maxrss_mb()}
+            "all_ones_present": all_ones, "baseline_rss_mb": baseline, "self_peak_rss_mb": maxrss_mb()}
 
 
 def worker_sampling(name: str, exact_path: str, k: int) -> dict:
@@ -160,7 +153,7 @@ def worker_sage(name: str, method: str) -> dict:
     t0 = time.perf_counter()
     value = len(A.regions()) if method == "regions" else int(A.n_regions())
     seconds = time.perf_counter() - t0
-    return {"regions": value, "seconds": seconds, "build_seconds": build, "self_peak_rss_mb": _maxrss_mb()}
+    return {"regions": value, "seconds": seconds, "build_seconds": build, "self_peak_rss_mb": maxrss_mb()}
 
 
 def run_worker(args) -> int:
@@ -170,56 +163,11 @@ def run_worker(args) -> int:
         out = worker_sampling(args.instance, args.exact, args.k)
     else:
         out = worker_sage(args.instance, args.worker.split("-", 1)[1])
-    sys.stdout.write(RESULT_TAG + json.dumps(out) + "\n")
-    sys.stdout.flush()
+    emit(out)
     return 0
 
 
 # ---- parent: subprocess runner ---------------------------------------------------------------------------
-
-def run_child(worker_args: list[str], timeout: float) -> dict:
-    """Run this script as a worker; returns ``{"status", "result", "peak_rss_mb", "wall_s", "stderr"}``.
-
-    ``status`` is ``"ok"``, ``"timeout"`` or ``"error"``.  The child's own ``ru_maxrss`` comes from
-    ``os.wait4`` on its pid (not ``RUSAGE_CHILDREN``, which is a maximum over every child reaped so far).
-    """
-    cmd = [sys.executable, str(Path(__file__).resolve()), *worker_args]
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    with tempfile.TemporaryFile() as fout, tempfile.TemporaryFile() as ferr:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=fout, stderr=ferr, cwd=ROOT, env=env, start_new_session=True)
-        status, ru, timed_out = None, None, False
-        while True:
-            pid, st, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid == proc.pid:
-                status, ru = st, usage
-                break
-            if time.perf_counter() - t0 > timeout:
-                timed_out = True
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)  # the child's own process group (start_new_session)
-                except ProcessLookupError:
-                    pass
-                _, status, ru = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.02)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        fout.seek(0)
-        ferr.seek(0)
-        stdout = fout.read().decode(errors="replace")
-        stderr = ferr.read().decode(errors="replace")
-    peak = ru.ru_maxrss / 1024.0
-    if timed_out:
-        return {"status": "timeout", "result": None, "peak_rss_mb": peak, "wall_s": wall, "stderr": ""}
-    lines = [ln for ln in stdout.splitlines() if ln.startswith(RESULT_TAG)]
-    if proc.returncode != 0 or not lines:
-        tail = stderr.strip().splitlines()[-5:]
-        return {"status": "error", "result": None, "peak_rss_mb": peak, "wall_s": wall,
-                "stderr": "\n".join(tail) or f"exit code {proc.returncode}"}
-    return {"status": "ok", "result": json.loads(lines[-1][len(RESULT_TAG):]), "peak_rss_mb": peak,
-            "wall_s": wall, "stderr": ""}
-
 
 def sage_available() -> tuple[bool, str | None, str]:
     """Whether the Sage arrangement code imports in a subprocess, its version, and the reason if not."""
@@ -245,11 +193,6 @@ def sage_available() -> tuple[bool, str | None, str]:
 
 
 # ---- parent: the benchmark -------------------------------------------------------------------------------
-
-def progress(msg: str) -> None:
-    if sys.stderr.isatty():
-        print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
 
 def machine_info(sage_version: str | None) -> dict:
     import numpy as np
@@ -293,7 +236,7 @@ def bench_instance(name: str, samples: list[int], use_sage: bool, timeout: float
     row = {"instance": name, **info}
     save = os.path.join(tmpdir, f"{name}.npy")
     progress(f"{name}: ours")
-    ours = run_child(["--worker", "ours", "--instance", name, "--save", save], OURS_TIMEOUT_S)
+    ours = run_child(__file__, ["--worker", "ours", "--instance", name, "--save", save], OURS_TIMEOUT_S)
     row["status"] = ours["status"]
     row["peak_rss_mb"] = ours["peak_rss_mb"]
     if ours["status"] == "ok":
@@ -313,7 +256,7 @@ def bench_instance(name: str, samples: list[int], use_sage: bool, timeout: float
             row[key], row[f"sage_{method}_status"] = None, "skipped"
             continue
         progress(f"{name}: sage {method}()")
-        s = run_child(["--worker", f"sage-{method}", "--instance", name], timeout)
+        s = run_child(__file__, ["--worker", f"sage-{method}", "--instance", name], timeout)
         row[f"sage_{method}_status"] = s["status"]
         row[f"sage_{method}_peak_rss_mb"] = s["peak_rss_mb"]
         if s["status"] == "ok":
@@ -335,7 +278,7 @@ def bench_instance(name: str, samples: list[int], use_sage: bool, timeout: float
     if ours["status"] == "ok":
         for k in samples:
             progress(f"{name}: sampling k={k}")
-            s = run_child(["--worker", "sampling", "--instance", name, "--exact", save, "--k", str(k)],
+            s = run_child(__file__, ["--worker", "sampling", "--instance", name, "--exact", save, "--k", str(k)],
                           OURS_TIMEOUT_S)
             if s["status"] == "ok":
                 row["sampling"].append({**s["result"], "peak_rss_mb": s["peak_rss_mb"]})
@@ -441,21 +384,6 @@ def goals(rows: list[dict]) -> dict:
                                       "undetermined": undetermined,
                                       "met_all_compared": bool(speed) and all(speed.values())}
     return out
-
-
-def write_json(path: Path, payload: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(payload, f, indent=2, sort_keys=True)
-            f.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def main(argv=None) -> int:
