@@ -678,6 +678,8 @@ def main(argv=None) -> int:
     ap.add_argument("--methods", default=None,
                     help="comma-separated baselines to run (default all): "
                          "cvxpy_clarabel, cvxpy_scs, cvxpy_scs_1e-8, pyscnn_default, pyscnn_1000")
+    ap.add_argument("--labels", default=None, help="comma-separated label kinds to run: teacher, random")
+    ap.add_argument("--betas", default=None, help="comma-separated β values to run, e.g. 1e-2")
     ap.add_argument("--timeout-ours", type=float, default=None, help="separate per-call limit for our solver")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--data", help=argparse.SUPPRESS)
@@ -707,6 +709,10 @@ def main(argv=None) -> int:
         methods = None if args.methods is None else set(args.methods.split(","))
         for spec in instance_list(args.quick):
             if sizes is not None and (spec[1], spec[2]) not in sizes:
+                continue
+            if args.labels is not None and spec[0] not in args.labels.split(","):
+                continue
+            if args.betas is not None and spec[3] not in {float(b) for b in args.betas.split(",")}:
                 continue
             rows.append(bench_instance(spec, timeout, not args.no_cvxpy, args.pyscnn_python if pys_ok else None,
                                        tmpdir, methods=methods, timeout_ours=args.timeout_ours))
