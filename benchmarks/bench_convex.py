@@ -52,8 +52,6 @@ import argparse
 import json
 import os
 import platform
-import resource
-import signal
 import subprocess
 import sys
 import tempfile
@@ -61,9 +59,9 @@ import time
 from math import comb
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _harness import ROOT, emit, maxrss_mb, progress, run_child, write_json
+
 RESULTS = ROOT / "benchmarks" / "results"
-RESULT_TAG = "BENCH-RESULT "
 DEFAULT_PYSCNN_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
 
 FULL_SIZES = [(50, 2), (100, 3), (60, 4), (100, 5)]
@@ -152,10 +150,6 @@ def _load(path: str):
 
 # ---- workers (run in fresh subprocesses) -----------------------------------------------------------------
 
-def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
-
-
 def worker_ours(path: str) -> dict:
     import numpy as np
 
@@ -164,7 +158,7 @@ def worker_ours(path: str) -> dict:
 
     X, y, beta = _load(path)
     solve_convex(np.array([[-1.0], [1.0]]), np.array([1.0, 2.0]), 0.5)  # warm lazy imports, not timed
-    baseline = _maxrss_mb()
+    baseline = maxrss_mb()
     t0 = time.perf_counter()
     sol = solve_convex(X, y, beta)
     seconds = time.perf_counter() - t0
@@ -180,8 +174,7 @@ def worker_ours(path: str) -> dict:
            "obj_net": net["obj_net"], "stats": stats, "baseline_rss_mb": baseline, "enum_seconds": None,
            "P": stats.get("pool")}
     # a first result line: kept by the parent if the separate enumeration below runs past the timeout
-    sys.stdout.write(RESULT_TAG + json.dumps(out) + "\n")
-    sys.stdout.flush()
+    emit(out)
     t0 = time.perf_counter()
     pats = geom.enumerate_patterns(X, ties="regions")
     out["enum_seconds"] = time.perf_counter() - t0
@@ -285,7 +278,7 @@ def worker_pyscnn(path: str, variant: str) -> dict:
     lam = beta / n
     # warm lazy imports (torch, solvers), not timed
     optimize("relu", 4, X[:5], y[:5], regularizer=NeuronGL1(lam), return_convex=True, device="cpu", **kw)
-    baseline = _maxrss_mb()
+    baseline = maxrss_mb()
     t0 = time.perf_counter()
     model, _ = optimize("relu", max_neurons, X, y, regularizer=NeuronGL1(lam), return_convex=True,
                         device="cpu", seed=PYSCNN_SEED, **kw)
@@ -323,60 +316,11 @@ def run_worker(args) -> int:
         out = worker_pyscnn(args.data, args.worker)
     else:
         raise SystemExit(f"unknown worker {args.worker!r}")
-    sys.stdout.write(RESULT_TAG + json.dumps(out) + "\n")
-    sys.stdout.flush()
+    emit(out)
     return 0
 
 
 # ---- parent: subprocess runner ---------------------------------------------------------------------------
-
-def run_child(worker_args: list[str], timeout: float, python: str | None = None) -> dict:
-    """Run this script as a worker; returns ``{"status", "result", "peak_rss_mb", "wall_s", "stderr"}``.
-
-    ``status`` is ``"ok"``, ``"timeout"`` or ``"error"``.  The child's own ``ru_maxrss`` comes from
-    ``os.wait4`` on its pid (not ``RUSAGE_CHILDREN``, which is a maximum over every child reaped so far).
-    """
-    cmd = [python or sys.executable, str(Path(__file__).resolve()), *worker_args]
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    with tempfile.TemporaryFile() as fout, tempfile.TemporaryFile() as ferr:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=fout, stderr=ferr, cwd=ROOT, env=env, start_new_session=True)
-        status, ru, timed_out = None, None, False
-        while True:
-            pid, st, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid == proc.pid:
-                status, ru = st, usage
-                break
-            if time.perf_counter() - t0 > timeout:
-                timed_out = True
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)  # the child's own process group (start_new_session)
-                except ProcessLookupError:
-                    pass
-                _, status, ru = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.02)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        fout.seek(0)
-        ferr.seek(0)
-        stdout = fout.read().decode(errors="replace")
-        stderr = ferr.read().decode(errors="replace")
-    peak = ru.ru_maxrss / 1024.0
-    lines = [ln for ln in stdout.splitlines() if ln.startswith(RESULT_TAG)]
-    if timed_out:
-        partial = json.loads(lines[-1][len(RESULT_TAG):]) if lines else None
-        if partial is not None:
-            partial["timed_out_after_result"] = True
-            return {"status": "ok", "result": partial, "peak_rss_mb": peak, "wall_s": wall, "stderr": ""}
-        return {"status": "timeout", "result": None, "peak_rss_mb": peak, "wall_s": wall, "stderr": ""}
-    if proc.returncode != 0 or not lines:
-        tail = stderr.strip().splitlines()[-5:]
-        return {"status": "error", "result": None, "peak_rss_mb": peak, "wall_s": wall,
-                "stderr": "\n".join(tail) or f"exit code {proc.returncode}"}
-    return {"status": "ok", "result": json.loads(lines[-1][len(RESULT_TAG):]), "peak_rss_mb": peak,
-            "wall_s": wall, "stderr": ""}
-
 
 def pyscnn_available(python: Path) -> tuple[bool, dict, str]:
     """Whether ``python`` can import scnn; versions, and the exact error if not."""
@@ -395,11 +339,6 @@ def pyscnn_available(python: Path) -> tuple[bool, dict, str]:
 
 
 # ---- parent: the benchmark -------------------------------------------------------------------------------
-
-def progress(msg: str) -> None:
-    if sys.stderr.isatty():
-        print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
 
 def machine_info() -> dict:
     import numpy as np
@@ -463,7 +402,7 @@ def bench_instance(spec, timeout: float, use_cvxpy: bool, pyscnn_python: Path | 
     row = {"instance": name, "labels": labels, "n": n, "d": d, "beta": beta, "seed": seed,
            "P_cover": cover_count(n, d)}
     progress(f"{name}: ours")
-    r = run_child(["--worker", "ours", "--data", data], timeout_ours or timeout)
+    r = run_child(__file__, ["--worker", "ours", "--data", data], timeout_ours or timeout)
     ours = {"status": r["status"], "peak_rss_mb": r["peak_rss_mb"], "wall_s": r["wall_s"]}
     if r["status"] == "ok":
         ours.update(r["result"])
@@ -485,7 +424,7 @@ def bench_instance(spec, timeout: float, use_cvxpy: bool, pyscnn_python: Path | 
                             f"{CVXPY_MAX_NNZ:.0e})", "nnz_estimate": nnz_est}
             continue
         progress(f"{name}: {method}")
-        r = run_child(["--worker", method, "--data", data], timeout)
+        r = run_child(__file__, ["--worker", method, "--data", data], timeout)
         base[method] = _baseline_entry(r, p_star, t_ours, ours, timeout)
         base[method]["nnz_estimate"] = nnz_est
     for variant in PYSCNN_VARIANTS:
@@ -493,7 +432,7 @@ def bench_instance(spec, timeout: float, use_cvxpy: bool, pyscnn_python: Path | 
             base[variant] = {"status": "skipped", "reason": "pyscnn unavailable (see notes) or not selected"}
             continue
         progress(f"{name}: {variant}")
-        r = run_child(["--worker", variant, "--data", data], timeout, python=str(pyscnn_python))
+        r = run_child(__file__, ["--worker", variant, "--data", data], timeout, python=str(pyscnn_python))
         base[variant] = _baseline_entry(r, p_star, t_ours, ours, timeout)
     row["baselines"] = base
     return row
@@ -646,21 +585,6 @@ def check_notes(rows: list[dict]) -> list[str]:
                     notes.append(f"{name}: {m} found a network with objective {e['obj_net']!r} below our "
                                  f"certified lower bound {o['lower_bound']!r}")
     return notes
-
-
-def write_json(path: Path, payload: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(payload, f, indent=2, sort_keys=True)
-            f.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def main(argv=None) -> int:
