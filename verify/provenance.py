@@ -73,7 +73,9 @@ def git_revision(root: str = _REPO_ROOT) -> dict:
         if os.path.realpath(top) != os.path.realpath(root):
             raise OSError("the package is not at the top of a git checkout")
         commit = _git("rev-parse", "HEAD", cwd=root).strip()
-        dirty = bool(_git("status", "--porcelain", "--untracked-files=normal", cwd=root).strip())
+        # generated reports do not make the code dirty (a suite run rewrites reports/ before the next suite)
+        dirty = bool(_git("status", "--porcelain", "--untracked-files=normal", "--", ".", ":(exclude)reports",
+                          cwd=root).strip())
     except (OSError, subprocess.SubprocessError):
         return {"commit": "unknown", "dirty": None}
     return {"commit": commit, "dirty": dirty}
