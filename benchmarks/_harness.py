@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import resource
 import signal
 import subprocess
@@ -21,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULT_TAG = "BENCH-RESULT "
 
-__all__ = ["ROOT", "RESULT_TAG", "maxrss_mb", "emit", "run_child", "write_json", "progress"]
+__all__ = ["ROOT", "RESULT_TAG", "maxrss_mb", "emit", "run_child", "write_json", "progress", "machine_info",
+           "package_version"]
 
 
 def maxrss_mb() -> float:
@@ -104,3 +106,41 @@ def progress(msg: str) -> None:
     """A progress line on stderr, only when it is a terminal."""
     if sys.stderr.isatty():
         print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def package_version(pkg: str) -> str | None:
+    """Installed version of a distribution, or ``None``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(pkg)
+    except PackageNotFoundError:
+        return None
+
+
+def machine_info(**extra) -> dict:
+    """The machine, Python, NumPy, relu-landscape and git state of a run, plus ``extra`` entries."""
+    import numpy as np
+
+    def git(*a):
+        try:
+            return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    def first(path, key, parse):
+        try:
+            with open(path) as f:
+                return next((parse(ln) for ln in f if ln.startswith(key)), None)
+        except OSError:
+            return None
+
+    return {"nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "cpu_count": os.cpu_count(),
+            "cpu_model": first("/proc/cpuinfo", "model name", lambda ln: ln.split(":", 1)[1].strip()) or "",
+            "mem_total_mb": first("/proc/meminfo", "MemTotal", lambda ln: int(ln.split()[1]) / 1024.0),
+            "loadavg_at_start": list(os.getloadavg()), "platform": platform.platform(),
+            "python": platform.python_version(), "numpy": np.__version__,
+            "relu_landscape": package_version("relu-landscape"), "git_commit": git("rev-parse", "HEAD"),
+            "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+            "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **extra}

@@ -51,7 +51,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -59,7 +58,8 @@ import time
 from math import comb
 from pathlib import Path
 
-from _harness import ROOT, emit, maxrss_mb, progress, run_child, write_json
+from _harness import ROOT, emit, maxrss_mb, package_version, progress, run_child, write_json
+from _harness import machine_info as harness_machine_info
 
 RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_PYSCNN_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
@@ -341,49 +341,7 @@ def pyscnn_available(python: Path) -> tuple[bool, dict, str]:
 # ---- parent: the benchmark -------------------------------------------------------------------------------
 
 def machine_info() -> dict:
-    import numpy as np
-
-    def git(*a):
-        try:
-            return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True,
-                                  timeout=30).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            return ""
-
-    def ver(pkg):
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version(pkg)
-        except PackageNotFoundError:
-            return None
-
-    cpu = ""
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), "")
-    except OSError:
-        pass
-    mem_total = None
-    try:
-        with open("/proc/meminfo") as f:
-            mem_total = next((int(ln.split()[1]) / 1024.0 for ln in f if ln.startswith("MemTotal")), None)
-    except OSError:
-        pass
-    try:
-        import geom
-
-        geom_version = geom.__version__
-    except ImportError:
-        geom_version = None
-    return {"nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-            "cpu_count": os.cpu_count(), "cpu_model": cpu, "mem_total_mb": mem_total,
-            "loadavg_at_start": list(os.getloadavg()), "platform": platform.platform(),
-            "python": platform.python_version(), "numpy": np.__version__, "scipy": ver("scipy"),
-            "cvxpy": ver("cvxpy"), "clarabel": ver("clarabel"), "scs": ver("scs"), "relu_landscape": geom_version,
-            "git_commit": git("rev-parse", "HEAD"),
-            "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
-            "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    return harness_machine_info(**{k: package_version(k) for k in ("scipy", "cvxpy", "clarabel", "scs")})
 
 
 def _err(res: dict) -> str:

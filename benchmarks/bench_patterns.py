@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from math import comb
 from pathlib import Path
 
 from _harness import ROOT, emit, maxrss_mb, progress, run_child, write_json
+from _harness import machine_info as harness_machine_info
 
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "patterns.json"
 
@@ -195,40 +195,7 @@ def sage_available() -> tuple[bool, str | None, str]:
 # ---- parent: the benchmark -------------------------------------------------------------------------------
 
 def machine_info(sage_version: str | None) -> dict:
-    import numpy as np
-
-    def git(*a):
-        try:
-            return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True,
-                                  timeout=30).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            return ""
-
-    cpu = ""
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), "")
-    except OSError:
-        pass
-    try:
-        import geom
-
-        geom_version = geom.__version__
-    except ImportError:
-        geom_version = None
-    mem_total = None
-    try:
-        with open("/proc/meminfo") as f:
-            mem_total = next((int(ln.split()[1]) / 1024.0 for ln in f if ln.startswith("MemTotal")), None)
-    except OSError:
-        pass
-    return {"nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-            "cpu_count": os.cpu_count(), "cpu_model": cpu, "mem_total_mb": mem_total,
-            "loadavg_at_start": list(os.getloadavg()), "platform": platform.platform(),
-            "python": platform.python_version(), "numpy": np.__version__, "relu_landscape": geom_version,
-            "passagemath_polyhedra": sage_version, "git_commit": git("rev-parse", "HEAD"),
-            "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
-            "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    return harness_machine_info(passagemath_polyhedra=sage_version)
 
 
 def bench_instance(name: str, samples: list[int], use_sage: bool, timeout: float, tmpdir: str) -> dict:
