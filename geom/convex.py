@@ -6,21 +6,23 @@ and its interpolation limit ``β → 0`` (SPEC.md §G.2): ``min Σ_k ‖u_k‖ +
 
 Method
 ------
-1. *Interior point.*  The restricted problem over a working set of patterns is built directly as a sparse
-   conic program (a quadratic objective on the residual ``r``, linear cone constraints ``B_k u_k ≥ 0``, one
-   second-order cone ``(t_k, u_k)`` per slot) and solved by Clarabel.  Clarabel is a primal–dual interior-point
-   solver with a native quadratic objective and second-order cones, reporting named statuses; building the
-   matrices ourselves avoids a modelling layer's canonicalization (cvxpy) on the hot path.
-2. *Column generation.*  The dual variable is the residual ``ν = y − ŷ`` (SPEC.md §C.1).  A pattern whose dual
-   value ``‖Π_{C_k}(±Xᵀ D_k ν)‖`` exceeds ``β`` prices out (SPEC.md §C.2–C.3); the most violated ones are added
-   and the problem re-solved, until none violates over the *whole* pool.  With the pool = the exact pattern
-   enumeration this certifies the optimum over all patterns without building the full program.
-3. *Polishing* (SPEC.md §C.4).  Fix the tight directions, solve the non-negative lasso
-   ``min_{c≥0} ½‖A c − y‖² + β 1ᵀc`` by an active-set method, recompute the directions from the new ``ν`` as
-   cone projections, and repeat: the active set is exact, so ``p*``, ``y*`` and ``ν*`` reach ~1e-12 relative.
-4. *Certificate.*  ``ν̃ = ν · min(1, β/φ(ν))`` is dual feasible, so ``D(ν̃) = ν̃ᵀy − ½‖ν̃‖² ≤ p*``; the primal
-   value is the objective of the network ``ψ(W)`` itself.  The gap is certified only when the pool is the exact
-   pattern set.
+1. *Facets.*  On the exact region list the walls of every cone ``C_k`` are read off combinatorially
+   (:func:`geom.cones.region_index`), so each cone enters with its few facet rows instead of ``n`` rows.
+2. *Interior point.*  The restricted problem over a working set of patterns is built directly as a sparse conic
+   program (quadratic residual term, or exponential cones for the logistic loss; linear cone rows; one
+   second-order cone per slot) and solved by Clarabel: a primal–dual interior-point solver with a native
+   quadratic objective, second-order and exponential cones and named statuses; building the matrices ourselves
+   avoids a modelling layer's canonicalization (cvxpy) on the hot path.
+3. *Column generation.*  The dual candidate is ``ν = −∇L(ŷ)`` (``y − ŷ``, SPEC.md §C.1).  A pattern whose dual
+   value ``‖Π_{C_k}(±Xᵀ D_k ν)‖`` exceeds ``β(1 + tol.pricing)`` prices out (SPEC.md §C.2–C.3); the most violated
+   are added, idle ones dropped, and the problem re-solved until none violates over the *whole* pool.  Pricing
+   uses the batched screens of :func:`geom.cones.dual_values`, warm-started from the previous round.
+4. *Polishing* (SPEC.md §C.4).  The interior-point support is reduced to a vertex (a basic solution of an LP
+   with the directions fixed), then Newton's method on the cone faces brings ``p*``, ``y*``, ``ν*`` to machine
+   precision; the polished point is kept only if its own certificate is at least as good.
+5. *Certificate.*  ``ν̃ = ν · min(1, β/φ(ν))`` is dual feasible, so ``D(ν̃) ≤ p*`` (the solver's multipliers
+   give a second candidate; the better bound is kept); the primal value is the objective of the network
+   ``ψ(W)`` itself.  The gap is certified only when the pool is the exact pattern set.
 
 Examples
 --------
@@ -249,19 +251,6 @@ def nonnegative_lasso(A, y, beta, *, max_iter: int | None = None):
 
 def _fit(Xa, pats, U, V):
     return np.einsum("kn,kn->n", pats, (U @ Xa.T)) - np.einsum("kn,kn->n", pats, (V @ Xa.T))
-
-
-def _tight_columns(Xa, nu, beta, pats, index, tol):
-    """Tight signed patterns at ``ν`` and their unique directions (SPEC.md §D.1), deduplicated (§D.3)."""
-    dv = dual_values(Xa, nu, pats, threshold=beta * (1.0 - tol.tight), index=index)
-    slots, dirs = [], []
-    for k, col in zip(*np.nonzero(dv.values >= beta * (1.0 - tol.tight))):
-        u = dv.directions[k, col]
-        if any(s == (1.0 if col == 0 else -1.0) and np.linalg.norm(u - w) <= tol.dedup for (_, s), w in zip(slots, dirs)):
-            continue
-        slots.append((int(k), 1.0 if col == 0 else -1.0))
-        dirs.append(u)
-    return slots, dirs
 
 
 def _vertex_support(Xa, pats, slots, U, V):
