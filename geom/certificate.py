@@ -167,8 +167,9 @@ def certify_net(net: Net, X, y, beta, *, loss: str = "squared", patterns: str = 
     else:
         pool = sample_patterns(Xa, n_samples, seed=seed).patterns
         index = None
-    dv = dual_values(Xa, nu, pool, threshold=beta * (1.0 - 1e-3), index=index)
-    if dv.phi <= beta * (1.0 - 1e-3):  # everything settled below the threshold: compute φ itself for the report
+    exact_from = beta * (1.0 - tol.phi_exact)
+    dv = dual_values(Xa, nu, pool, threshold=exact_from, index=index)
+    if dv.phi <= exact_from:  # everything settled below the threshold: compute φ itself for the report
         dv = dual_values(Xa, nu, pool, index=index)
     phi = dv.phi
     nu_t = nu * min(1.0, beta / phi) if phi > 0 else nu

@@ -32,6 +32,10 @@ from scipy.optimize import nnls
 from ._xp import array_namespace, asarray_like, to_numpy
 from .exact import integer_rows, primitive_direction
 
+#: Relative allowance for rounding in the Lipschitz screen ``‖Π_C g‖ ≤ ‖Π_C g₀‖ + ‖g − g₀‖`` of
+#: :func:`dual_values` (the products behind ``‖g − g₀‖`` are computed in float64).
+_LIPSCHITZ_ROUNDING = 1e-12
+
 __all__ = ["project_cone", "DualValues", "dual_values", "pattern_cone_contains", "hyperplane_groups",
            "RegionIndex", "region_index", "cone_rows"]
 
@@ -263,7 +267,8 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
             norms = np.sqrt(sq)
             ub = np.sqrt(np.maximum(sq - worst * worst, 0.0))
             if previous is not None:
-                ub = np.minimum(ub, prev_upper[s:s + pk.shape[0], col] + dnorm[s:s + pk.shape[0]] * (1 + 1e-12))
+                ub = np.minimum(ub, prev_upper[s:s + pk.shape[0], col]
+                                + dnorm[s:s + pk.shape[0]] * (1.0 + _LIPSCHITZ_ROUNDING))
             upper[s:s + pk.shape[0], col] = ub
             inside = (worst >= 0) & (norms > thr)
             idx = np.flatnonzero(inside)

@@ -57,6 +57,18 @@ __all__ = ["ConvexSolution", "solve_convex", "nonnegative_lasso"]
 _DROP_SLACK = 0.05
 #: ... and only after it sat idle (zero slots, far from tight) for this many consecutive rounds.
 _DROP_AGE = 3
+#: Polishing stops early, and its result replaces a less accurate interior-point one, once its certified
+#: relative gap is below ``_POLISHED * tol.gap``.
+_POLISHED = 1e-2
+#: Numerical floors of the polishing linear algebra (not decisions: every polished point is re-certified):
+#: relative singular-value cut-off for the rank of active cone rows, the cone-violation slack (relative to
+#: ``‖b‖‖u‖``) that sends a row into the face, the LP's allowed relative increase of ``Σc``, the smallest
+#: line-search step and the relative decrease under which Newton has stalled.
+_RANK_RTOL = 1e-10
+_CONE_SLACK = 1e-12
+_LP_SLACK = 1e-12
+_MIN_STEP = 1e-10
+_STALL = 1e-15
 
 
 @dataclass(frozen=True)
@@ -274,7 +286,7 @@ def _vertex_support(Xa, pats, slots, U, V):
     if A.shape[1] <= np.linalg.matrix_rank(A):
         return slots, U, V
     res = linprog(np.ones(A.shape[1]), A_eq=A, b_eq=A @ c0, bounds=(0, None), method="highs-ds")
-    if res.status != 0 or float(res.fun) > float(c0.sum()) * (1 + 1e-12):
+    if res.status != 0 or float(res.fun) > float(c0.sum()) * (1 + _LP_SLACK):
         return slots, U, V
     support = np.flatnonzero(res.x > 0)
     # the LP's equality residual is ~1e-9: recompute the magnitudes exactly on the (independent) support
@@ -295,7 +307,7 @@ def _face_basis(B, act, p):
     if not act.any():
         return np.eye(p)
     _, sv, vt = np.linalg.svd(B[act], full_matrices=True)
-    rank = int(np.sum(sv > 1e-10 * max(1.0, sv.max())))
+    rank = int(np.sum(sv > _RANK_RTOL * max(1.0, sv.max())))
     return vt[rank:].T
 
 
@@ -347,7 +359,7 @@ def _newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, tol, iters: int = 50
         new_slots = []
         for (k, sgn, act, B), N, part in zip(slots, bases, np.split(w, splits)):
             z = N @ part
-            bad = B @ z < -1e-12 * np.linalg.norm(z) * np.linalg.norm(B, axis=1)
+            bad = B @ z < -_CONE_SLACK * np.linalg.norm(z) * np.linalg.norm(B, axis=1)
             if bad.any():
                 violated = True
                 act = act | bad
@@ -384,7 +396,7 @@ def _newton(M, splits, w, y, beta, loss, iters):
             off += q.size
         step = np.linalg.lstsq(H, -g, rcond=None)[0]
         t = 1.0
-        while t > 1e-10:
+        while t > _MIN_STEP:
             wn = w + t * step
             fn = f(wn)
             if fn <= fw:
@@ -392,14 +404,14 @@ def _newton(M, splits, w, y, beta, loss, iters):
             t *= 0.5
         else:
             break
-        done = fw - fn <= 1e-15 * max(1.0, abs(fw))
+        done = fw - fn <= _STALL * max(1.0, abs(fw))
         w, fw = wn, fn
         if done:
             break
     return w
 
 
-def _certificate(Xa, y, beta, pool, index, U, V, pats, mode, bias, X, nu=None, extra=(), previous=None):
+def _certificate(Xa, y, beta, pool, index, U, V, pats, mode, bias, X, tol, nu=None, extra=(), previous=None):
     """Primal value of ψ(W) (or the penalty), and the dual bound ``D(ν̃)`` from ``ν̃ = ν min(1, β/φ(ν))``.
 
     ``ν`` is ``−∇L(ŷ)`` of the candidate (the given ``nu`` in interpolation mode); any ``extra`` dual estimates
@@ -420,8 +432,8 @@ def _certificate(Xa, y, beta, pool, index, U, V, pats, mode, bias, X, nu=None, e
         value = loss_value(fit, y, loss) + 0.5 * beta * float(np.sum(net.U ** 2) + np.sum(net.alpha ** 2))
     lower, phi = -np.inf, None
     for cand in (nu, *[e for e in extra if e is not None]):
-        # φ is exact from β(1 − 1e-3) up (the tight patterns of an optimum are included); below, ν̃ = ν anyway
-        dv = dual_values(Xa, cand, pool, threshold=beta * (1.0 - 1e-3), index=index, previous=previous)
+        # φ is exact from β(1 − phi_exact) up (the tight patterns of an optimum are included); below, ν̃ = ν
+        dv = dual_values(Xa, cand, pool, threshold=beta * (1.0 - tol.phi_exact), index=index, previous=previous)
         nu_t = cand * min(1.0, beta / dv.phi) if dv.phi > 0 else cand
         bound = float(nu_t @ y) if mode == "interpolate" else dual_objective(nu_t, y, loss)
         if phi is None:
@@ -492,7 +504,8 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         pool = enumerate_patterns(Xa, ties="regions").patterns
         source = "exact"
         index = region_index(Xa, pool)
-        rows_of = lambda k: index.facet_rows(pool[k])  # noqa: E731
+        reps = index.representatives
+        rows_of = lambda ks: [reps[m] for m in index.facet_mask(pool[ks])]  # noqa: E731  (one batched lookup)
     else:
         pool = np.asarray(patterns, dtype=bool)
         if pool.ndim != 2 or pool.shape[1] != n or pool.shape[0] == 0:
@@ -500,7 +513,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
                                             f"shape {pool.shape}"))
         source, index = "given", None
         reps = np.array([g[0] for g in hyperplane_groups(Xa)], dtype=np.int64)
-        rows_of = lambda k: reps  # noqa: E731
+        rows_of = lambda ks: [reps] * len(ks)  # noqa: E731
     t_enum = time.perf_counter() - t0
     thr = beta_eff * (1.0 + tol.pricing)
     per_round = max(10, n)
@@ -508,7 +521,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     work = list(np.argsort(-dv.values.max(axis=1))[: min(pool.shape[0], per_round)])
     in_work = np.zeros(pool.shape[0], dtype=bool)
     in_work[work] = True
-    cone_rows_list = [rows_of(k) for k in work]
+    cone_rows_list = rows_of(np.asarray(work))
     rounds, iters, status, converged = 0, 0, "Solved", False
     age = np.zeros(pool.shape[0], dtype=np.int64)  # consecutive rounds a working-set pattern sat idle
     trace = []  # (working set, violators found, φ over the computed entries) per round
@@ -550,7 +563,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         w_idx = np.asarray(work)
         slot_norm = np.maximum(np.linalg.norm(U, axis=1), np.linalg.norm(V, axis=1))
         w_dv = dual_values(Xa, nu, pool[w_idx], threshold=beta_eff * (1.0 - _DROP_SLACK), index=index)
-        idle = (slot_norm <= 1e-6 * max(float(slot_norm.max(initial=0.0)), 1e-300)) & (
+        idle = (slot_norm <= tol.support * float(slot_norm.max(initial=0.0))) & (
             w_dv.values.max(axis=1) < beta_eff * (1.0 - _DROP_SLACK))
         age[w_idx] = np.where(idle, age[w_idx] + 1, 0)
         unused = age[w_idx] >= _DROP_AGE
@@ -561,12 +574,12 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
             work = [k for k, kp in zip(work, keep) if kp]
             cone_rows_list = [r for r, kp in zip(cone_rows_list, keep) if kp]
         work.extend(add.tolist())
-        cone_rows_list.extend(rows_of(k) for k in add)
+        cone_rows_list.extend(rows_of(add))
         in_work[add] = True
     pats, cone_rows_list = pool[solved_work], solved_rows
     solver_ok = status in ("Solved", "AlmostSolved")
     # candidate 1: the interior-point solution, bounded with both its residual and its own multipliers
-    value, lower, phi, yhat, nu = _certificate(Xa, y, beta_eff, pool, index, U, V, pats, mode, bias, X,
+    value, lower, phi, yhat, nu = _certificate(Xa, y, beta_eff, pool, index, U, V, pats, mode, bias, X, tol,
                                                nu=nu, extra=(nu_dual,) if solver_ok else (), previous=prev)
     rel_ip = (value - lower) / max(1.0, abs(value))
     # candidate 2: Newton polishing on the support (SPEC.md §C.4): exact zeros off the support, y* and ν* to
@@ -579,11 +592,11 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
             polished = _newton_polish(Xa, y, beta_eff, pats, cone_rows_list, U_ip, V_ip, guess, loss=loss)
             if polished is None:
                 continue
-            cand = _certificate(Xa, y, beta_eff, pool, index, *polished, pats, mode, bias, X, previous=prev)
+            cand = _certificate(Xa, y, beta_eff, pool, index, *polished, pats, mode, bias, X, tol, previous=prev)
             rel_c = (cand[0] - cand[1]) / max(1.0, abs(cand[0]))
-            if rel_c <= max(rel_ip, 1e-2 * tol.gap):
+            if rel_c <= max(rel_ip, _POLISHED * tol.gap):
                 (value, lower, phi, yhat, nu), (U, V) = cand, polished
-            if rel_c <= 1e-2 * tol.gap:
+            if rel_c <= _POLISHED * tol.gap:
                 break
     keep = (np.linalg.norm(U, axis=1) > 0) | (np.linalg.norm(V, axis=1) > 0)
     pats_out, U, V = pats[keep], U[keep], V[keep]

@@ -52,6 +52,7 @@ class Tolerances:
     gap: float = 1e-8
     pricing: float = 1e-9
     certificate: float = 1e-6
+    phi_exact: float = 1e-3
     support: float = 1e-6
     tight: float = 1e-6
     dedup: float = 1e-7
