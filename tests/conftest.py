@@ -84,3 +84,21 @@ def cli_json(capsys):
         return json.loads(out)
 
     return run
+
+
+@pytest.fixture
+def cli_error(capsys):
+    """Run the CLI with ``argv``; assert exit status 2, nothing on stdout and exactly one stderr line starting
+    with ``relu-landscape: error: ``; return that line."""
+    from verify.cli import main
+
+    def run(argv):
+        rc = main(argv)
+        out, err = capsys.readouterr()
+        assert rc == 2
+        assert out == ""
+        assert len(err.splitlines()) == 1, err
+        assert err.startswith("relu-landscape: error: ") and err.endswith("\n")
+        return err
+
+    return run

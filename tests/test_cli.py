@@ -106,14 +106,9 @@ def _bad_files(tmp_path):
     (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
     ([], "the following arguments are required: COMMAND"),
 ])
-def test_bad_input_exits_2_with_one_line(capsys, tmp_path, argv, needle):
+def test_bad_input_exits_2_with_one_line(cli_error, tmp_path, argv, needle):
     _bad_files(tmp_path)
-    rc = main([a.format(t=tmp_path) for a in argv])
-    out, err = capsys.readouterr()
-    assert rc == 2
-    assert out == ""
-    assert len(err.splitlines()) == 1, err
-    assert err.startswith(PREFIX) and err.endswith("\n")
+    err = cli_error([a.format(t=tmp_path) for a in argv])
     assert needle in err
 
 

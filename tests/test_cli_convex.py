@@ -14,7 +14,6 @@ import pytest
 import geom
 from verify.cli import main
 
-PREFIX = "relu-landscape: error: "
 R15 = np.sqrt(1.5)
 
 
@@ -172,13 +171,8 @@ def _bad_files(tmp_path):
     (["certify", "{t}/wide.npz", "{t}/i1.npz", "--n-samples", "0"], "argument --n-samples: expected an integer ≥ 1"),
     (["certify", "{t}/wide.npz"], "the following arguments are required: DATA"),
 ])
-def test_bad_input_exits_2_with_one_line(capsys, tmp_path, argv, needle):
+def test_bad_input_exits_2_with_one_line(cli_error, tmp_path, argv, needle):
     _bad_files(tmp_path)
-    rc = main([a.format(t=tmp_path) for a in argv])
-    out, err = capsys.readouterr()
-    assert rc == 2
-    assert out == ""
-    assert len(err.splitlines()) == 1, err
-    assert err.startswith(PREFIX) and err.endswith("\n")
+    err = cli_error([a.format(t=tmp_path) for a in argv])
     assert needle.format(t=tmp_path) in err
     assert not (tmp_path / "net.txt").exists()
