@@ -43,6 +43,7 @@ from .exceptions import (
     InvalidInputTypeError,
     InfeasibleError,
     NotApplicableError,
+    ProblemTooLargeError,
     PrecisionWarning,
     SolverError,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "InvalidInputTypeError",
     "DataFileError",
     "NotApplicableError",
+    "ProblemTooLargeError",
     "CertificationError",
     "SolverError",
     "InfeasibleError",

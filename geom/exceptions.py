@@ -23,6 +23,7 @@ __all__ = [
     "SolverError",
     "InfeasibleError",
     "BackendUnavailableError",
+    "ProblemTooLargeError",
     "GeomWarning",
     "PrecisionWarning",
     "ConvergenceWarning",
@@ -66,6 +67,13 @@ class InfeasibleError(GeomError, ValueError):
 
 class BackendUnavailableError(GeomError, ImportError):
     """An optional array backend or extra was requested but is not installed."""
+
+
+class ProblemTooLargeError(GeomError, ValueError):
+    """The requested work exceeds a stated limit (pattern count, memory) and was refused before it started.
+
+    The message gives the exact count or the bound that decided it, and the option that raises the limit.
+    """
 
 
 class GeomWarning(UserWarning):
