@@ -12,6 +12,7 @@ True
 
 from . import arrangements  # noqa: F401  (registers the cases)
 from . import spec_instances  # noqa: F401  (registers the SPEC.md §I instances of the convex program)
+from . import regressions  # noqa: F401  (registers the regression cases of exact enumeration)
 from ._registry import Case, case_names, get_case, list_cases, register
 
 __all__ = ["Case", "register", "get_case", "list_cases", "case_names"]

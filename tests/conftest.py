@@ -12,6 +12,10 @@ BACKENDS = ["numpy", "array_api_strict", "torch", "torch-cuda", "cupy"]
 
 def pytest_addoption(parser):
     parser.addoption("--runslow", action="store_true", default=False, help="run tests marked slow")
+    parser.addoption("--fuzz-seed", default=None,
+                     help="seed of the pattern fuzzer (tests/test_fuzz_patterns.py): an integer, or 'random'")
+    parser.addoption("--fuzz-n", type=int, default=None,
+                     help="total number of fuzz inputs (default 500, 20000 with --runslow)")
 
 
 def pytest_collection_modifyitems(config, items):
