@@ -32,6 +32,7 @@ from .arrangements import (
 from .certificate import PATTERN_SOURCES, Certificate, certify_net
 from .cones import DualValues, RegionIndex, dual_values, hyperplane_groups, project_cone, region_index
 from .convex import ConvexSolution, nonnegative_lasso, solve_convex
+from .duality import DualBound, Escapes, dual_bound, network_objective, verify_escapes
 from .losses import LOSSES, dual_objective, loss_gradient, loss_value
 from .nets import Net, beta_from_torch, load_net, net_from_torch, net_to_torch, permute, phi, psi, save_net, split_neuron, zero_pad
 from .exceptions import (
@@ -104,6 +105,11 @@ __all__ = [
     "ConvexSolution",
     "solve_convex",
     "nonnegative_lasso",
+    "DualBound",
+    "Escapes",
+    "dual_bound",
+    "network_objective",
+    "verify_escapes",
     "Certificate",
     "certify_net",
     "PATTERN_SOURCES",

@@ -1,19 +1,25 @@
 """Certificates of global optimality for any network of any width (SPEC.md §C.3).
 
 For a network ``θ`` with fit ``ŷ = f_θ(X)``, the dual candidate is ``ν̂ = −∇L(ŷ)`` (``= y − ŷ`` for the squared
-loss, convention R of SPEC.md §C.1).  With ``φ(ν̂) = max_k max_± ‖Π_{C_k}(±Xᵀ D_k ν̂)‖`` (SPEC.md §C.2), the
-scaled ``ν̃ = ν̂ · min(1, β/φ(ν̂))`` is dual feasible, so
+loss, convention R of SPEC.md §C.1).  With a rigorous upper bound ``φ̄ ≥ φ(ν̂) = max_k max_± ‖Π_{C_k}(±Xᵀ D_k ν̂)‖``
+(SPEC.md §C.2), the scaled ``ν̃ = ν̂ · min(1, β/φ̄)`` is dual feasible, so
 
     gap(θ) = L_β(θ) − D(ν̃) ≥ L_β(θ) − p*,        D(ν) = −L*(−ν).
 
-Verdicts (never ``holds`` without an exact pattern set):
+The numbers come from :mod:`geom.duality` (the same code bounds :func:`geom.solve_convex`).  Verdicts, each
+decided by comparisons that a NaN cannot pass:
 
-* ``holds`` — the pool is the exact, certified pattern enumeration and ``gap ≤ tol.certificate · max(1, L_β)``;
-* ``violated`` — the relative gap exceeds ``tol.certificate``, or some pattern has dual value above
-  ``β(1 + tol.certificate)`` (an *escape direction*).  Either proves suboptimality with *any* pool of genuine
-  patterns: at an optimum ``ν̂ = ν*`` (the optimal fit is unique for a strictly convex loss), every dual value
-  is ``≤ β`` and the gap is ``0``;
-* ``inconclusive`` — neither (for example a sampled pool and a small gap: sampled patterns can miss the escape).
+* ``holds`` — the pool is the *certified complete* region set and
+  ``(gap + rounding) / max(1, L_β) ≤ tol.certificate``: ``L_β(θ) − p*`` is within the tolerance;
+* ``violated`` — proven suboptimal, by one of
+  (a) a *verified* escape direction: a ``u`` whose value ``±ν̂ᵀ(Xu)_+ / ‖u‖`` provably exceeds
+  ``β(1 + tol.certificate)`` (:func:`geom.duality.verify_escapes`; a neuron along ``u`` lowers ``L_β``),
+  (b) ``L_β(θ) − D(ν̂) > tol.certificate · max(1, L_β) +`` rounding: at an optimum the fit is ``y*`` (unique
+  for a strictly convex loss), ``ν̂ = ν*`` and ``L_β(θ) = p* = D(ν*)``, so a positive pairing gap proves
+  ``θ`` suboptimal whatever the pool,
+  (c) the penalty alone exceeds ``L(0) ≥ p*`` (the zero network is better; decided without overflow);
+* ``inconclusive`` — neither (a sampled or uncertified pool with a small gap, a gap between the two tests, or
+  float64 could not evaluate the objective or the dual values).
 
 Examples
 --------
@@ -29,22 +35,28 @@ SPEC.md §I, I9: the width-1 optimum of I1 padded with a zero neuron is a Clarke
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_matrix, check_option, check_positive, check_vector, message
-from .arrangements import enumerate_patterns, sample_patterns
-from .cones import dual_values, region_index
-from .exceptions import InvalidInputError
-from .losses import LOSSES, check_labels, dual_objective, loss_gradient, loss_value
+from ._validation import check_int, check_matrix, check_option, check_positive, check_vector, message
+from .arrangements import Patterns, enumerate_patterns, sample_patterns
+from .cones import region_index
+from .duality import (dual_bound, dual_function, dual_rounding, network_objective, objective_rounding,
+                       pool_from_patterns)
+from .exceptions import InvalidInputError, InvalidInputTypeError
+from .losses import LOSSES, check_labels, loss_gradient, loss_value
 from .nets import Net, augment
-from .tolerances import DEFAULT_TOLERANCES, Tolerances
+from .tolerances import DEFAULT_TOLERANCES, Tolerances, gamma
 
-__all__ = ["Certificate", "certify_net", "PATTERN_SOURCES"]
+__all__ = ["Certificate", "certify_net", "PATTERN_SOURCES", "VERDICTS"]
 
 PATTERN_SOURCES = ("exact", "sampled")
+VERDICTS = ("holds", "violated", "inconclusive")
+#: Relative rounding allowance of the logarithms in the penalty test (``math.log`` is accurate to an ulp or two).
+_LOG_ROUNDING = 1e-13
 
 
 @dataclass(frozen=True)
@@ -54,13 +66,20 @@ class Certificate:
     Attributes
     ----------
     objective : float
-        ``L_β(θ)``.
+        ``L_β(θ)`` (``inf``/``nan`` when float64 overflows).
     lower_bound : float
-        ``D(ν̃)`` (a valid lower bound on ``p*`` only when ``pattern_source == "exact"``).
+        ``D(ν̃)`` less its rounding: a lower bound of ``p*`` over the pool (of the true ``p*`` only when
+        ``pool_certified``).
     gap, rel_gap : float
         ``objective − lower_bound`` and ``gap / max(1, |objective|)``.
+    pairing_gap : float
+        ``L_β(θ) − D(ν̂)`` at the unscaled ``ν̂``: ``0`` at every optimum (test (b) of the module docstring).
+    rounding : float
+        Bound on the float64 error of ``objective`` (and of ``D(ν̂)``).
     phi : float
-        ``φ(ν̂)`` over the pool.
+        ``φ(ν̂)`` over the pool (computed).
+    phi_upper : float
+        A rigorous upper bound of ``φ(ν̂)`` over the pool.
     verdict : str
         ``"holds"``, ``"violated"`` or ``"inconclusive"`` (see the module docstring).
     reason : str
@@ -68,14 +87,20 @@ class Certificate:
     nu : ndarray (n,)
         ``ν̂ = −∇L(ŷ)``.
     escape_patterns : ndarray of bool (E, n)
-        Patterns with dual value ``> β(1 + tol.certificate)``, most violated first.
+        Activation patterns of the *verified* escape directions, most violated first.
     escape_signs : ndarray of int (E,)
         ``+1`` (a new neuron with positive output weight decreases the objective) or ``−1``.
     escape_values : ndarray (E,)
+        ``±ν̂ᵀ(Xu)_+ / ‖u‖`` of each direction (proven ``> β(1 + tol.certificate)``).
     escape_directions : ndarray (E, d)
-        Unit ``u`` maximizing ``±ν̂ᵀ D_k X u`` over the cone: the direction of the new neuron.
+        Unit ``u``: the direction of the new neuron.
+    escape_candidates : int
+        Pattern/sign pairs whose computed dual value exceeded ``β(1 + tol.certificate)`` (each one was checked;
+        ``escape_values.size`` of them were proven).
     pattern_source : str
-        ``"exact"`` (certified enumeration of all regions) or ``"sampled"`` (Gaussian directions: incomplete).
+        ``"exact"`` (the exact enumeration, made here or passed in) or ``"sampled"`` (Gaussian directions).
+    pool_certified : bool
+        The pool is the certified complete region set (only then can the verdict be ``holds``).
     n_patterns : int
     loss : str
     tolerance : float
@@ -87,7 +112,10 @@ class Certificate:
     lower_bound: float
     gap: float
     rel_gap: float
+    pairing_gap: float
+    rounding: float
     phi: float
+    phi_upper: float
     verdict: str
     reason: str
     nu: np.ndarray = field(repr=False)
@@ -95,7 +123,9 @@ class Certificate:
     escape_signs: np.ndarray = field(repr=False)
     escape_values: np.ndarray = field(repr=False)
     escape_directions: np.ndarray = field(repr=False)
+    escape_candidates: int
     pattern_source: str
+    pool_certified: bool
     n_patterns: int
     loss: str
     tolerance: float
@@ -103,23 +133,59 @@ class Certificate:
 
     @property
     def globally_optimal(self) -> bool | None:
-        """``True`` (holds), ``False`` (violated) or ``None`` (inconclusive)."""
+        """``True`` (holds), ``False`` (violated) or ``None`` (inconclusive); JSON carries :attr:`verdict`."""
         return {"holds": True, "violated": False}.get(self.verdict)
 
     def to_dict(self) -> dict:
-        """JSON-ready summary."""
-        return {"objective": self.objective, "lower_bound": self.lower_bound, "gap": self.gap,
-                "rel_gap": self.rel_gap, "phi": self.phi, "verdict": self.verdict, "reason": self.reason,
-                "globally_optimal": self.globally_optimal, "violating_patterns": int(self.escape_values.size),
-                "escapes": [{"pattern": "".join("1" if b else "0" for b in p), "sign": int(s), "value": float(v),
+        """JSON-ready summary; ``globally_optimal`` is the verdict string (never a bool folding two verdicts).
+
+        Non-finite floats are given as ``None``.
+        """
+        num = lambda v: float(v) if math.isfinite(v) else None  # noqa: E731
+        return {"objective": num(self.objective), "lower_bound": num(self.lower_bound), "gap": num(self.gap),
+                "rel_gap": num(self.rel_gap), "pairing_gap": num(self.pairing_gap), "rounding": num(self.rounding),
+                "phi": num(self.phi), "phi_upper": num(self.phi_upper), "verdict": self.verdict,
+                "reason": self.reason, "globally_optimal": self.verdict,
+                "violating_patterns": int(self.escape_values.size), "escape_candidates": self.escape_candidates,
+                "escapes": [{"pattern": "".join("1" if b else "0" for b in p), "sign": int(s), "value": num(v),
                              "direction": d.tolist()}
                             for p, s, v, d in zip(self.escape_patterns[:20], self.escape_signs[:20],
                                                   self.escape_values[:20], self.escape_directions[:20])],
-                "pattern_source": self.pattern_source, "n_patterns": self.n_patterns, "loss": self.loss,
-                "tolerance": self.tolerance, "seconds": self.seconds}
+                "pattern_source": self.pattern_source, "pool_certified": self.pool_certified,
+                "n_patterns": self.n_patterns, "loss": self.loss, "tolerance": self.tolerance,
+                "seconds": self.seconds}
 
 
-def certify_net(net: Net, X, y, beta, *, loss: str = "squared", patterns: str = "exact", n_samples: int = 100_000,
+def _pool(X, Xa, net, patterns, n_samples, seed, func):
+    """``(pool, index, source, certified)`` for the ``patterns`` argument of :func:`certify_net`."""
+    n = X.shape[0]
+    if isinstance(patterns, Patterns):
+        pool, certified = pool_from_patterns(patterns, Xa, net.bias, func)
+        return pool, (region_index(Xa, pool) if certified else None), "exact", certified
+    check_option(patterns, PATTERN_SOURCES, name="patterns", func=func)
+    if patterns == "exact":
+        P = enumerate_patterns(X, bias=net.bias, ties="regions")
+        certified = bool(P.certified)
+        return P.patterns, (region_index(Xa, P.patterns) if certified else None), "exact", certified
+    return sample_patterns(Xa, n_samples, seed=seed).patterns, None, "sampled", False
+
+
+def _penalty_exceeds(net: Net, beta: float, zero_loss: float, rtol: float) -> bool:
+    """``(β/2)(‖U‖² + ‖α‖²) > L(0) + rtol · max(1, L(0))``, decided in logarithms (no overflow), rounding included.
+
+    ``L(0) ≥ p*`` (the zero network), so a net whose penalty alone exceeds it is not optimal.
+    """
+    w = np.concatenate([net.U.ravel(), net.alpha.ravel()])
+    top = float(np.max(np.abs(w), initial=0.0))
+    bar = zero_loss + rtol * max(1.0, zero_loss)
+    if top == 0.0 or not math.isfinite(bar):
+        return False
+    ssq = float(np.sum((w / top) ** 2)) * (1.0 - gamma(w.size + 4))  # ≤ ‖w/top‖² exactly, and ≥ 1 − γ
+    log_pen = 2.0 * math.log(top) + math.log(beta / 2.0) + math.log(ssq)
+    return log_pen - math.log(bar) > _LOG_ROUNDING * (1.0 + abs(log_pen))
+
+
+def certify_net(net: Net, X, y, beta, *, loss: str = "squared", patterns="exact", n_samples: int = 100_000,
                 seed: int | None = 0, tol: Tolerances = DEFAULT_TOLERANCES) -> Certificate:
     """Certify (or refute) the global optimality of ``net`` for ``L_β`` (SPEC.md §C.3).
 
@@ -133,11 +199,17 @@ def certify_net(net: Net, X, y, beta, *, loss: str = "squared", patterns: str = 
     beta : float
         ``β > 0``.
     loss : {"squared", "logistic"}
-    patterns : {"exact", "sampled"}
-        ``"exact"``: the certified enumeration of all regions (can prove ``holds``); ``"sampled"``: the patterns
-        of ``n_samples`` Gaussian directions (``seed``), what existing codes use — can only prove ``violated``.
+    patterns : {"exact", "sampled"} or Patterns
+        ``"exact"``: the exact enumeration of all regions (can prove ``holds`` when it is certified);
+        ``"sampled"``: the patterns of ``n_samples`` Gaussian directions (``seed``), what existing codes use —
+        can only prove ``violated``; a :class:`~geom.arrangements.Patterns` from
+        :func:`geom.enumerate_patterns` on *this* ``X`` with ``bias=net.bias`` (computed once by the caller;
+        the caller vouches for its origin, shape and ``bias`` are checked; its region rows are used).
+    n_samples, seed
+        For ``patterns="sampled"``.
     tol : Tolerances
-        ``tol.certificate`` decides the verdict.
+        ``tol.certificate`` decides the verdict; ``tol.phi_exact`` how far below ``β`` dual values are computed
+        exactly.
 
     Returns
     -------
@@ -152,45 +224,66 @@ def certify_net(net: Net, X, y, beta, *, loss: str = "squared", patterns: str = 
     y = check_vector(y, length=X.shape[0], name="y", func=func).astype(np.float64)
     beta = check_positive(beta, name="beta", func=func)
     check_option(loss, LOSSES, name="loss", func=func)
-    check_option(patterns, PATTERN_SOURCES, name="patterns", func=func)
     check_labels(y, loss, func)
+    if not isinstance(tol, Tolerances):
+        raise InvalidInputTypeError(message("tol", func, "a geom.tolerances.Tolerances", type(tol).__name__))
+    if not isinstance(patterns, Patterns):
+        check_option(patterns, PATTERN_SOURCES, name="patterns", func=func)
+        if patterns == "sampled":
+            n_samples = check_int(n_samples, name="n_samples", func=func, minimum=1)
     if net.U.ndim != 2:
         raise InvalidInputError(message("net", func, "a single network (U of shape (m, d))",
                                         f"a batch with U of shape {net.U.shape}"))
     Xa = augment(X, net.bias)
-    yhat = net.output(X)
-    objective = loss_value(yhat, y, loss) + 0.5 * beta * float(np.sum(net.U ** 2) + np.sum(net.alpha ** 2))
-    nu = -loss_gradient(yhat, y, loss)
-    if patterns == "exact":
-        pool = enumerate_patterns(Xa, ties="regions").patterns
-        index = region_index(Xa, pool)
-    else:
-        pool = sample_patterns(Xa, n_samples, seed=seed).patterns
-        index = None
-    exact_from = beta * (1.0 - tol.phi_exact)
-    dv = dual_values(Xa, nu, pool, threshold=exact_from, index=index)
-    if dv.phi <= exact_from:  # everything settled below the threshold: compute φ itself for the report
-        dv = dual_values(Xa, nu, pool, index=index)
-    phi = dv.phi
-    nu_t = nu * min(1.0, beta / phi) if phi > 0 else nu
-    lower = dual_objective(nu_t, y, loss)
+    pool, index, source, pool_certified = _pool(X, Xa, net, patterns, n_samples, seed, func)
+    scale = lambda v: max(1.0, abs(v)) if math.isfinite(v) else math.inf  # noqa: E731
+    objective = network_objective(net, X, y, beta, loss=loss)
+    rounding = objective_rounding(net, X, y, beta, loss=loss)
+    with np.errstate(over="ignore", invalid="ignore"):
+        yhat = np.asarray(net.output(X), dtype=np.float64) if net.width else np.zeros_like(y)
+        nu = -loss_gradient(yhat, y, loss)
+    esc_thr = beta * (1.0 + tol.certificate)
+    bound = dual_bound(Xa, y, beta, nu, pool, loss=loss, index=index, threshold=beta * (1.0 - tol.phi_exact))
+    if not (bound.phi > beta * (1.0 - tol.phi_exact)) and math.isfinite(bound.phi):
+        # everything settled below the threshold: compute φ itself for the report
+        bound = dual_bound(Xa, y, beta, nu, pool, loss=loss, index=index)
+    escapes = bound.escapes(Xa, pool, esc_thr)
+    lower = bound.lower_bound
     gap = objective - lower
-    rel = gap / max(1.0, abs(objective))
-    esc = beta * (1.0 + tol.certificate)
-    ks, cols = np.nonzero(dv.values > esc)
-    order = np.argsort(-dv.values[ks, cols], kind="stable")
-    ks, cols = ks[order], cols[order]
-    if rel > tol.certificate or ks.size:
+    rel = gap / scale(objective)
+    with np.errstate(over="ignore", invalid="ignore"):
+        pairing = objective - dual_function(nu, y, loss)
+        pairing_round = rounding + dual_rounding(nu, y, loss)
+    zero_loss = loss_value(np.zeros_like(y), y, loss)
+    if escapes.count:
         verdict = "violated"
-        reason = (f"{ks.size} escape pattern(s) with dual value > β(1 + {tol.certificate:g})" if ks.size else
-                  f"relative gap {rel:.3e} > {tol.certificate:g}")
-    elif patterns == "exact":
-        verdict, reason = "holds", f"relative gap {rel:.3e} ≤ {tol.certificate:g} over all {pool.shape[0]} regions"
+        reason = (f"{escapes.count} verified escape direction(s): ±ν̂ᵀ(Xu)_+ > β(1 + {tol.certificate:g})‖u‖ "
+                  f"(a new neuron lowers the objective)")
+    elif math.isfinite(objective) and (pairing - pairing_round) / scale(objective) > tol.certificate:
+        verdict = "violated"
+        reason = (f"pairing gap L_β(θ) − D(ν̂) = {pairing:.3e} > {tol.certificate:g} (relative; it is 0 at every "
+                  "optimum)")
+    elif _penalty_exceeds(net, beta, zero_loss, tol.certificate):
+        verdict = "violated"
+        reason = f"the penalty alone exceeds L(0) = {zero_loss:.6g} ≥ p* (the zero network is better)"
+    elif not (math.isfinite(objective) and math.isfinite(lower)):
+        verdict = "inconclusive"
+        reason = "float64 could not evaluate the objective or the dual bound (overflow)"
+    elif not pool_certified:
+        verdict = "inconclusive"
+        reason = ("sampled patterns cannot exclude an escape direction" if source == "sampled" else
+                  "the pattern enumeration is not certified complete")
+    elif (gap + rounding) / scale(objective) <= tol.certificate:
+        verdict = "holds"
+        reason = f"relative gap {rel:.3e} ≤ {tol.certificate:g} over all {pool.shape[0]} regions"
     else:
-        verdict, reason = "inconclusive", "small gap, but sampled patterns cannot exclude an escape direction"
+        verdict = "inconclusive"
+        reason = (f"relative gap {rel:.3e} > {tol.certificate:g}, but neither an escape direction "
+                  f"({escapes.n_candidates} candidate(s)) nor the pairing gap proves suboptimality")
     return Certificate(objective=float(objective), lower_bound=float(lower), gap=float(gap), rel_gap=float(rel),
-                       phi=float(phi), verdict=verdict, reason=reason, nu=nu, escape_patterns=pool[ks],
-                       escape_signs=np.where(cols == 0, 1, -1), escape_values=dv.values[ks, cols],
-                       escape_directions=dv.directions[ks, cols], pattern_source=patterns,
-                       n_patterns=int(pool.shape[0]), loss=loss, tolerance=tol.certificate,
-                       seconds=time.perf_counter() - t0)
+                       pairing_gap=float(pairing), rounding=float(rounding), phi=float(bound.phi),
+                       phi_upper=float(bound.phi_upper), verdict=verdict, reason=reason, nu=nu,
+                       escape_patterns=escapes.patterns, escape_signs=escapes.signs, escape_values=escapes.values,
+                       escape_directions=escapes.directions, escape_candidates=escapes.n_candidates,
+                       pattern_source=source, pool_certified=pool_certified, n_patterns=int(pool.shape[0]),
+                       loss=loss, tolerance=tol.certificate, seconds=time.perf_counter() - t0)

@@ -31,13 +31,33 @@ from scipy.optimize import nnls
 
 from ._xp import array_namespace, asarray_like, to_numpy
 from .exact import integer_rows, primitive_direction
+from .kernels import pack_patterns
+from .tolerances import gamma
 
 #: Relative allowance for rounding in the Lipschitz screen ``‖Π_C g‖ ≤ ‖Π_C g₀‖ + ‖g − g₀‖`` of
-#: :func:`dual_values` (the products behind ``‖g − g₀‖`` are computed in float64).
+#: :func:`dual_values` (the products behind ``‖g − g₀‖`` are computed in float64); an absolute Higham term
+#: ``γ_{n+d+4} ‖|X|ᵀ D_k |ν − ν₀|‖`` is added to it.
 _LIPSCHITZ_ROUNDING = 1e-12
 
 __all__ = ["project_cone", "DualValues", "dual_values", "pattern_cone_contains", "hyperplane_groups",
            "RegionIndex", "region_index", "cone_rows"]
+
+
+def _project(g, B):
+    """``(Π, λ)``: the projection ``Π = g + Bᵀλ`` onto ``{u : B u ≥ 0}`` and its multipliers ``λ ≥ 0``.
+
+    Whatever ``λ ≥ 0`` the solver returns, ``‖g + Bᵀλ‖ ≥ max_{u∈C,‖u‖≤1} gᵀu = ‖Π_C g‖`` (``λᵀBu ≥ 0`` on the
+    cone), so the norm of the returned point bounds the true value from above even when the active-set solver
+    stops short (it then falls back to ``λ = 0``).
+    """
+    if B.shape[0] == 0 or np.all(B @ g >= 0):
+        return g.copy(), np.zeros(B.shape[0])
+    try:
+        lam, _ = nnls(B.T, -g, maxiter=50 * max(B.shape))
+    except RuntimeError:  # iteration limit: λ = 0 keeps the bound valid (‖g‖ ≥ ‖Π g‖)
+        lam = np.zeros(B.shape[0])
+    lam = np.maximum(lam, 0.0)
+    return g + B.T @ lam, lam
 
 
 def project_cone(g, B):
@@ -46,12 +66,7 @@ def project_cone(g, B):
     >>> project_cone(np.array([1.0, -2.0]), np.array([[0.0, 1.0]])).tolist()
     [1.0, 0.0]
     """
-    g = np.asarray(g, dtype=np.float64)
-    B = np.asarray(B, dtype=np.float64)
-    if B.shape[0] == 0 or np.all(B @ g >= 0):
-        return g.copy()
-    lam, _ = nnls(B.T, -g, maxiter=50 * max(B.shape))
-    return g + B.T @ lam
+    return _project(np.asarray(g, dtype=np.float64), np.asarray(B, dtype=np.float64))[0]
 
 
 def pattern_cone_contains(X, patterns, G):
@@ -82,8 +97,9 @@ def hyperplane_groups(X) -> list[np.ndarray]:
 
 
 def _row_keys(P: np.ndarray) -> np.ndarray:
-    packed = np.packbits(np.ascontiguousarray(P, dtype=bool), axis=1)
-    return np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    """One sortable scalar per pattern: the packed words of :func:`geom.kernels.pack_patterns` as raw bytes."""
+    packed = np.ascontiguousarray(pack_patterns(np.asarray(P, dtype=bool)))
+    return packed.view(np.dtype((np.void, packed.shape[1] * packed.itemsize))).ravel()
 
 
 @dataclass(frozen=True)
@@ -119,6 +135,8 @@ class RegionIndex:
         P = np.atleast_2d(np.asarray(patterns, dtype=bool))
         H = self.masks.shape[0]
         out = np.zeros((P.shape[0], H), dtype=bool)
+        if H == 0 or P.shape[0] == 0:  # no hyperplane (all rows zero): every cone is the whole space
+            return out
         step = max(1, chunk // max(1, H))
         for s in range(0, P.shape[0], step):
             flips = P[s:s + step, None, :] ^ self.masks[None, :, :]
@@ -171,9 +189,11 @@ class DualValues:
     ----------
     values : ndarray (P, 2)
         Column 0 for ``+Xᵀ D_k ν`` (positive output weight, ``u`` slot), column 1 for ``−Xᵀ D_k ν`` (``v`` slot).
-        Entries settled by the screens below ``threshold`` hold ``0`` (see ``computed`` and ``upper``).
+        Float estimates; entries settled by the screens below ``threshold`` hold ``0`` (see ``computed`` and
+        ``upper``).
     directions : ndarray (P, 2, d)
-        ``Π/‖Π‖`` where computed (zeros otherwise).
+        ``Π/‖Π‖`` where computed (zeros otherwise).  Float vectors: a caller that builds a claim on one (an
+        escape direction) must check it (:func:`geom.duality.verify_escapes`).
     computed : ndarray of bool (P, 2)
         Which entries were actually projected (screen or active set).
     phi : float
@@ -182,7 +202,8 @@ class DualValues:
     n_active_set : int
         Projections that needed the active-set solver.
     upper : ndarray (P, 2)
-        Upper bounds of the values (the exact value where computed, else the screens' bound).
+        Rigorous upper bounds of the exact values (float64 rounding included): the active-set value or the
+        screens' bound, plus a Higham allowance for the rounding of ``Xᵀ D_k ν`` and of the projection.
     complete : bool
         Every entry that could exceed ``threshold`` was computed (``False`` only when ``limit`` stopped early).
     """
@@ -195,6 +216,15 @@ class DualValues:
     n_active_set: int
     upper: np.ndarray = field(repr=False, default=None)
     complete: bool = True
+
+    @property
+    def phi_upper(self) -> float:
+        """A rigorous upper bound of ``φ(ν)`` over the patterns (``max`` of ``upper``; ``0`` for no pattern).
+
+        Unlike ``phi`` it holds whatever ``threshold`` and ``limit`` settled, so ``ν · min(1, β/phi_upper)`` is
+        dual feasible for the pool (SPEC.md §C.3).
+        """
+        return float(self.upper.max()) if self.upper is not None and self.upper.size else 0.0
 
 
 def dual_values(X, nu, patterns, *, threshold: float | None = None, index: RegionIndex | None = None,
@@ -209,15 +239,16 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
         Dual variable, residual convention ``ν = y − ŷ`` (SPEC.md §C.1).
     patterns : array of bool (P, n)
     threshold : float, optional
-        Only entries whose upper bound exceeds ``threshold`` are projected (the others are certainly
+        Only entries whose (rigorous) upper bound exceeds ``threshold`` are projected (the others are certainly
         ``≤ threshold``).  ``None`` projects everything.
     index : RegionIndex, optional
         When ``patterns`` are regions of a complete region set, the active-set projections use only the facet
-        rows of each cone (same cone, fewer constraints).
+        rows of each cone (same cone, fewer constraints).  On an incomplete region set facets can be missed and
+        the cones come out too large: the values are then still upper bounds, but not exact.
     limit : int, optional
         Stop projecting once ``limit`` entries above ``threshold`` are found, taking candidates in decreasing
         order of their upper bound (column generation needs a few violators, not all); ``complete`` is then
-        ``False`` and ``phi`` is a lower bound.
+        ``False`` and ``phi`` is a lower bound (``phi_upper`` stays an upper bound).
     previous : tuple (DualValues, ndarray), optional
         The result at an earlier ``ν₀`` on the same patterns.  Projection onto a convex cone is 1-Lipschitz, so
         ``‖Π_C g‖ ≤ ‖Π_C g₀‖ + ‖g − g₀‖`` with ``g − g₀ = ±Xᵀ D_k (ν − ν₀)``: a third batched screen that
@@ -230,11 +261,19 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
     ``{b_iᵀu ≥ 0}``, and projecting onto a larger cone cannot shorten the projection
     (``‖Π_C g‖ = max_{u∈C,‖u‖≤1} gᵀu``), so ``‖Π_{C_k} g‖ ≤ (‖g‖² − (b_iᵀg)²/‖b_i‖²)^{1/2}``; an entry whose
     bound is ``≤ threshold`` is settled.  Both screens are two matrix products on the caller's array library.
+
+    Rounding.  With ``A_k = ‖|X|ᵀ D_k |ν|‖`` (one more product) the computed ``g`` is within ``γ_n A_k`` of the
+    exact one (Higham, §3.5) and every screen quantity within ``γ_{n+d+4}`` of its exact value relative to
+    ``A_k``; the bound of screen (2) is enlarged by that amount before it settles anything, and ``upper``
+    carries the allowance.  An active-set value ``‖g + Bᵀλ‖`` bounds the exact one from above for any
+    ``λ ≥ 0`` (:func:`_project`), so ``upper`` is rigorous even where the solver is inaccurate.
     """
     Xn = to_numpy(X).astype(np.float64)
     nun = to_numpy(nu).astype(np.float64)
     Pn = to_numpy(patterns).astype(bool)
     P, d = Pn.shape[0], Xn.shape[1]
+    n = Xn.shape[0]
+    g_round = gamma(n + d + 4)
     values = np.zeros((P, 2))
     dirs = np.zeros((P, 2, d))
     computed = np.zeros((P, 2), dtype=bool)
@@ -246,15 +285,22 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
     row_norms = np.linalg.norm(Xn, axis=1)
     inv = np.where(row_norms > 0, 1.0 / np.where(row_norms > 0, row_norms, 1.0), 0.0)
     inv_x = inv if on_host else asarray_like(inv, X)
+    absX = np.abs(Xn)
+    # A_k = ‖|X|ᵀ D_k |ν|‖: the scale of the rounding of everything computed from g = ±Xᵀ D_k ν
+    scale = np.linalg.norm((Pn * np.abs(nun)[None, :]) @ absX, axis=1) if P else np.zeros(0)
+    slack = g_round * scale
     thr = -1.0 if threshold is None else float(threshold)
     if previous is not None:
         prev_dv, prev_nu = previous
         dnu = nun - to_numpy(prev_nu).astype(np.float64)
         dnorm = np.linalg.norm((Pn * dnu[None, :]) @ Xn, axis=1)
+        dnorm = dnorm * (1.0 + _LIPSCHITZ_ROUNDING) + g_round * np.linalg.norm(
+            (Pn * np.abs(dnu)[None, :]) @ absX, axis=1)
         prev_upper = prev_dv.upper
     pending = []  # (upper bound, k, col, g)
     for s in range(0, P, chunk):
         pk = Pn[s:s + chunk]
+        sl = slack[s:s + pk.shape[0]]
         # the batched part runs on the caller's array library (and device)
         pk_x = pk if on_host else asarray_like(pk, X, dtype=xp.bool)
         G = xp.matmul(xp.astype(pk_x, Xx.dtype) * nu_x[None, :], Xx)  # rows Xᵀ D_k ν
@@ -265,14 +311,15 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
             Gn = sign * to_numpy(G).astype(np.float64)
             sq = np.sum(Gn * Gn, axis=1)
             norms = np.sqrt(sq)
-            ub = np.sqrt(np.maximum(sq - worst * worst, 0.0))
+            # screen (2) with its rounding allowance: |sq − worst²| is off by at most ~4 A_k (γ A_k)·2
+            ub = np.sqrt(np.maximum(sq - worst * worst, 0.0) + 8.0 * (norms + sl) * sl) + sl
             if previous is not None:
-                ub = np.minimum(ub, prev_upper[s:s + pk.shape[0], col]
-                                + dnorm[s:s + pk.shape[0]] * (1.0 + _LIPSCHITZ_ROUNDING))
+                ub = np.minimum(ub, prev_upper[s:s + pk.shape[0], col] + dnorm[s:s + pk.shape[0]])
             upper[s:s + pk.shape[0], col] = ub
             inside = (worst >= 0) & (norms > thr)
             idx = np.flatnonzero(inside)
             values[s + idx, col] = norms[idx]
+            upper[s + idx, col] = norms[idx] * (1.0 + g_round) + sl[idx]
             with np.errstate(invalid="ignore", divide="ignore"):
                 dirs[s + idx, col] = np.where(norms[idx, None] > 0, Gn[idx] / norms[idx, None], 0.0)
             computed[s + idx, col] = True
@@ -298,15 +345,18 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
                     facet_cache[k] = reps[m]
         for ub, k, col, g in batch:
             B = cone_rows(Xn, Pn[k], None if index is None else facet_cache[k])
-            p = project_cone(g, B)
+            p, lam = _project(g, B)
             nv = float(np.linalg.norm(p))
             values[k, col] = nv
             if nv > 0:
                 dirs[k, col] = p / nv
             computed[k, col] = True
+            # ‖g + Bᵀλ‖ ≥ ‖Π g‖ for λ ≥ 0; rounding of g, of Bᵀλ and of the norm on top
+            lam_scale = float(np.linalg.norm(np.abs(B).T @ lam)) if lam.size else 0.0
+            upper[k, col] = min(ub, nv * (1.0 + g_round) + slack[k] + g_round * (float(np.linalg.norm(g))
+                                                                                  + lam_scale))
             n_as += 1
             found += nv > thr
-    upper = np.where(computed, values, upper)
     flat = int(np.argmax(values)) if P else 0
     phi = float(values.max()) if P else 0.0
     return DualValues(values=values, directions=dirs, computed=computed, phi=phi,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import message
+from ._validation import check_option, message
 from .exceptions import InvalidInputError
 
 __all__ = ["LOSSES", "loss_value", "loss_gradient", "dual_objective", "check_labels"]
@@ -34,8 +34,20 @@ __all__ = ["LOSSES", "loss_value", "loss_gradient", "dual_objective", "check_lab
 LOSSES = ("squared", "logistic")
 
 
+def _known(loss: str, func: str) -> str:
+    """The loss name, or :class:`InvalidInputError` naming the known ones (never a silent default)."""
+    return check_option(loss, LOSSES, name="loss", func=func)
+
+
 def loss_value(z, y, loss: str = "squared") -> float:
-    """``L(z)``."""
+    """``L(z)``.
+
+    >>> loss_value(np.zeros(2), np.ones(2), "hinge")
+    Traceback (most recent call last):
+    ...
+    geom.exceptions.InvalidInputError: The 'loss' parameter of loss_value must be one of {'squared', 'logistic'}. Got 'hinge' instead.
+    """
+    _known(loss, "loss_value")
     z, y = np.asarray(z, float), np.asarray(y, float)
     if loss == "squared":
         r = z - y
@@ -45,6 +57,7 @@ def loss_value(z, y, loss: str = "squared") -> float:
 
 def loss_gradient(z, y, loss: str = "squared") -> np.ndarray:
     """``∇L(z)`` (so ``ν = −∇L(ŷ)`` is the dual candidate of SPEC.md §C.3)."""
+    _known(loss, "loss_gradient")
     z, y = np.asarray(z, float), np.asarray(y, float)
     if loss == "squared":
         return z - y
@@ -53,6 +66,7 @@ def loss_gradient(z, y, loss: str = "squared") -> np.ndarray:
 
 def dual_objective(nu, y, loss: str = "squared") -> float:
     """``D(ν) = −L*(−ν)``; ``−inf`` outside the domain (logistic: ``y_i ν_i ∉ [0, 1]``)."""
+    _known(loss, "dual_objective")
     nu, y = np.asarray(nu, float), np.asarray(y, float)
     if loss == "squared":
         return float(nu @ y - 0.5 * nu @ nu)
@@ -66,6 +80,7 @@ def dual_objective(nu, y, loss: str = "squared") -> float:
 
 def check_labels(y, loss: str, func: str) -> None:
     """Logistic loss needs labels in ``{−1, +1}``."""
+    _known(loss, func)
     if loss == "logistic":
         bad = ~np.isin(np.asarray(y), (-1.0, 1.0))
         if bad.any():

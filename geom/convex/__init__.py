@@ -1,0 +1,415 @@
+"""The convex reformulation (C) of SPEC.md §A.3, solved to certified global optimality.
+
+    (C)   min_{u_k, v_k ∈ C_k}  ½‖Σ_k D_k X (u_k − v_k) − y‖² + β Σ_k (‖u_k‖ + ‖v_k‖)
+
+and its interpolation limit ``β → 0`` (SPEC.md §G.2): ``min Σ_k ‖u_k‖ + ‖v_k‖`` s.t. ``Σ_k D_k X (u_k − v_k) = y``.
+
+Method (one module per step)
+----------------------------
+1. *Pool and facets.*  The pattern pool is the exact region enumeration (:func:`geom.enumerate_patterns`), made
+   here or handed over by the caller as a :class:`~geom.arrangements.Patterns`.  On a *certified complete*
+   region list the walls of every cone ``C_k`` are read off combinatorially (:func:`geom.cones.region_index`),
+   so each cone enters with its few facet rows; on any other pool every hyperplane is kept (facets read off an
+   incomplete list could be missing, and the cones would be too large).
+2. *Interior point* (:mod:`.program`): the restricted problem over a working set, as sparse conic data for
+   Clarabel.
+3. *Column generation* (:mod:`.colgen`): pricing over the whole pool, working set grown and pruned.
+4. *Polishing* (:mod:`.polish`, SPEC.md §C.4): vertex reduction, then Newton on the cone faces; a polished
+   point is kept only if its own certificate is at least as good.
+5. *Certificate* (:mod:`geom.duality`, shared with :func:`geom.certify_net`): ``ν̃ = ν · min(1, β/φ̄(ν))`` with
+   a rigorous upper bound ``φ̄`` is dual feasible for the pool, so ``D(ν̃) ≤ p*_pool`` (the solver's
+   multipliers give a second candidate; the better bound is kept); the primal value is ``L_β(ψ(W))`` of the
+   network itself.  ``certified`` needs the pool to be certified complete: only then is ``p*_pool = p*``.
+
+Examples
+--------
+>>> import numpy as np
+>>> sol = solve_convex(np.array([[-1.0], [1.0]]), np.array([1.0, 2.0]), 0.5)   # SPEC.md §I, I1
+>>> round(sol.p_star, 10), sol.y_star.round(10).tolist(), sol.certified, sol.pool_certified
+(1.25, [0.5, 1.5], True, True)
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .._validation import check_int, check_matrix, check_option, check_positive, check_vector, message
+from ..arrangements import Patterns, enumerate_patterns
+from ..cones import hyperplane_groups, region_index
+from ..duality import dual_bound, network_objective, objective_rounding, pool_from_patterns
+from ..exceptions import ConvergenceWarning, InfeasibleError, InvalidInputError, InvalidInputTypeError, SolverError
+from ..losses import LOSSES, check_labels, loss_gradient
+from ..nets import Net, augment, psi
+from ..tolerances import DEFAULT_TOLERANCES, Tolerances, gamma
+from .colgen import column_generation
+from .polish import newton_polish, nonnegative_lasso
+from .program import fit
+
+__all__ = ["ConvexSolution", "solve_convex", "nonnegative_lasso", "STATUSES"]
+
+#: Statuses of :class:`ConvexSolution` (besides a solver's own failure status, e.g. ``"MaxIterations"``).
+STATUSES = ("optimal", "pool_optimal", "inaccurate", "max_rounds")
+#: Polishing stops early, and its result replaces a less accurate interior-point one, once its certified
+#: relative gap is below ``_POLISHED * tol.gap``.
+_POLISHED = 1e-2
+#: Rounds of dropping noise slots and refitting (a refit on dependent columns can leave a new small slot).
+_PRUNE_ROUNDS = 3
+#: Interpolation mode: the returned fit must reproduce ``y`` to this relative accuracy (``max|ŷ − y| ≤
+#: _INTERP_FIT · max(1, max|y|)``), else the solution is reported ``inaccurate`` (the constraint is an equality
+#: the interior point meets to about ``tol.solver``).
+_INTERP_FIT = 1e-7
+
+
+@dataclass(frozen=True)
+class ConvexSolution:
+    """Solution of (C) with its certificate.
+
+    Attributes
+    ----------
+    p_star : float
+        Objective of the returned solution (= ``L_β(ψ(W))``; the penalty alone in interpolation mode).
+    lower_bound : float
+        ``D(ν̃)`` at a dual-feasible ``ν̃``, rounding included: a lower bound of the optimum over the pool, and of
+        the true ``p*`` when ``pool_certified``.
+    gap, rel_gap : float
+        ``p_star − lower_bound`` and ``gap / max(1, |p_star|)``.
+    U, V : ndarray (K, p)
+        ``u_k`` (positive output) and ``v_k`` (negative output) per pattern of ``patterns``; slots below
+        ``tol.support`` times the largest are zeroed when that keeps the certificate (exact zeros are dropped).
+    patterns : ndarray of bool (K, n)
+        The patterns of the nonzero slots.
+    y_star, nu_star : ndarray (n,)
+        Optimal fit and dual variable (``ν* = y − y*``, convention R of SPEC.md §C.1).
+    phi : float
+        ``φ(ν*)`` over the pool (``≤ β`` up to tolerance at an optimum).
+    status : str
+        ``"optimal"`` (certified: see ``certified``); ``"pool_optimal"`` (the gap is within ``tol.gap`` but the
+        pool is not certified complete, so this is the optimum over the pool only); ``"inaccurate"`` (the gap
+        exceeds the tolerance or is not finite); ``"max_rounds"`` (column generation did not converge); or the
+        solver's own status when it stopped short in a later round (the last usable solution is returned).
+    certified : bool
+        ``pool_certified``, converged, and ``(p_star + rounding − lower_bound) / max(1, |p_star|) ≤ tol.gap``.
+    pool_certified : bool
+        The pool is the certified complete region set (exact enumeration with ``certified=True``).
+    pattern_source : str
+        ``"exact"`` (a :class:`~geom.arrangements.Patterns` from the exact enumeration, made here or passed in;
+        see ``pool_certified``) or ``"given"`` (a boolean array).
+    beta : float
+    bias : bool
+    interpolate : bool
+    stats : dict
+        ``rounds``, ``working_set``, ``pool``, ``solver_iterations``, ``solver_status``, ``seconds``, ...
+    """
+
+    p_star: float
+    lower_bound: float
+    gap: float
+    rel_gap: float
+    U: np.ndarray = field(repr=False)
+    V: np.ndarray = field(repr=False)
+    patterns: np.ndarray = field(repr=False)
+    y_star: np.ndarray = field(repr=False)
+    nu_star: np.ndarray = field(repr=False)
+    phi: float
+    status: str
+    certified: bool
+    pool_certified: bool
+    pattern_source: str
+    beta: float
+    bias: bool
+    interpolate: bool
+    stats: dict = field(repr=False)
+
+    @property
+    def neurons(self) -> int:
+        """``card(W)``: nonzero ``u_k`` and ``v_k`` (the width of :meth:`to_net`)."""
+        return int(np.sum(np.any(self.U != 0, axis=1)) + np.sum(np.any(self.V != 0, axis=1)))
+
+    def to_net(self) -> Net:
+        """ψ of the solution: a scaled network of width ``card(W)`` (SPEC.md §A.5)."""
+        return psi(self.U, self.V, bias=self.bias)
+
+    def to_dict(self) -> dict:
+        return {"p_star": self.p_star, "lower_bound": self.lower_bound, "gap": self.gap, "rel_gap": self.rel_gap,
+                "y_star": self.y_star.tolist(), "nu_star": self.nu_star.tolist(), "phi": self.phi,
+                "neurons": self.neurons, "status": self.status, "certified": self.certified,
+                "pool_certified": self.pool_certified, "pattern_source": self.pattern_source, "beta": self.beta,
+                "bias": self.bias, "interpolate": self.interpolate, "stats": dict(self.stats)}
+
+
+# ---- the pattern pool ----------------------------------------------------------------------------------------
+
+def _pool(X, Xa, bias, patterns, func):
+    """``(pool, index, source, pool_certified, rows_of)`` for the ``patterns`` argument of :func:`solve_convex`."""
+    n = X.shape[0]
+    if patterns is None or isinstance(patterns, Patterns):
+        P = enumerate_patterns(X, bias=bias, ties="regions") if patterns is None else patterns
+        pool, certified = pool_from_patterns(P, Xa, bias, func)
+        source = "exact"
+    else:
+        pool = np.asarray(patterns)
+        if pool.dtype != bool or pool.ndim != 2 or pool.shape[1] != n or pool.shape[0] == 0:
+            raise InvalidInputError(message("patterns", func, f"a Patterns object or a non-empty boolean array of "
+                                            f"shape (P, {n})", f"{pool.dtype} array of shape {pool.shape}"))
+        certified, source = False, "given"
+    if certified:
+        index = region_index(Xa, pool)
+        reps = index.representatives
+        rows_of = lambda ks: [reps[m] for m in index.facet_mask(pool[ks])]  # noqa: E731  (one batched lookup)
+    else:  # facets read off an incomplete list can be missing: keep one row per hyperplane
+        index = None
+        reps = np.array([g[0] for g in hyperplane_groups(Xa)], dtype=np.int64)
+        rows_of = lambda ks: [reps] * len(ks)  # noqa: E731
+    return pool, index, source, certified, rows_of
+
+
+# ---- certificate of a candidate (through geom.duality) --------------------------------------------------------
+
+def _certify(Xa, X, y, beta, pool, index, pats, U, V, mode, bias, tol, nu=None, extra=(), previous=None):
+    """``(value, rounding, lower, phi, ŷ, ν)`` of the candidate ``W = (U, V)`` on ``pats`` (SPEC.md §C.3).
+
+    ``value`` is ``L_β(ψ(W))`` (the penalty in interpolation mode) and ``rounding`` a bound on its evaluation
+    error; ``lower`` the best :func:`geom.duality.dual_bound` over ``ν = −∇L(ŷ)`` (the given ``nu`` in
+    interpolation mode) and the ``extra`` candidates.  ``phi`` is ``φ`` at the reported ``ν``.
+    """
+    yhat = fit(Xa, pats, U, V)
+    loss = None if mode == "interpolate" else mode
+    if loss is not None:
+        nu = -loss_gradient(yhat, y, loss)
+    if loss is None:
+        value = float(np.sum(np.linalg.norm(U, axis=1)) + np.sum(np.linalg.norm(V, axis=1)))
+        rounding = gamma(Xa.shape[1] + 2 * len(U) + 2) * value
+    else:
+        net = psi(U, V, bias=bias)
+        value = network_objective(net, X, y, beta, loss=loss)
+        rounding = objective_rounding(net, X, y, beta, loss=loss)
+    best, phi = None, math.nan
+    for i, cand in enumerate((nu, *[e for e in extra if e is not None])):
+        # φ is exact from β(1 − phi_exact) up (the tight patterns of an optimum are included); below, ν̃ = ν
+        b = dual_bound(Xa, y, beta, cand, pool, loss=loss, index=index, threshold=beta * (1.0 - tol.phi_exact),
+                       previous=previous if i == 0 else None)
+        if i == 0:
+            phi = b.phi
+        if best is None or (math.isfinite(b.lower_bound) and not (best.lower_bound >= b.lower_bound)):
+            best = b
+    return value, rounding, best.lower_bound, phi, yhat, nu
+
+
+def _prune(Xa, y, beta, pats, U, V, support, mode):
+    """``(U, V)`` without the slots of norm ``≤ support · max``, magnitudes refit; ``None`` if nothing to drop.
+
+    For the squared loss the kept directions ``ū_j`` are fixed and their magnitudes re-solved by the
+    non-negative lasso ``min_{c ≥ 0} ½‖A c − y‖² + β 1ᵀc``, ``A = [σ_j D_j X ū_j]`` (SPEC.md §C.4): ``c ≥ 0``
+    keeps every slot in its cone.  Other modes only drop the slots.
+    """
+    nu_, nv_ = np.linalg.norm(U, axis=1), np.linalg.norm(V, axis=1)
+    cut = support * float(max(nu_.max(initial=0.0), nv_.max(initial=0.0)))
+    drop_u, drop_v = (nu_ <= cut) & (nu_ > 0), (nv_ <= cut) & (nv_ > 0)
+    if not (drop_u.any() or drop_v.any()):
+        return None
+    U2, V2 = np.where(drop_u[:, None], 0.0, U), np.where(drop_v[:, None], 0.0, V)
+    if mode != "squared":
+        return U2, V2
+    slots = [(k, 1.0) for k in np.flatnonzero(nu_ > cut)] + [(k, -1.0) for k in np.flatnonzero(nv_ > cut)]
+    if not slots:
+        return U2, V2
+    dirs = np.array([(U[k] if s > 0 else V[k]) / (nu_[k] if s > 0 else nv_[k]) for k, s in slots])
+    A = np.stack([s * pats[k] * (Xa @ u) for (k, s), u in zip(slots, dirs)], axis=1)
+    c = nonnegative_lasso(A, y, beta)
+    for (k, s), u, cj in zip(slots, dirs, c):
+        (U2 if s > 0 else V2)[k] = cj * u
+    return U2, V2
+
+
+def _rel(value, rounding, lower) -> float:
+    """Relative gap with the rounding allowance: ``(value + rounding − lower) / max(1, |value|)`` (NaN-prone by
+    design: callers test ``not (rel <= tol)``)."""
+    return (value + rounding - lower) / max(1.0, abs(value)) if math.isfinite(value) else math.nan
+
+
+def _floor(rel: float, tol: Tolerances) -> float:
+    """The relative gap a replacement candidate must not exceed: the current one, or ``_POLISHED · tol.gap``."""
+    return max(rel, _POLISHED * tol.gap) if math.isfinite(rel) else rel
+
+
+def _no_worse(a: float, b: float) -> bool:
+    """``a ≤ b`` for relative gaps, where a NaN ``a`` is worse than anything and a NaN ``b`` better than nothing."""
+    return math.isfinite(a) and (not math.isfinite(b) or a <= b)
+
+
+# ---- public entry point --------------------------------------------------------------------------------------
+
+def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patterns=None,
+                 interpolate: bool = False, tol: Tolerances = DEFAULT_TOLERANCES, max_rounds: int = 200,
+                 polish_rounds: int = 3) -> ConvexSolution:
+    """Solve (C) (SPEC.md §A.3) to a certified global optimum, by column generation over the patterns.
+
+    Parameters
+    ----------
+    X : array_like (n, d)
+    y : array_like (n,)
+    beta : float
+        Weight decay ``β > 0``; must be ``0`` (or ``None``) with ``interpolate=True``.
+    bias : bool
+        Regularized bias (SPEC.md §A.6): work with ``X̃ = [X, 1]``.
+    loss : {"squared", "logistic"}
+        ``½‖z − y‖²`` (default), or ``Σ log(1 + exp(−y_i z_i))`` for labels ``±1`` (exponential cones; values and
+        certificates only: the polytope of SPEC.md §D assumes the squared loss).
+    patterns : None, Patterns or array of bool (P, n)
+        The pattern pool.  ``None`` (default): the exact enumeration of this ``X`` (``ties="regions"``, SPEC.md
+        §B.1).  A :class:`~geom.arrangements.Patterns` from :func:`geom.enumerate_patterns` on *this* ``X`` with
+        the same ``bias`` — computed once by the caller and passed along; the caller vouches that it was made
+        from this ``X`` (shape, ``bias`` and the witnesses' certain signs are checked); only its region rows are
+        used (tie-only patterns are redundant, SPEC.md §B.1).  A boolean array: that pool, never certified.
+        The solution is ``certified`` only when the pool is certified complete (``pool_certified``).
+    interpolate : bool
+        The ``β → 0`` limit: minimum-norm exact fit (SPEC.md §G.2).
+    tol : Tolerances
+        ``tol.solver`` (interior point), ``tol.gap`` (certified relative gap), ``tol.pricing`` (a pattern prices
+        out when its dual value exceeds ``β(1 + tol.pricing)``), ``tol.support`` (slots below it relative to
+        the largest are zero: polishing guess and the neuron count), ``tol.phi_exact``.
+    max_rounds : int
+        Column-generation rounds (``≥ 1``) before giving up (the result is then ``max_rounds``, never
+        ``optimal``, with a :class:`~geom.exceptions.ConvergenceWarning`).
+    polish_rounds : int
+        Attempts of Newton polishing (SPEC.md §C.4), each with a 100× looser support/face threshold than the last;
+        ``0`` keeps the interior-point solution.
+
+    Returns
+    -------
+    ConvexSolution
+
+    Raises
+    ------
+    InvalidInputError, InvalidInputTypeError
+        Bad arguments (message names the parameter).
+    InfeasibleError
+        ``interpolate=True`` and no network (using the pool's patterns) fits ``y`` exactly.
+    SolverError
+        The conic solver returned no usable point in the first round (nothing to report).
+
+    Notes
+    -----
+    Warns :class:`~geom.exceptions.ConvergenceWarning` when column generation stops short (``max_rounds``, or
+    the solver failing in a later round); an uncertified enumeration warns
+    :class:`~geom.exceptions.PrecisionWarning` (from :func:`geom.enumerate_patterns`).
+    """
+    t0 = time.perf_counter()
+    func = "solve_convex"
+    X = check_matrix(X, name="X", func=func).astype(np.float64)
+    y = check_vector(y, length=X.shape[0], name="y", func=func).astype(np.float64)
+    check_option(loss, LOSSES, name="loss", func=func)
+    for name, flag in (("bias", bias), ("interpolate", interpolate)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise InvalidInputTypeError(message(name, func, "a bool", repr(flag)))
+    bias, interpolate = bool(bias), bool(interpolate)
+    check_labels(y, loss, func)
+    max_rounds = check_int(max_rounds, name="max_rounds", func=func, minimum=1)
+    polish_rounds = check_int(polish_rounds, name="polish_rounds", func=func, minimum=0)
+    if not isinstance(tol, Tolerances):
+        raise InvalidInputTypeError(message("tol", func, "a geom.tolerances.Tolerances", type(tol).__name__))
+    if interpolate and loss != "squared":
+        raise InvalidInputError(message("loss", func, "'squared' in interpolation mode", repr(loss)))
+    mode = "interpolate" if interpolate else loss
+    if interpolate:
+        if beta not in (None, 0, 0.0):
+            raise InvalidInputError(message("beta", func, "0 or None in interpolation mode", repr(beta)))
+        beta_eff = 1.0
+    else:
+        beta_eff = check_positive(beta, name="beta", func=func)
+    Xa = augment(X, bias)
+    pool, index, source, pool_certified, rows_of = _pool(X, Xa, bias, patterns, func)
+    t_enum = time.perf_counter() - t0
+
+    cg = column_generation(Xa, y, beta_eff, pool, rows_of, index, mode, tol, max_rounds)
+    res = cg.restricted
+    if not res.ok:
+        if res.status == "PrimalInfeasible" and interpolate:
+            where = "" if pool_certified else " with the patterns of the given pool (which may be incomplete)"
+            raise InfeasibleError(message("y", func, f"interpolable by a two-layer ReLU network on X{where} (the "
+                                          "exact-fit constraint of the β → 0 limit)",
+                                          "labels with no exact fit (the conic program is primal infeasible)"))
+        raise SolverError(f"solve_convex: the conic solver (Clarabel) stopped with status '{res.status}' on the "
+                          f"first restricted program ({len(cg.work)} patterns); there is no solution to report")
+    pats, rows = pool[cg.work], cg.rows
+    U, V = res.U, res.V
+    # candidate 1: the interior-point solution, bounded with both its residual and its own multipliers
+    value, rnd, lower, phi, yhat, nu = _certify(Xa, X, y, beta_eff, pool, index, pats, U, V, mode, bias, tol,
+                                                nu=res.nu, extra=(res.nu_dual,), previous=cg.previous)
+    rel = _rel(value, rnd, lower)
+    # candidate 2: Newton polishing on the support (SPEC.md §C.4): exact zeros off the support, y* and ν* to
+    # machine precision; kept when its own certificate is at least as good (or below 1e-2 tol.gap)
+    # (the support/face guess is retried with looser thresholds when the first one fails or does not certify)
+    polish = polish_rounds > 0 and mode != "interpolate"
+    polished_ok = False
+    if polish:
+        U_ip, V_ip = U, V
+        for attempt in range(polish_rounds):
+            polished = newton_polish(Xa, y, beta_eff, pats, rows, U_ip, V_ip, tol.support * 100.0 ** attempt,
+                                     loss=loss)
+            if polished is None:
+                continue
+            cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *polished, mode, bias, tol,
+                            previous=cg.previous)
+            rel_c = _rel(*cand[:3])
+            if _no_worse(rel_c, _floor(rel, tol)):
+                (value, rnd, lower, phi, yhat, nu), (U, V), rel = cand, polished, rel_c
+                polished_ok = True
+            if _no_worse(rel_c, _POLISHED * tol.gap):
+                break
+    # slots below tol.support of the largest are solver noise (an interior point spreads mass over every
+    # slot, a vertex of a degenerate face keeps near-zero magnitudes): drop them, refit the others and polish
+    # again, so that card(W) counts neurons, not noise.  Kept when the certificate is at least as good, or, for
+    # an unpolished point, when it stays within tol.gap.
+    for _ in range(_PRUNE_ROUNDS):
+        pruned = _prune(Xa, y, beta_eff, pats, U, V, tol.support, mode)
+        if pruned is None:
+            break
+        cands = [pruned]
+        if polish:
+            again = newton_polish(Xa, y, beta_eff, pats, rows, *pruned, tol.support, loss=loss)
+            cands += [again] if again is not None else []
+        best = None
+        for W in cands:
+            cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *W, mode, bias, tol, nu=nu, previous=cg.previous)
+            rel_c = _rel(*cand[:3])
+            if best is None or _no_worse(rel_c, best[2]) and not _no_worse(best[2], rel_c):
+                best = (cand, W, rel_c)
+        cand, W, rel_c = best
+        if not (_no_worse(rel_c, _floor(rel, tol)) or (not polished_ok and _no_worse(rel_c, tol.gap))):
+            break
+        (value, rnd, lower, phi, yhat, nu), (U, V), rel = cand, W, rel_c
+    keep = np.any(U != 0, axis=1) | np.any(V != 0, axis=1)
+    pats_out, U, V = pats[keep], U[keep], V[keep]
+    gap = value - lower
+    rel_gap = gap / max(1.0, abs(value)) if math.isfinite(value) else math.nan
+    within = math.isfinite(rel) and rel <= tol.gap
+    fits = True
+    if interpolate and not (np.max(np.abs(yhat - y)) <= _INTERP_FIT * max(1.0, float(np.max(np.abs(y))))):
+        fits = False
+    if cg.status not in ("Solved", "AlmostSolved"):
+        out_status = cg.status
+    elif not cg.converged:
+        out_status = "max_rounds"
+    elif within and fits:
+        out_status = "optimal" if pool_certified else "pool_optimal"
+    else:
+        out_status = "inaccurate"
+    certified = bool(out_status == "optimal")
+    if not cg.converged:
+        warnings.warn(f"solve_convex: column generation stopped short ({out_status} after {cg.rounds} round(s)); "
+                      "the solution is not certified", ConvergenceWarning, stacklevel=2)
+    stats = {"rounds": cg.rounds, "working_set": int(len(cg.work)), "pool": int(pool.shape[0]),
+             "solver_iterations": cg.iterations, "solver_status": cg.status, "seconds": time.perf_counter() - t0,
+             "seconds_patterns": t_enum, "seconds_solver": cg.seconds_solver, "seconds_pricing": cg.seconds_pricing,
+             "cone_rows": int(sum(len(r) for r in rows)), "trace": cg.trace, "rounding": rnd}
+    return ConvexSolution(p_star=value, lower_bound=lower, gap=gap, rel_gap=rel_gap, U=U, V=V, patterns=pats_out,
+                          y_star=yhat, nu_star=nu, phi=phi, status=out_status, certified=certified,
+                          pool_certified=pool_certified, pattern_source=source,
+                          beta=float(beta_eff if not interpolate else 0.0), bias=bias, interpolate=interpolate,
+                          stats=stats)

@@ -1,0 +1,177 @@
+"""Column generation for (C): pricing over the whole pool, a small working set for the conic program.
+
+The dual candidate is ``ν = −∇L(ŷ)`` (``y − ŷ``, SPEC.md §C.1).  A pattern whose dual value
+``‖Π_{C_k}(±Xᵀ D_k ν)‖`` exceeds ``β(1 + tol.pricing)`` prices out (SPEC.md §C.2–C.3); the most violated are
+added to the working set, idle ones dropped, and the restricted program re-solved until none violates over the
+*whole* pool.  Pricing uses the batched screens of :func:`geom.cones.dual_values`, warm-started from the previous
+round (Lipschitz screen).
+
+Examples
+--------
+>>> import numpy as np
+>>> from geom.tolerances import DEFAULT_TOLERANCES
+>>> X = np.array([[-1.0], [1.0]])
+>>> pool = np.array([[False, True], [True, False]])
+>>> cg = column_generation(X, np.array([1.0, 2.0]), 0.5, pool, lambda ks: [np.array([0, 1])] * len(ks), None,
+...                        "squared", DEFAULT_TOLERANCES, 10)
+>>> cg.converged, cg.restricted.ok
+(True, True)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..cones import dual_values
+from .program import Restricted, solve_restricted
+
+__all__ = ["WorkingSet", "ColumnGeneration", "column_generation"]
+
+#: Column generation drops a working-set pattern whose slots are zero and whose dual-value upper bound is below
+#: ``β(1 − _DROP_SLACK)``: far from tight, so it is not part of the optimum's support near the current ``ν``.
+#: Dropping never affects correctness (the final pricing runs over the whole pool), only the number of rounds.
+_DROP_SLACK = 0.05
+#: ... and only after it sat idle (zero slots, far from tight) for this many consecutive rounds.
+_DROP_AGE = 3
+
+
+class WorkingSet:
+    """The patterns of the restricted program, their cone rows, and how long each sat idle.
+
+    Parameters
+    ----------
+    n_pool : int
+        Size of the pool.
+    rows_of : callable
+        ``rows_of(indices) -> list of row-index arrays``: the cone rows that describe each pattern's cone.
+    """
+
+    def __init__(self, n_pool: int, rows_of):
+        self.rows_of = rows_of
+        self.indices: list[int] = []
+        self.rows: list[np.ndarray] = []
+        self.member = np.zeros(n_pool, dtype=bool)
+        self.age = np.zeros(n_pool, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def add(self, ks) -> None:
+        """Append the pool patterns ``ks`` (not yet members) with their cone rows (one batched lookup)."""
+        ks = np.asarray(ks, dtype=np.int64)
+        if ks.size == 0:
+            return
+        self.indices.extend(ks.tolist())
+        self.rows.extend(self.rows_of(ks))
+        self.member[ks] = True
+
+    def retire(self, idle) -> None:
+        """Age the members flagged ``idle`` (aligned with ``indices``), reset the others, drop the old ones."""
+        w = np.asarray(self.indices, dtype=np.int64)
+        self.age[w] = np.where(idle, self.age[w] + 1, 0)
+        old = self.age[w] >= _DROP_AGE
+        if not old.any():
+            return
+        self.member[w[old]] = False
+        self.age[w[old]] = 0
+        self.indices = [k for k, o in zip(self.indices, old) if not o]
+        self.rows = [r for r, o in zip(self.rows, old) if not o]
+
+
+@dataclass(frozen=True)
+class ColumnGeneration:
+    """Outcome of :func:`column_generation`.
+
+    Attributes
+    ----------
+    restricted : Restricted
+        The last *usable* restricted solution (or the failed first one when none was usable).
+    work, rows : list
+        Its working set (pool indices) and their cone rows.
+    status : str
+        The last solver status (a failure status if the solver stopped short in a later round).
+    converged : bool
+        No pattern of the pool priced out at ``restricted``'s ``ν``.
+    rounds, iterations : int
+    previous : tuple or None
+        ``(DualValues, ν)`` of the last complete pricing (a Lipschitz screen for the certificate).
+    trace : list
+        ``(working set, violators, φ over the computed entries)`` per round that added patterns.
+    seconds_solver, seconds_pricing : float
+    """
+
+    restricted: Restricted
+    work: list
+    rows: list
+    status: str
+    converged: bool
+    rounds: int
+    iterations: int
+    previous: tuple | None = field(repr=False)
+    trace: list = field(repr=False)
+    seconds_solver: float
+    seconds_pricing: float
+
+
+def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: int) -> ColumnGeneration:
+    """Solve (C) over ``pool`` by column generation (SPEC.md §C.2–C.3); ``max_rounds ≥ 1`` restricted solves.
+
+    ``rows_of`` gives the cone rows of pool patterns (facets from ``index`` on a certified region set, every
+    hyperplane otherwise); ``mode`` is ``"squared"``, ``"logistic"`` or ``"interpolate"``.
+    """
+    n = Xa.shape[0]
+    P = pool.shape[0]
+    thr = beta * (1.0 + tol.pricing)
+    per_round = max(10, n)
+    dv = dual_values(Xa, y, pool, threshold=0.0, index=index, limit=per_round)
+    ws = WorkingSet(P, rows_of)
+    ws.add(np.argsort(-dv.values.max(axis=1), kind="stable")[: min(P, per_round)])
+    rounds = iters = 0
+    converged = False
+    trace: list = []
+    prev = None
+    t_solve = t_price = 0.0
+    good: tuple | None = None  # (Restricted, work, rows) of the last usable solve
+    status = "NotRun"
+    res = None
+    while rounds < max_rounds:
+        rounds += 1
+        ts = time.perf_counter()
+        work, rows = list(ws.indices), list(ws.rows)
+        res = solve_restricted(Xa, y, beta, pool[work], rows, mode, tol.solver)
+        t_solve += time.perf_counter() - ts
+        iters += res.iterations
+        status = res.status
+        if not res.ok:
+            break
+        good = (res, work, rows)
+        ts = time.perf_counter()
+        dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, limit=per_round + len(ws), previous=prev)
+        prev = (dv, res.nu)  # ``upper`` bounds every entry, complete or not
+        viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
+        if viol.size == 0 and not dv.complete:  # the early stop met only working-set patterns: price everything
+            dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, previous=prev)
+            prev = (dv, res.nu)
+            viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
+        t_price += time.perf_counter() - ts
+        if viol.size == 0:
+            converged = True
+            break
+        add = viol[np.argsort(-dv.values[viol].max(axis=1), kind="stable")][:per_round]
+        trace.append((len(ws), int(viol.size), float(dv.phi)))
+        # keep the restricted program small: drop patterns unused by the last _DROP_AGE solutions and far from
+        # tight (dropping sooner makes patterns cycle out and back in)
+        slot_norm = np.maximum(np.linalg.norm(res.U, axis=1), np.linalg.norm(res.V, axis=1))
+        w_dv = dual_values(Xa, res.nu, pool[np.asarray(work)], threshold=beta * (1.0 - _DROP_SLACK), index=index)
+        ws.retire((slot_norm <= tol.support * float(slot_norm.max(initial=0.0)))
+                  & (w_dv.values.max(axis=1) < beta * (1.0 - _DROP_SLACK)))
+        ws.add(add)
+    if good is None:
+        good = (res, list(ws.indices), list(ws.rows))
+    restricted, work, rows = good
+    return ColumnGeneration(restricted=restricted, work=work, rows=rows, status=status, converged=converged,
+                            rounds=rounds, iterations=iters, previous=prev, trace=trace, seconds_solver=t_solve,
+                            seconds_pricing=t_price)

@@ -1,0 +1,155 @@
+"""The restricted conic program: (C) over a working set of patterns, built for Clarabel (SPEC.md §A.3).
+
+The problem is written directly as sparse conic data (quadratic residual term, or exponential cones for the
+logistic loss; linear cone rows; one second-order cone per slot) and solved by Clarabel, a primal–dual
+interior-point solver with a native quadratic objective, second-order and exponential cones and named
+statuses.  Building the matrices here avoids a modelling layer's canonicalization (cvxpy) on the hot path.
+
+Examples
+--------
+>>> import numpy as np
+>>> X = np.array([[-1.0], [1.0]])
+>>> pats = np.array([[False, True], [True, False]])
+>>> sol = solve_restricted(X, np.array([1.0, 2.0]), 0.5, pats, [np.array([0, 1])] * 2, "squared", 1e-10)
+>>> sol.status, fit(X, pats, sol.U, sol.V).round(8).tolist()      # SPEC.md §I, I1: y* = (0.5, 1.5)
+('Solved', [0.5, 1.5])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..cones import cone_rows
+from ..losses import loss_gradient
+
+__all__ = ["MODES", "SOLVED", "Restricted", "solve_restricted", "fit"]
+
+#: ``"squared"`` and ``"logistic"`` losses, and ``"interpolate"`` (the β → 0 limit, SPEC.md §G.2).
+MODES = ("squared", "logistic", "interpolate")
+#: Clarabel statuses whose point is used (``AlmostSolved``: reduced accuracy; the certificate decides).
+SOLVED = ("Solved", "AlmostSolved")
+#: Clarabel's iteration limit and the KKT-ratio tolerance, next to ``tol.solver`` (gap and feasibility).
+_MAX_ITER = 400
+_TOL_KTRATIO = 1e-8
+
+
+@dataclass(frozen=True)
+class Restricted:
+    """Solution of the restricted program.
+
+    Attributes
+    ----------
+    U, V : ndarray (K, p)
+        ``u_k``, ``v_k`` per working-set pattern.
+    nu : ndarray (n,)
+        ``−∇L(ŷ)`` at the primal fit (the solver's equality multipliers in interpolation mode).
+    nu_dual : ndarray (n,) or None
+        ``ν`` from the solver's multipliers (a second dual candidate; ``None`` for the logistic loss).
+    status : str
+        Clarabel's status name (``"Solved"``, ``"AlmostSolved"``, ``"MaxIterations"``, ...).
+    iterations : int
+    """
+
+    U: np.ndarray
+    V: np.ndarray
+    nu: np.ndarray
+    nu_dual: np.ndarray | None
+    status: str
+    iterations: int
+
+    @property
+    def ok(self) -> bool:
+        """The solver returned a usable point."""
+        return self.status in SOLVED
+
+
+def fit(Xa, pats, U, V) -> np.ndarray:
+    """``Σ_k D_k X (u_k − v_k)``."""
+    return np.einsum("kn,kn->n", pats, (U @ Xa.T)) - np.einsum("kn,kn->n", pats, (V @ Xa.T))
+
+
+def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol) -> Restricted:
+    """Clarabel on (C) restricted to the patterns ``pats``; cone ``k`` carries the rows ``cone_rows_list[k]``.
+
+    Variables ``[u_1..u_K, v_1..v_K, t_1..t_2K, extra]``, cones ``B_k u_k ≥ 0, B_k v_k ≥ 0`` and ``‖u‖ ≤ t`` per
+    slot, penalty ``β Σ t``.  ``mode``:
+
+    * ``"squared"``: ``extra = r`` with ``Σ D_k X (u_k − v_k) − r = y``, objective ``+ ½‖r‖²``;
+    * ``"interpolate"``: no ``extra``, ``Σ D_k X (u_k − v_k) = y``, objective ``Σ t``;
+    * ``"logistic"``: ``extra = (ℓ, s¹, s²)`` with ``ℓ_i ≥ log(1 + exp(−y_i ŷ_i))`` written as
+      ``s¹_i + s²_i ≤ 1``, ``(−ℓ_i, 1, s¹_i) ∈ K_exp``, ``(−y_i ŷ_i − ℓ_i, 1, s²_i) ∈ K_exp``; objective ``+ Σ ℓ``.
+
+    ``solver_tol`` is Clarabel's gap and feasibility tolerance (``tol.solver``).
+    """
+    import clarabel
+
+    K, n = pats.shape
+    p = Xa.shape[1]
+    Kp = K * p
+    nx = {"squared": n, "interpolate": 0, "logistic": 3 * n}[mode]
+    nvar = 2 * Kp + 2 * K + nx
+    F = (pats[:, :, None] * Xa[None, :, :]).transpose(1, 0, 2).reshape(n, Kp)  # [D_1 X, ..., D_K X]
+    Fs = sp.csc_matrix(F)
+    Bd = sp.block_diag([sp.csr_matrix(cone_rows(Xa, pats[k], cone_rows_list[k]), shape=(len(cone_rows_list[k]), p))
+                        for k in range(K)], format="csc")
+    n_nn = Bd.shape[0]
+    A_nn = sp.hstack([sp.block_diag([-Bd, -Bd], format="csc"), sp.csc_matrix((2 * n_nn, 2 * K + nx))], format="csc")
+    slot = np.arange(2 * K)
+    rows = np.concatenate([slot * (p + 1), (slot[:, None] * (p + 1) + 1 + np.arange(p)).ravel()])
+    cols = np.concatenate([2 * Kp + slot, (slot[:, None] * p + np.arange(p)).ravel()])
+    A_soc = sp.csc_matrix((-np.ones(rows.size), (rows, cols)), shape=(2 * K * (p + 1), nvar))
+    q = np.concatenate([np.zeros(2 * Kp), np.full(2 * K, 1.0 if mode == "interpolate" else beta), np.zeros(nx)])
+    P = sp.csc_matrix((nvar, nvar))
+    soc = [clarabel.SecondOrderConeT(p + 1)] * (2 * K)
+    if mode in ("squared", "interpolate"):
+        blocks = [Fs, -Fs, sp.csc_matrix((n, 2 * K))] + ([-sp.identity(n, format="csc")] if nx else [])
+        A = sp.vstack([sp.hstack(blocks, format="csc"), A_nn, A_soc], format="csc")
+        b = np.concatenate([y, np.zeros(2 * n_nn + 2 * K * (p + 1))])
+        cones = [clarabel.ZeroConeT(n), clarabel.NonnegativeConeT(2 * n_nn)] + soc
+        if nx:
+            P = sp.block_diag([sp.csc_matrix((nvar - n, nvar - n)), sp.identity(n)], format="csc")
+    else:
+        q[2 * Kp + 2 * K:2 * Kp + 2 * K + n] = 1.0
+        eye = sp.identity(n, format="csc")
+        Z = sp.csc_matrix
+        # s¹ + s² ≤ 1
+        A_sum = sp.hstack([Z((n, 2 * Kp + 2 * K + n)), eye, eye], format="csc")
+        # exp-cone triples, rows 3i..3i+2: b − A x = (x₁, x₂, x₃)
+        Yf = sp.diags(y) @ Fs
+        r1 = sp.hstack([Z((n, 2 * Kp + 2 * K)), eye, Z((n, 2 * n))], format="csc")         # x₁ = −ℓ
+        r3a = sp.hstack([Z((n, 2 * Kp + 2 * K + n)), -eye, Z((n, n))], format="csc")      # x₃ = s¹
+        r1b = sp.hstack([Yf, -Yf, Z((n, 2 * K)), eye, Z((n, 2 * n))], format="csc")      # x₁ = −yŷ − ℓ
+        r3b = sp.hstack([Z((n, 2 * Kp + 2 * K + 2 * n)), -eye], format="csc")             # x₃ = s²
+        zero = Z((n, nvar))
+        inter = lambda a, b_, c: sp.vstack([a, b_, c], format="csr")[  # noqa: E731
+            np.arange(3 * n).reshape(3, n).T.ravel()]
+        E1, E2 = inter(r1, zero, r3a), inter(r1b, zero, r3b)
+        be = np.tile([0.0, 1.0, 0.0], n)
+        A = sp.vstack([A_sum, A_nn, A_soc, E1, E2], format="csc")
+        b = np.concatenate([np.ones(n), np.zeros(2 * n_nn + 2 * K * (p + 1)), be, be])
+        cones = [clarabel.NonnegativeConeT(n + 2 * n_nn)] + soc + [clarabel.ExponentialConeT()] * (2 * n)
+    settings = clarabel.DefaultSettings()
+    settings.verbose = False
+    settings.tol_gap_abs = settings.tol_gap_rel = solver_tol
+    settings.tol_feas = solver_tol
+    settings.tol_ktratio = _TOL_KTRATIO
+    settings.max_iter = _MAX_ITER
+    sol = clarabel.DefaultSolver(sp.triu(P, format="csc"), q, A, b, cones, settings).solve()
+    status = str(sol.status).split(".")[-1]
+    x = np.asarray(sol.x)
+    U = x[:Kp].reshape(K, p)
+    V = x[Kp:2 * Kp].reshape(K, p)
+    if mode == "interpolate":
+        z = np.asarray(sol.z)[:n]
+        nu = nu_dual = z if float(z @ y) >= 0 else -z
+    elif mode == "squared":
+        nu = -x[2 * Kp + 2 * K:]
+        nu_dual = -np.asarray(sol.z)[:n]  # stationarity in r: r = z_eq at the optimum, and ν = −r
+    else:
+        nu = -loss_gradient(F @ (x[:Kp] - x[Kp:2 * Kp]), y, "logistic")
+        nu_dual = None
+    return Restricted(U=U, V=V, nu=np.asarray(nu, dtype=np.float64), nu_dual=nu_dual, status=status,
+                      iterations=int(sol.iterations))
