@@ -24,13 +24,14 @@ Examples
 from __future__ import annotations
 
 import os
-import tempfile
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._validation import check_matrix, check_vector, message
-from .exceptions import DataFileError, InvalidInputError
+from .datafiles import MAX_FILE_BYTES, read_npz, real_array, regular_file, save_npz_atomic
+from .exceptions import DataFileError, InvalidInputError, InvalidInputTypeError
 from .kernels import relu_forward, relu_objective
 
 __all__ = ["Net", "psi", "phi", "split_neuron", "permute", "zero_pad", "save_net", "load_net",
@@ -41,6 +42,21 @@ def augment(X, bias: bool):
     """``X`` or ``X̃ = [X, 1]`` (regularized bias, SPEC.md §A.6)."""
     X = np.asarray(X, dtype=np.float64)
     return np.concatenate([X, np.ones((X.shape[0], 1))], axis=1) if bias else X
+
+
+def _real(value, name):
+    """``value`` as a float64 array; complex, text and other non-real entries are refused (never truncated)."""
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biufO" or arr.dtype.fields is not None:
+        raise InvalidInputTypeError(message(name, "Net", "a real array (bool, integer or floating point)",
+                                            f"dtype {arr.dtype}"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            return np.asarray(arr, dtype=np.float64)
+    except (TypeError, ValueError, np.exceptions.ComplexWarning):
+        raise InvalidInputTypeError(message(name, "Net", "a real array (bool, integer or floating point)",
+                                            "entries that are not real numbers")) from None
 
 
 @dataclass(frozen=True)
@@ -60,8 +76,7 @@ class Net:
     bias: bool = False
 
     def __post_init__(self):
-        U = np.asarray(self.U, dtype=np.float64)
-        a = np.asarray(self.alpha, dtype=np.float64)
+        U, a = _real(self.U, "U"), _real(self.alpha, "alpha")
         if U.ndim < 2 or a.shape != U.shape[:-1]:
             raise InvalidInputError(message("alpha", "Net", f"of shape U.shape[:-1] = {U.shape[:-1]}",
                                             f"shape {a.shape}"))
@@ -178,39 +193,66 @@ def zero_pad(net: Net, m: int) -> Net:
 
 
 def save_net(net: Net, path) -> None:
-    """Write ``U``, ``alpha`` and ``bias`` to an ``.npz`` file atomically."""
-    path = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".npz.tmp")
-    os.close(fd)
-    try:
-        with open(tmp, "wb") as fh:
-            np.savez(fh, U=net.U, alpha=net.alpha, bias=np.array(net.bias))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    """Write ``U``, ``alpha`` and ``bias`` to an ``.npz`` file atomically (:func:`geom.datafiles.save_npz_atomic`:
+    a failure names ``path`` and leaves no partial file)."""
+    save_npz_atomic(path, U=net.U, alpha=net.alpha, bias=np.array(net.bias))
 
 
-def load_net(path, *, bias: bool | None = None) -> Net:
+_NET_EXPECTED = "a .npz archive with arrays U (m, d), alpha (m,) and an optional scalar bias"
+#: Largest weight magnitude :func:`load_net` accepts: beyond it ``‖U‖² + ‖α‖²`` (the penalty of L_β) may overflow
+#: float64, and no objective, gradient or certificate of the network can be computed.
+MAX_WEIGHT = 1e150
+
+
+def load_net(path, *, bias: bool | None = None, max_bytes: int = MAX_FILE_BYTES) -> Net:
     """Read a network from ``.npz`` (arrays ``U`` and ``alpha``; ``U`` has the bias last when ``bias``).
 
-    ``bias`` defaults to the file's ``bias`` entry, or ``False``.
+    ``bias`` defaults to the file's ``bias`` entry (a scalar ``0``/``1`` or bool), or ``False``.  The file is read
+    as :func:`geom.datafiles.read_npz` reads (regular files only, no pickles, sizes checked from the headers);
+    weights must be real, finite and of magnitude at most :data:`MAX_WEIGHT`.
+
+    Raises
+    ------
+    DataFileError
+        Any problem with the file or its content, naming the file, what was expected and what was received.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "net.npz")
+    >>> save_net(Net(np.array([[1.0, 2.0]]), np.array([3.0])), p)
+    >>> load_net(p).U.tolist()
+    [[1.0, 2.0]]
+    >>> np.savez(p, U=np.ones((1, 2)) * 1j, alpha=np.ones(1))
+    >>> load_net(p)
+    Traceback (most recent call last):
+    ...
+    geom.exceptions.DataFileError: Net file '...net.npz' has an array 'U' of a non-real dtype: expected a .npz archive with arrays U (m, d), alpha (m,) and an optional scalar bias; got dtype complex128 (complex numbers).
     """
-    try:
-        with np.load(os.fspath(path), allow_pickle=False) as z:
-            if "U" not in z or "alpha" not in z:
-                raise DataFileError(f"The net file {path!s} must contain arrays 'U' and 'alpha'. "
-                                    f"Got {sorted(z.files)} instead.")
-            U, a = z["U"], z["alpha"]
-            b = bool(z["bias"]) if bias is None and "bias" in z else bool(bias)
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, DataFileError):
-            raise
-        raise DataFileError(f"The net file {path!s} must be a readable .npz file. Got: {exc}") from exc
-    if U.ndim != 2 or a.ndim != 1 or a.shape[0] != U.shape[0]:
-        raise DataFileError(f"The net file {path!s} must hold U (m, d) and alpha (m,). "
-                            f"Got U {U.shape} and alpha {a.shape} instead.")
-    return Net(U, a, b)
+    path = os.fspath(path)
+    what = "Net file"
+    z = read_npz(path, ["U", "alpha"], optional=["bias"], what=what, expected=_NET_EXPECTED, max_bytes=max_bytes)
+    U = real_array(path, "U", z["U"], what=what, expected=_NET_EXPECTED)
+    a = real_array(path, "alpha", z["alpha"], what=what, expected=_NET_EXPECTED)
+    if U.ndim != 2 or a.ndim != 1 or a.shape[0] != U.shape[0] or U.shape[1] < 1:
+        raise DataFileError(f"{what} '{path}' has arrays of the wrong shapes: expected U (m, d) with d ≥ 1 and "
+                            f"alpha (m,); got U {U.shape} and alpha {a.shape}.")
+    if bias is None and "bias" in z:
+        b = z["bias"]
+        if b.size != 1 or b.dtype.kind not in "biu" or int(b.reshape(())) not in (0, 1):
+            raise DataFileError(f"{what} '{path}' has an invalid 'bias': expected a scalar bool (or 0/1); got "
+                                f"dtype {b.dtype}, shape {b.shape}.")
+        bias = bool(b.reshape(()))
+    for name, w in (("U", U), ("alpha", a)):
+        w = w.astype(np.float64)
+        if not np.all(np.isfinite(w)):
+            raise DataFileError(f"{what} '{path}' has non-finite weights in '{name}': expected finite numbers; got "
+                                f"{int(np.sum(~np.isfinite(w)))} NaN or inf.")
+        if w.size and float(np.max(np.abs(w))) > MAX_WEIGHT:
+            raise DataFileError(f"{what} '{path}' has weights too large in '{name}': expected magnitudes ≤ "
+                                f"{MAX_WEIGHT:g} (beyond, the penalty ‖U‖² + ‖α‖² overflows float64); got "
+                                f"{float(np.max(np.abs(w))):.3g}.")
+    return Net(U, a, bool(bias))
 
 
 def beta_from_torch(weight_decay: float, n: int, *, reduction: str = "mean") -> float:
@@ -232,26 +274,48 @@ def beta_from_torch(weight_decay: float, n: int, *, reduction: str = "mean") -> 
 def net_from_torch(state_dict) -> Net:
     """Network from the ``state_dict`` of ``nn.Sequential(nn.Linear(d, m), nn.ReLU(), nn.Linear(m, 1, bias=False))``.
 
-    A first-layer bias becomes the last column of ``U`` (``bias=True``).  ``state_dict`` may also be a path.
+    A first-layer bias becomes the last column of ``U`` (``bias=True``).  ``state_dict`` may also be a path: a
+    regular file read with ``torch.load(..., weights_only=True)`` (tensors only, never arbitrary pickled objects).
     """
     import torch
 
-    sd = torch.load(os.fspath(state_dict), map_location="cpu") if isinstance(state_dict, (str, os.PathLike)) else state_dict
+    if isinstance(state_dict, (str, os.PathLike)):
+        path = os.fspath(state_dict)
+        regular_file(path, what="State-dict file", kind="PyTorch file")
+        try:
+            sd = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as exc:  # torch raises pickle, zip and runtime errors alike on bad files
+            raise DataFileError(f"State-dict file '{path}' is not readable with torch.load(weights_only=True): "
+                                f"expected a saved state_dict of tensors; got {type(exc).__name__}: "
+                                f"{' '.join(str(exc).split())[:300]}.") from exc
+    else:
+        sd = state_dict
+    if not isinstance(sd, dict):
+        raise DataFileError(f"The state_dict must be a mapping of tensors. Got {type(sd).__name__} instead.")
     keys = list(sd)
-    try:
-        W1 = sd["0.weight"].detach().cpu().double().numpy()
-        W2 = sd["2.weight"].detach().cpu().double().numpy()
-    except KeyError as exc:
+    if "0.weight" not in sd or "2.weight" not in sd:
         raise DataFileError(f"The state_dict must have keys '0.weight' and '2.weight' (nn.Sequential(Linear, ReLU, "
-                            f"Linear)). Got {keys} instead.") from exc
+                            f"Linear)). Got {keys} instead.")
     if "2.bias" in sd:
         raise InvalidInputError("The state_dict's output layer must have no bias (Linear(m, 1, bias=False)). "
                                 "Got key '2.bias' instead.")
+
+    def tensor(key, ndim):
+        t = sd[key]
+        if not isinstance(t, torch.Tensor) or t.is_complex() or not (t.is_floating_point() or t.dtype in (
+                torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8)) or t.ndim != ndim:
+            got = (f"a {t.ndim}-D tensor of {t.dtype}" if isinstance(t, torch.Tensor) else type(t).__name__)
+            raise DataFileError(f"The state_dict's '{key}' must be a real {ndim}-D tensor. Got {got} instead.")
+        return t.detach().cpu().double().numpy()
+
+    W1, W2 = tensor("0.weight", 2), tensor("2.weight", 2)
     if W2.shape != (1, W1.shape[0]):
         raise DataFileError(f"The state_dict's output layer must have shape (1, {W1.shape[0]}). Got {W2.shape} instead.")
     if "0.bias" in sd:
-        U = np.concatenate([W1, sd["0.bias"].detach().cpu().double().numpy()[:, None]], axis=1)
-        return Net(U, W2[0], bias=True)
+        b = tensor("0.bias", 1)
+        if b.shape != (W1.shape[0],):
+            raise DataFileError(f"The state_dict's '0.bias' must have shape ({W1.shape[0]},). Got {b.shape} instead.")
+        return Net(np.concatenate([W1, b[:, None]], axis=1), W2[0], bias=True)
     return Net(W1, W2[0], bias=False)
 
 

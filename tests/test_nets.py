@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -99,7 +101,7 @@ def test_save_load_round_trip(tmp_path):
     with pytest.raises(DataFileError, match="bad.npz"):
         load_net(tmp_path / "bad.npz")
     np.savez(tmp_path / "w.npz", W=np.ones(2))
-    with pytest.raises(DataFileError, match="'U' and 'alpha'"):
+    with pytest.raises(DataFileError, match=r"lacks arrays 'U', 'alpha'.*got arrays \['W'\]"):
         load_net(tmp_path / "w.npz")
 
 
@@ -129,6 +131,89 @@ def test_torch_state_dict_and_beta_factor():
     g_torch = model[0].weight.grad.numpy()
     gU, _ = geom.relu_gradients(augment(X, True), y, net.U, net.alpha, beta)
     assert_allclose(g_torch, (2.0 / n) * gU[:, :3], rtol=1e-10, atol=1e-12)
-    assert_allclose(float(loss + reg), (2.0 / n) * net.objective(X, y, beta), rtol=1e-12)
+    assert_allclose(float((loss + reg).detach()), (2.0 / n) * net.objective(X, y, beta), rtol=1e-12)
     with pytest.raises(DataFileError, match="0.weight"):
         geom.net_from_torch({"w": torch.zeros(1)})
+
+
+# ---- files: regressions of the CLI fuzz ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make, match", [
+    (lambda p: p.write_bytes(b""), r"is not a \.npz archive.*an empty file"),
+    (lambda p: p.write_bytes(b"PK\x03\x04\x14\x00"), r"is not a readable \.npz archive"),
+    (lambda p: np.savez(p, U=np.array([["a", "b"]]), alpha=np.array(["c"])), r"array 'U' of a non-real dtype.*<U1"),
+    (lambda p: np.savez(p, U=np.ones((1, 2)) * (1 + 1j), alpha=np.ones(1)), r"'U' of a non-real dtype.*complex128"),
+    (lambda p: np.savez(p, U=np.full((2, 2), 1e154), alpha=np.ones(2)), r"weights too large in 'U'.*got 1e\+154"),
+    (lambda p: np.savez(p, U=np.ones((2, 2)), alpha=np.array([np.nan, 1.0])), r"non-finite weights in 'alpha'"),
+    (lambda p: np.savez(p, U=np.ones((2, 2)), alpha=np.ones(3)), r"wrong shapes.*got U \(2, 2\) and alpha \(3,\)"),
+    (lambda p: np.savez(p, U=np.ones((2, 0)), alpha=np.ones(2)), r"wrong shapes.*d ≥ 1"),
+    (lambda p: np.savez(p, U=np.ones((2, 2)), alpha=np.ones(2), bias=np.ones(3)), r"invalid 'bias'"),
+    (lambda p: np.savez(p, U=np.ones((2, 2)), alpha=np.ones(2), bias=np.array(2)), r"invalid 'bias'"),
+])
+def test_load_net_refuses_bad_files_with_one_domain_error(tmp_path, make, match):
+    p = tmp_path / "net.npz"
+    make(p)
+    with pytest.raises(DataFileError, match=match) as info:
+        load_net(p)
+    assert f"Net file '{p}'" in str(info.value)
+
+
+def test_load_net_truncated_archive_and_npy_content(tmp_path):
+    save_net(_net(), tmp_path / "full.npz")
+    full = (tmp_path / "full.npz").read_bytes()
+    (tmp_path / "cut.npz").write_bytes(full[:-40])
+    with pytest.raises(DataFileError, match=r"cut\.npz' is not a readable \.npz archive"):
+        load_net(tmp_path / "cut.npz")
+    with open(tmp_path / "npy.npz", "wb") as f:
+        np.save(f, np.ones((2, 2)))
+    with pytest.raises(DataFileError, match=r"a single NumPy \.npy array"):
+        load_net(tmp_path / "npy.npz")
+
+
+def test_net_refuses_complex_and_text_weights_instead_of_truncating():
+    """Regression: complex weights were accepted with the imaginary part silently dropped."""
+    with pytest.raises(geom.InvalidInputTypeError, match=r"The 'U' parameter of Net must be a real array.*"
+                                                         r"complex128"):
+        Net(np.ones((1, 2)) * (1 + 1j), np.ones(1))
+    with pytest.raises(geom.InvalidInputTypeError, match=r"The 'alpha' parameter of Net must be a real array"):
+        Net(np.ones((1, 2)), np.array(["1"]))
+    with pytest.raises(geom.InvalidInputTypeError, match="entries that are not real numbers"):
+        Net(np.ones((1, 2)), np.array([object()]))
+    assert Net(np.array([[1, 2]]), np.array([True])).U.dtype == np.float64
+
+
+def test_save_net_failure_names_the_target_and_leaves_nothing(tmp_path):
+    with pytest.raises(DataFileError, match=r"Cannot write '.*/missing/n\.npz': expected an existing directory"):
+        save_net(_net(), tmp_path / "missing" / "n.npz")
+    save_net(_net(), tmp_path / "n.npz")
+    assert os.listdir(tmp_path) == ["n.npz"]
+
+
+def test_torch_load_is_called_with_weights_only(tmp_path, monkeypatch):
+    torch = pytest.importorskip("torch")
+    model = geom.net_to_torch(_net(bias=True))
+    torch.save(model.state_dict(), tmp_path / "sd.pt")
+    calls = []
+    real_load = torch.load
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs.get("weights_only"))
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(torch, "load", spy)
+    back = geom.net_from_torch(tmp_path / "sd.pt")
+    assert calls == [True] and back.bias and back.width == 4
+    torch.save({"0.weight": _Opaque(), "2.weight": torch.ones(1, 4)}, tmp_path / "obj.pt")  # arbitrary pickle
+    with pytest.raises(DataFileError, match=r"not readable with torch\.load\(weights_only=True\)"):
+        geom.net_from_torch(tmp_path / "obj.pt")
+    torch.save({"0.weight": torch.ones(2, 3, dtype=torch.complex64), "2.weight": torch.ones(1, 2)},
+               tmp_path / "c.pt")
+    with pytest.raises(DataFileError, match=r"'0\.weight' must be a real 2-D tensor. Got a 2-D tensor of "
+                                            r"torch\.complex64"):
+        geom.net_from_torch(tmp_path / "c.pt")
+    with pytest.raises(DataFileError, match="is a directory: expected a regular PyTorch file"):
+        geom.net_from_torch(tmp_path)
+
+
+class _Opaque:
+    """An object that ``torch.load(weights_only=True)`` must refuse to unpickle."""
