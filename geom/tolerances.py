@@ -44,6 +44,18 @@ class Tolerances:
     certificate : float
         A network is certified globally optimal when its relative gap is at most this, and declared
         suboptimal when an escape pattern has dual value above ``β(1 + certificate)`` (default ``1e-6``).
+    phi_exact : float
+        Dual values are computed exactly (projected) from ``β(1 − phi_exact)`` up; the screens may settle those
+        below, which never weakens a bound (they are rigorous upper bounds) (default ``1e-3``).
+    support : float
+        A convex slot whose norm is at most this times the largest slot's is solver noise: it is left out of the
+        polishing guess and dropped from the reported solution (and so from ``card(W)``) when the certificate
+        stays as good; a cone row is active in the guess below this relative slack (default ``1e-6``).
+    tight : float
+        Relative tightness ``φ_k ≥ β(1 − tight)`` of a pattern's dual value (SPEC.md §C.4) (default ``1e-6``).
+    dedup : float
+        Relative distance under which two tight unit directions are the same column (SPEC.md §D.3)
+        (default ``1e-7``).
     """
 
     witness_margin: float = 1e-12
