@@ -46,7 +46,7 @@ from .arrangements import Patterns, enumerate_patterns, sample_patterns
 from .cones import region_index
 from .duality import (dual_bound, dual_function, dual_rounding, network_objective, objective_rounding,
                        pool_from_patterns)
-from .exceptions import InvalidInputError, InvalidInputTypeError
+from .exceptions import CertificationError, InvalidInputError, InvalidInputTypeError
 from .losses import LOSSES, check_labels, loss_gradient, loss_value
 from .nets import Net, augment
 from .tolerances import DEFAULT_TOLERANCES, Tolerances, gamma
@@ -214,6 +214,14 @@ def certify_net(net: Net, X, y, beta, *, loss: str = "squared", patterns="exact"
     Returns
     -------
     Certificate
+
+    Raises
+    ------
+    InvalidInputError, InvalidInputTypeError
+        Bad arguments (message names the parameter).
+    CertificationError
+        Weak duality failed beyond rounding on a certified pool (``D(ν̃) > L_β(θ)``): impossible unless a float
+        filter was fooled.
     """
     t0 = time.perf_counter()
     func = "certify_net"
@@ -255,6 +263,10 @@ def certify_net(net: Net, X, y, beta, *, loss: str = "squared", patterns="exact"
         pairing = objective - dual_function(nu, y, loss)
         pairing_round = rounding + dual_rounding(nu, y, loss)
     zero_loss = loss_value(np.zeros_like(y), y, loss)
+    if pool_certified and lower - objective > rounding:  # D(ν̃) ≤ p* ≤ L_β(θ) by construction
+        raise CertificationError(f"certify_net: weak duality failed: the dual bound {lower!r} exceeds the objective "
+                                 f"{objective!r} by more than its rounding {rounding:.3g} (a float filter was "
+                                 "fooled; please report this instance)")
     if escapes.count:
         verdict = "violated"
         reason = (f"{escapes.count} verified escape direction(s): ±ν̂ᵀ(Xu)_+ > β(1 + {tol.certificate:g})‖u‖ "

@@ -42,7 +42,8 @@ from .._validation import check_int, check_matrix, check_option, check_positive,
 from ..arrangements import Patterns, enumerate_patterns
 from ..cones import hyperplane_groups, region_index
 from ..duality import dual_bound, network_objective, objective_rounding, pool_from_patterns
-from ..exceptions import ConvergenceWarning, InfeasibleError, InvalidInputError, InvalidInputTypeError, SolverError
+from ..exceptions import (CertificationError, ConvergenceWarning, InfeasibleError, InvalidInputError,
+                          InvalidInputTypeError, SolverError)
 from ..losses import LOSSES, check_labels, loss_gradient
 from ..nets import Net, augment, psi
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances, gamma
@@ -292,6 +293,9 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         ``interpolate=True`` and no network (using the pool's patterns) fits ``y`` exactly.
     SolverError
         The conic solver returned no usable point in the first round (nothing to report).
+    CertificationError
+        Weak duality failed beyond rounding on a certified pool (``D(ν̃) > L_β(ψ(W))``): impossible unless a
+        float filter was fooled.
 
     Notes
     -----
@@ -384,6 +388,12 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         if not (_no_worse(rel_c, _floor(rel, tol)) or (not polished_ok and _no_worse(rel_c, tol.gap))):
             break
         (value, rnd, lower, phi, yhat, nu), (U, V), rel = cand, W, rel_c
+    # weak duality: ψ(W) is a network, so L_β(ψ(W)) ≥ p* ≥ D(ν̃) (not in interpolation mode, where W meets the
+    # equality only to the solver's accuracy); a NaN never raises here, it fails `within` below
+    if pool_certified and not interpolate and lower - value > rnd:
+        raise CertificationError(f"solve_convex: weak duality failed: the dual bound {lower!r} exceeds the "
+                                 f"objective {value!r} of the network ψ(W) by more than its rounding {rnd:.3g} "
+                                 "(a float filter was fooled; please report this instance)")
     keep = np.any(U != 0, axis=1) | np.any(V != 0, axis=1)
     pats_out, U, V = pats[keep], U[keep], V[keep]
     gap = value - lower
