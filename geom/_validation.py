@@ -17,6 +17,7 @@ geom.exceptions.InvalidInputError: The 'X' parameter of f must be finite (no NaN
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -27,8 +28,19 @@ from .exceptions import InvalidInputError, InvalidInputTypeError
 __all__ = ["check_matrix", "check_vector", "check_option", "check_positive", "check_int", "message"]
 
 
+#: Longest received value quoted in full by :func:`message`; longer ones are shortened to their ends.
+_MAX_GOT = 160
+
+
 def message(name: str, func: str, constraint: str, got: str) -> str:
-    """The uniform error message."""
+    """The uniform error message (a very long received value is shortened, keeping its ends and length).
+
+    >>> message("k", "f", "an integer ≥ 1", repr(10**200))[-40:]
+    '000…0000000000 (201 characters) instead.'
+    """
+    got = str(got)
+    if len(got) > _MAX_GOT:
+        got = f"{got[:_MAX_GOT - 40]}…{got[-10:]} ({len(got)} characters)"
     return f"The '{name}' parameter of {func} must be {constraint}. Got {got} instead."
 
 
@@ -101,8 +113,11 @@ def check_positive(value, *, name: str, func: str, allow_zero: bool = False):
     """Return ``value`` as a float if it is a finite real number ``> 0`` (or ``≥ 0``), else raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InvalidInputTypeError(message(name, func, "a real number", repr(value)))
-    v = float(value)
-    if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
+    try:
+        v = float(value)
+    except OverflowError:  # an int or Fraction beyond float64
+        v = math.inf
+    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         raise InvalidInputError(message(name, func, "a finite number ≥ 0" if allow_zero else "a finite number > 0",
                                         repr(value)))
     return v

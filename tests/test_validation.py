@@ -57,3 +57,14 @@ def test_bool_data_is_numeric_and_zero_matrix_has_one_pattern():
     assert P.count == 4
     Z = geom.enumerate_patterns(np.zeros((3, 2)))
     assert Z.count == 1 and Z.patterns.tolist() == [[True, True, True]] and Z.rank == 0 and Z.certified
+
+
+def test_check_positive_huge_integer_is_a_domain_error_not_overflow():
+    """Regression: float(10**400) raised OverflowError (a traceback) instead of the uniform message."""
+    from geom._validation import check_positive
+
+    with pytest.raises(InvalidInputError, match=r"The 'beta' parameter of f must be a finite number > 0. Got 1000"):
+        check_positive(10**400, name="beta", func="f")
+    with pytest.raises(InvalidInputError, match="must be a finite number > 0. Got nan"):
+        check_positive(float("nan"), name="beta", func="f")
+    assert check_positive(2**70, name="beta", func="f") == float(2**70)
