@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import warnings
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -165,3 +170,145 @@ def test_dual_values_every_backend(backend):
     got = dual_values(backend.asarray(X, np.float64), backend.asarray(nu, np.float64), P)
     assert_allclose(got.values, ref.values, atol=1e-12)
     assert got.phi == pytest.approx(ref.phi, abs=1e-12)
+
+
+# ---- regression tests of the certification issue -------------------------------------------------------------
+
+def _exact_gain(X, nu, u, sign):
+    """Independent oracle: ``sign · νᵀ(Xu)_+`` and ``‖u‖²`` in rational arithmetic."""
+    from fractions import Fraction
+
+    t = Fraction(0)
+    for x, v in zip(X, nu):
+        s = sum((Fraction(float(a)) * Fraction(float(b)) for a, b in zip(x, u)), Fraction(0))
+        if s > 0:
+            t += Fraction(float(v)) * s
+    return sign * t, sum((Fraction(float(c)) ** 2 for c in u), Fraction(0))
+
+
+def test_uncertified_pool_never_holds():
+    """Certification is ignored downstream: ψ(W*) over an uncertified enumeration used to be ``holds``."""
+    X, y = np.array([[1.0], [1.0 + 2.0**-52]]), np.array([1.0, 2.0])
+    with pytest.warns(geom.PrecisionWarning):
+        P = geom.enumerate_patterns(X, bias=True, ties="regions")
+    s = geom.solve_convex(X, y, 0.1, bias=True, patterns=P)
+    net = s.to_net()
+    for pats in (P, "exact"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", geom.PrecisionWarning)
+            c = geom.certify_net(net, X, y, 0.1, patterns=pats)
+        assert (c.verdict, c.pool_certified, c.pattern_source) == ("inconclusive", False, "exact")
+        assert "not certified complete" in c.reason
+
+
+def test_patterns_object_is_the_pool(monkeypatch):
+    """A Patterns object is used as is (no re-enumeration) and certifies like the default."""
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((8, 2)), rng.standard_normal(8)
+    P = geom.enumerate_patterns(X, bias=True)
+    net = geom.solve_convex(X, y, 0.1, bias=True, patterns=P).to_net()
+    import geom.certificate as gc
+
+    monkeypatch.setattr(gc, "enumerate_patterns", None)  # calling it would fail
+    c = geom.certify_net(net, X, y, 0.1, patterns=P)
+    assert (c.verdict, c.pool_certified, c.n_patterns) == ("holds", True, P.n_regions)
+    with pytest.raises(InvalidInputError, match="'patterns' parameter of certify_net.*bias=True"):
+        geom.certify_net(net, X, y, 0.1, patterns=geom.enumerate_patterns(X))
+
+
+@pytest.mark.parametrize("big", [1e154, 1e155, 1e300])
+def test_huge_nets_get_a_verdict(big):
+    """Entries ≥ 1e155 made the objective inf and the gap NaN, and a NaN gap fell through to ``holds``; 1e154
+    raised from scipy's nnls.  Violated: the penalty alone exceeds L(0) ≥ p*, or (where ν̂ is finite) a verified
+    escape direction."""
+    for net in (Net(np.array([[big]]), np.array([big])), Net(np.array([[big], [-big]]), np.array([big, big]))):
+        c = geom.certify_net(net, np.array([[1.0]]), np.array([1.0]), 0.1)
+        assert c.verdict == "violated", c.reason
+        assert "penalty alone exceeds L(0)" in c.reason or "verified escape" in c.reason
+        json.dumps(c.to_dict(), allow_nan=False)  # non-finite numbers are null in JSON
+
+
+def test_nan_gap_is_never_holds(monkeypatch):
+    """A NaN in the gap gives ``inconclusive`` (every verdict is decided by a test NaN cannot pass)."""
+    import geom.certificate as gc
+
+    real = gc.dual_bound
+    monkeypatch.setattr(gc, "dual_bound", lambda *a, **k: dataclasses.replace(real(*a, **k), lower_bound=np.nan))
+    net = geom.solve_convex(X_I1, Y_I1, 0.5).to_net()
+    c = geom.certify_net(net, X_I1, Y_I1, 0.5)
+    assert c.verdict == "inconclusive" and np.isnan(c.gap)
+
+
+def test_json_globally_optimal_is_the_verdict_string():
+    """``certify --json`` printed ``globally_optimal: false`` for both violated and inconclusive."""
+    net = geom.solve_convex(X_I1, Y_I1, 0.5).to_net()
+    saddle = Net(np.array([[np.sqrt(1.5)], [0.0]]), np.array([np.sqrt(1.5), 0.0]))
+    got = {geom.certify_net(n, X_I1, Y_I1, 0.5, patterns=p).to_dict()["globally_optimal"]
+           for n, p in ((net, "exact"), (saddle, "exact"), (net, "sampled"))}
+    assert got == {"holds", "violated", "inconclusive"}
+
+
+def test_escape_directions_are_verified_independently():
+    """Every reported escape direction lies in its pattern's cone and beats β(1 + tol) in exact arithmetic."""
+    rng = np.random.default_rng(5)
+    X, y = rng.integers(-3, 4, size=(7, 2)).astype(float), rng.standard_normal(7)
+    tol = geom.DEFAULT_TOLERANCES.certificate
+    n_checked = 0
+    for seed in range(6):
+        r = np.random.default_rng(seed)
+        net = Net(r.standard_normal((2, 2)), r.standard_normal(2))
+        c = geom.certify_net(net, X, y, 0.3)
+        for pat, s, u in zip(c.escape_patterns, c.escape_signs, c.escape_directions):
+            dots = [sum((Fraction(float(a)) * Fraction(float(b)) for a, b in zip(x, u)), Fraction(0)) for x in X]
+            # u ∈ C_pat exactly: x_iᵀu ≥ 0 on the active rows, ≤ 0 on the others
+            assert all((d >= 0) if active else (d <= 0) for d, active in zip(dots, pat))
+            t, nrm2 = _exact_gain(X, c.nu, u, int(s))
+            thr = 0.3 * (1 + tol)
+            assert t > 0 and t * t > Fraction(thr) ** 2 * nrm2
+            n_checked += 1
+    assert n_checked > 0
+
+
+def test_unprovable_escape_candidates_are_dropped():
+    """A candidate whose direction does not beat the threshold is not reported (dual values are estimates)."""
+    X, nu = np.array([[-1.0], [1.0]]), np.array([1.0, 0.5])
+    pool = np.array([[False, True], [True, False]])
+    dv = dual_values(X, nu, pool)
+    fake = dataclasses.replace(dv, values=dv.values + 10.0)  # pretend every entry exceeds β
+    esc = geom.verify_escapes(X, nu, pool, fake, 0.5)
+    assert esc.n_candidates == 4 and esc.count == 1  # only 10 with u = −1 has value 1 > 0.5
+    assert esc.patterns.astype(int).tolist() == [[1, 0]] and esc.in_cone.tolist() == [True]
+    # a direction outside its pattern's cone is reported with the pattern it really has
+    bad = dataclasses.replace(fake, directions=np.array([[[-1.0], [1.0]], [[-1.0], [1.0]]]))
+    esc = geom.verify_escapes(X, nu, pool, bad, 0.5)
+    assert esc.count == 2 and esc.patterns.astype(int).tolist() == [[1, 0], [1, 0]]
+    assert esc.in_cone.tolist() == [True, False]
+
+
+def test_pairing_gap_proves_an_unbalanced_net_suboptimal():
+    net = geom.solve_convex(X_I1, Y_I1, 0.5).to_net()
+    c = geom.certify_net(Net(net.U * 2.0, net.alpha / 2.0), X_I1, Y_I1, 0.5)
+    assert c.verdict == "violated" and "pairing gap" in c.reason and c.escape_values.size == 0
+    assert_allclose(c.pairing_gap, c.objective - 1.25, rtol=1e-12)  # ν̂ = ν*: D(ν̂) = p*
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(st.integers(0, 10_000), st.sampled_from([1e-8, 1.0, 1e8]), st.sampled_from([1e-6, 1.0, 1e6]))
+def test_dual_value_upper_bounds_are_rigorous(seed, x_scale, nu_scale):
+    """``upper`` dominates the exact dual values whatever the threshold, warm start and scale (the screens carry
+    a rounding allowance); the oracle is the projection onto all n rows of the cone."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(-3, 4, size=(6, 2)).astype(float) * x_scale
+    P = geom.enumerate_patterns(X, ties="regions").patterns
+    nu = rng.standard_normal(6) * nu_scale
+    full = dual_values(X, nu, P)
+    for k in range(P.shape[0]):
+        B = np.where(P[k][:, None], X, -X)
+        for col, s in ((0, 1.0), (1, -1.0)):
+            exact = np.linalg.norm(project_cone(s * X.T @ (P[k] * nu), B))
+            assert full.upper[k, col] >= exact
+    thr = float(np.quantile(full.values, 0.7))
+    for warm in (None, (full, nu * (1 - 1e-9))):
+        dv = dual_values(X, nu, P, threshold=thr, index=region_index(X, P), previous=warm)
+        assert np.all(dv.upper >= full.values * (1 - 1e-15))
+        assert dv.phi_upper >= full.phi
