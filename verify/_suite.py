@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import cases as case_registry
-from geom._validation import check_option
+from geom._validation import check_option, message
 from geom.exceptions import InvalidInputError
 from geom.tolerances import DEFAULT_TOLERANCES, Tolerances
 
@@ -61,12 +61,25 @@ class Suite:
     description: str = ""
     figure: Callable | None = None
 
+    def has_case(self, name: str) -> bool:
+        """The registered case ``name`` carries every tag of this suite (unknown names raise)."""
+        return set(self.tags) <= case_registry.get_case(name).tags
+
     def select(self, names=None) -> list:
-        """The cases this suite runs on: all cases carrying its tags, or those of ``names`` that do."""
+        """The cases this suite runs on: all cases carrying its tags, or those of ``names`` that do.
+
+        Raises :class:`~geom.exceptions.InvalidInputError` for an unknown name, and when ``names`` is given but
+        none of them belongs to the suite (which would be a run of zero checks that looks like a pass).
+        """
         if names is None:
             return case_registry.list_cases(self.tags)
         chosen = [case_registry.get_case(n) for n in dict.fromkeys(names)]
-        return [c for c in chosen if set(self.tags) <= c.tags]
+        kept = [c for c in chosen if set(self.tags) <= c.tags]
+        if not kept:
+            raise InvalidInputError(message("cases", "run_suite", f"a list naming at least one case of suite "
+                                            f"{self.name!r} (cases tagged {', '.join(self.tags) or 'anything'})",
+                                            f"{[c.name for c in chosen]} (none of them in the suite)"))
+        return kept
 
     def __call__(self, case, ctx: RunContext | None = None) -> Iterable:
         return self.checker(case, ctx or RunContext())
@@ -166,7 +179,8 @@ def run_suite(name: str, *, cases=None, progress: bool = False, seed: int | None
     name : str
         A key of :data:`SUITES`.
     cases : iterable of str, optional
-        Case names; those lacking the suite's tags are skipped.  Default: every case with the suite's tags.
+        Case names; those lacking the suite's tags are skipped, but at least one must have them (a run of no
+        checks is an error, not a pass).  Default: every case with the suite's tags.
     progress : bool
         A progress bar on stderr (only when stderr is a terminal).
     seed : int or None
@@ -180,7 +194,7 @@ def run_suite(name: str, *, cases=None, progress: bool = False, seed: int | None
     Raises
     ------
     InvalidInputError
-        Unknown suite or case name.
+        Unknown suite or case name, or ``cases`` with no case of this suite (raised before anything runs).
     """
     check_option(name, tuple(SUITES), name="name", func="run_suite")
     if isinstance(cases, str):

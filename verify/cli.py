@@ -18,9 +18,15 @@ outcome: the solver status (``optimal``, ``inaccurate``, ...) and the certificat
 failures of the tool (status 1 is reserved for ``run``, where a violated check means the toolkit and the theory
 disagree).
 
-Bad input of any kind (missing or malformed file, unknown option, invalid value, a network whose shape does not
-fit the data, a domain error of the library) exits with status 2 and exactly one line on stderr starting with
-``relu-landscape: error:``.
+Bad input of any kind (missing, malformed or non-regular file, unknown option, invalid value, a network whose shape
+does not fit the data, a domain error of the library) exits with status 2 and exactly one line on stderr starting
+with ``relu-landscape: error:``.  Work that cannot finish is refused *before* it starts, with the same one line:
+the exact enumerations of ``patterns``, ``solve`` and ``certify`` first compute Cover's bound ``C(m, r)`` on the
+number of regions (``m`` distinct hyperplanes, exact rank ``r``) and refuse beyond ``--max-patterns`` (default
+5,000,000) or beyond what half of this machine's memory can hold; a bound above 100,000 is announced on stderr
+and a terminal shows a progress bar with an ETA.  ``--n-samples`` is checked the same way.  Seeds are integers
+``≥ 0`` (a negative seed is a usage error, not mapped).  Output files (``--save``, ``--save-net``, ``--out``) are
+checked before any work and written atomically, so a failure leaves no partial file.
 
 Adding a subcommand is one decorated function::
 
@@ -56,8 +62,9 @@ import numpy as np
 
 import cases as case_registry
 import geom
-from geom.datafiles import load_data, save_npz_atomic
-from geom.exceptions import GeomError, InvalidInputError
+from geom.datafiles import check_writable, load_data, read_npz, real_array, save_npz_atomic
+from geom.exact import exact_rank, integer_rows, primitive_direction
+from geom.exceptions import DataFileError, GeomError, InvalidInputError, ProblemTooLargeError
 
 from ._report import write_report
 from ._result import jsonable
@@ -147,6 +154,9 @@ def main(argv=None) -> int:
         return _error(exc)
     except (GeomError, OSError) as exc:  # domain errors and unreadable/unwritable files
         return _error(exc)
+    except MemoryError as exc:  # the up-front checks are estimates: a failed allocation is still one line
+        return _error(f"out of memory: {exc or 'an allocation failed'} (a smaller problem, --max-patterns or "
+                      "--n-samples keeps within memory)")
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -160,16 +170,126 @@ def _dumps(obj) -> str:
     return json.dumps(jsonable(obj), sort_keys=True, ensure_ascii=False, allow_nan=False)
 
 
-# ---- patterns ------------------------------------------------------------------------------------------------
+# ---- argument types and up-front checks ----------------------------------------------------------------------
+
+#: Default of ``--max-patterns``: the most regions (Cover's bound) an exact enumeration is started for.
+DEFAULT_MAX_PATTERNS = 5_000_000
+#: Cover's bounds from this size on are announced on stderr before the enumeration starts.
+ANNOUNCE_PATTERNS = 100_000
+#: Fraction of the machine's memory that the arrays of one command may be estimated to take before it is refused.
+MEMORY_FRACTION = 0.5
+
+
+def _count_arg(text):
+    """argparse type of counts (``--n-samples``, ``--max-patterns``): an integer ``≥ 1``; ``1e6`` is accepted
+    when it denotes an integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        try:
+            f = float(text)
+        except ValueError:
+            f = float("nan")
+        if not (np.isfinite(f) and f == int(f)):
+            raise argparse.ArgumentTypeError(f"expected an integer ≥ 1; got {text!r}") from None
+        value = int(f)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer ≥ 1; got {text!r}")
+    return value
+
+
+def _seed_arg(text):
+    """argparse type of ``--seed``: an integer ``≥ 0`` (NumPy's seeds; a negative seed is refused, not mapped)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0; got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0; got {text!r}")
+    return value
+
 
 def _check_save_path(path, option="--save"):
-    if not path.lower().endswith(".npz"):
-        raise UsageError(f"argument {option}: expected a file name ending in .npz; got {path!r}")
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise UsageError(f"argument {option}: expected an existing directory for {path!r}; got no directory "
-                         f"{directory!r}")
+    """Fail before any work if ``path`` (an ``.npz`` output) cannot be written; the message names ``option``."""
+    try:
+        check_writable(path, suffix=".npz")
+    except DataFileError as exc:
+        raise UsageError(f"argument {option}: {exc}") from None
 
+
+def _memory_bytes() -> int:
+    """Physical memory of this machine (or of its cgroup, if smaller), in bytes."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        total = 8 << 30
+    try:
+        with open("/sys/fs/cgroup/memory.max", encoding="ascii") as f:
+            limit = f.read().strip()
+        if limit.isdigit():
+            total = min(total, int(limit))
+    except OSError:
+        pass
+    return int(total)
+
+
+def _gib(nbytes) -> str:
+    return f"{nbytes / 2**30:.3g} GiB"
+
+
+def _check_memory(nbytes, what, remedy):
+    budget = int(MEMORY_FRACTION * _memory_bytes())
+    if nbytes > budget:
+        raise ProblemTooLargeError(f"{what} would need about {_gib(nbytes)}, more than the {_gib(budget)} allowed "
+                                   f"({MEMORY_FRACTION:g} of this machine's memory): refused before starting; "
+                                   f"{remedy}.")
+
+
+def _augmented(X, bias):
+    return np.concatenate([X, np.ones((X.shape[0], 1), dtype=X.dtype)], axis=1) if bias else X
+
+
+def _pattern_budget(X, bias, max_patterns, *, remedy="raise --max-patterns to try anyway", quiet=False) -> dict:
+    """Cover's bound on the regions of ``X`` (``[X, 1]`` with ``bias``), refused beyond ``max_patterns`` or memory.
+
+    Cover's ``C(m, r)`` (``m`` distinct hyperplanes, exact rank ``r``) bounds the regions of any central
+    arrangement.  The cheap bound ``C(nonzero rows, min(d, rows))`` settles most inputs at once; otherwise ``m``
+    and ``r`` are computed exactly, on the first 2048 rows first (a bound already too large there refuses at
+    once).  Returns ``{"hyperplanes": m, "rank": r, "bound": C(m, r)}`` (``m``, ``r`` upper bounds when
+    cheap).
+    """
+    Xa = _augmented(X, bias)
+    n, d = Xa.shape
+    nz = np.flatnonzero(np.any(Xa != 0, axis=1))
+    m, r = len(nz), min(d, len(nz))
+    bound = geom.cover_count(m, r)
+    per_pattern = n + 8 * d  # a boolean pattern row and a float64 witness
+    if bound > max_patterns or bound * per_pattern > MEMORY_FRACTION * _memory_bytes():
+        for k in sorted({min(len(nz), 2048), len(nz)}):
+            keys = {primitive_direction(row)[0] for row in integer_rows(Xa[nz[:k]])}
+            m, r = len(keys), exact_rank(list(keys))
+            bound = geom.cover_count(m, r)
+            where = f" (already for the first {k} of {len(nz)} nonzero rows)" if k < len(nz) else ""
+            if bound > max_patterns:
+                raise ProblemTooLargeError(
+                    f"The data has up to {bound:,} regions (Cover's bound C({m}, {r}) for {m} distinct hyperplanes "
+                    f"of rank {r}{where}), more than --max-patterns {max_patterns:,}: refused before starting; "
+                    f"{remedy}.")
+            _check_memory(bound * per_pattern, f"Up to {bound:,} patterns of {n} samples (Cover's bound C({m}, "
+                          f"{r}){where})", remedy)
+    if bound >= ANNOUNCE_PATTERNS and not quiet:
+        print(f"{PROG}: note: up to {bound:,} regions (Cover's bound C({m}, {r})); enumerating them exactly "
+              "(progress on a terminal)", file=sys.stderr)
+    return {"hyperplanes": m, "rank": r, "bound": bound}
+
+
+def _max_patterns_arg():
+    return arg("--max-patterns", type=_count_arg, default=DEFAULT_MAX_PATTERNS, metavar="N",
+               help="refuse an exact enumeration whose Cover bound on the regions exceeds N (default: "
+                    f"{DEFAULT_MAX_PATTERNS:,})")
+
+
+# ---- patterns ------------------------------------------------------------------------------------------------
 
 @command("patterns", help="exact activation patterns diag(1[Xu ≥ 0]) of a data file (SPEC.md §B)", args=[
     arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
@@ -178,29 +298,33 @@ def _check_save_path(path, option="--save"):
         help="geq: all patterns of 𝒟_≥ (default); regions: full-dimensional cells only (SPEC.md §B.1)"),
     arg("--json", action="store_true", help="print one JSON object instead of a summary"),
     arg("--save", metavar="FILE.npz", default=None, help="save patterns and witnesses to FILE.npz (atomic)"),
-    arg("--quiet", action="store_true", help="no progress bar"),
+    _max_patterns_arg(),
+    arg("--quiet", action="store_true", help="no progress bar and no note on stderr"),
 ])
 def _cmd_patterns(args) -> int:
     if args.save is not None:
         _check_save_path(args.save)
     data = load_data(args.data)
+    budget = _pattern_budget(data.X, args.bias, args.max_patterns, quiet=args.quiet)
     P = geom.enumerate_patterns(data.X, bias=args.bias, ties=args.ties, progress=not args.quiet)
+    info = P.to_dict()
+    regions = info.get("regions")  # the exact count (absent when it is not known exactly)
     if args.save is not None:
-        save_npz_atomic(args.save, patterns=P.patterns, witnesses=P.witnesses, count=P.count,
-                        regions=P.n_regions, rank=P.rank, ties=np.str_(P.ties), bias=P.bias, certified=P.certified)
-    summary = {"data": data.path, "n": data.n, "d": data.d, "bias": P.bias, "ties": P.ties, "rank": P.rank,
-               "count": P.count, "regions": P.n_regions, "tie_only": P.n_tie_only,
-               "general_position": P.general_position, "certified": P.certified,
-               "count_certificate": P.count_certificate, "n_exact_checks": P.n_exact_checks,
-               "seconds": round(P.seconds, 6), "saved": args.save, "version": geom.__version__}
+        extra = {} if regions is None else {"regions": regions}
+        save_npz_atomic(args.save, patterns=P.patterns, witnesses=P.witnesses, count=P.count, rank=P.rank,
+                        ties=np.str_(P.ties), bias=P.bias, certified=P.certified, **extra)
+    summary = {**info, "data": data.path, "n": data.n, "d": data.d, "seconds": round(float(P.seconds), 6),
+               "tie_only": None if regions is None else P.count - regions, "regions_bound": budget["bound"],
+               "saved": args.save, "version": geom.__version__}
     if args.json:
         print(_dumps(summary))
         return 0
     yes = {True: "yes", False: "no"}
     print(f"{data.path}: n = {data.n}, d = {data.d}{' + bias' if P.bias else ''}, rank {P.rank}")
     what = "patterns (ties=geq)" if P.ties == "geq" else "region patterns (ties=regions)"
-    print(f"{what}: {P.count}, regions: {P.n_regions}, tie-only: {P.n_tie_only}")
-    print(f"general position: {yes[P.general_position]}; certified: {yes[P.certified]} "
+    print(f"{what}: {P.count}, regions: {'unknown' if regions is None else regions}, tie-only: "
+          f"{'unknown' if regions is None else summary['tie_only']}")
+    print(f"general position: {yes[bool(P.general_position)]}; certified: {yes[bool(P.certified)]} "
           f"(count certificate: {P.count_certificate}); {P.seconds:.3f} s")
     if args.save is not None:
         print(f"saved: {args.save}")
@@ -215,19 +339,8 @@ def _beta_arg(text):
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a finite number > 0; got {text!r}") from None
-    if not np.isfinite(value) or value <= 0:
+    if not (np.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"expected a finite number > 0; got {text!r}")
-    return value
-
-
-def _count_arg(text):
-    """argparse type of ``--n-samples``: an integer ``≥ 1``."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer ≥ 1; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer ≥ 1; got {text!r}")
     return value
 
 
@@ -243,28 +356,19 @@ def _resolve_beta(args, data) -> tuple[float, str]:
 
 def _load_pattern_file(path, n):
     """The boolean pattern pool ``(P, n)`` of ``--patterns-file`` (array ``patterns``, as ``patterns --save``
-    writes it)."""
-    what = f"a readable .npz with a boolean array 'patterns' of shape (P, {n})"
+    writes it), read as safely as data files."""
+    what = f"a .npz with a boolean array 'patterns' of shape (P, {n})"
     try:
-        with np.load(path, allow_pickle=False) as z:
-            if "patterns" not in z.files:
-                raise UsageError(f"argument --patterns-file: expected {what}; got arrays {sorted(z.files)} in "
-                                 f"{path!r}")
-            P = z["patterns"]
-    except UsageError:
-        raise
-    except Exception as exc:  # missing, not a zip, pickled objects, ...
-        raise UsageError(f"argument --patterns-file: expected {what}; got {type(exc).__name__}: {exc} "
-                         f"({path!r})") from None
+        z = read_npz(path, ["patterns"], what="Patterns file", expected=what)
+        P = real_array(path, "patterns", z["patterns"], what="Patterns file", expected=what)
+    except DataFileError as exc:
+        raise UsageError(f"argument --patterns-file: {exc}") from None
     if P.ndim != 2 or P.shape[1] != n or P.shape[0] == 0:
         raise UsageError(f"argument --patterns-file: expected {what} (n = rows of DATA); got shape {P.shape} in "
                          f"{path!r}")
-    if P.dtype != bool:
-        if not (np.issubdtype(P.dtype, np.integer) and np.isin(P, (0, 1)).all()):
-            raise UsageError(f"argument --patterns-file: expected {what}; got dtype {P.dtype} with values other "
-                             f"than 0/1 in {path!r}")
-        P = P.astype(bool)
-    return P
+    if not np.isin(P, (0, 1)).all():
+        raise UsageError(f"argument --patterns-file: expected {what}; got values other than 0/1 in {path!r}")
+    return P.astype(bool)
 
 
 def _preview(v, k: int = 8) -> str:
@@ -286,7 +390,9 @@ def _preview(v, k: int = 8) -> str:
     arg("--json", action="store_true", help="print one JSON object instead of a summary"),
     arg("--save-net", metavar="FILE.npz", default=None,
         help="save the scaled network ψ(W) (U, alpha, bias) to FILE.npz (atomic); `certify` reads it"),
-    arg("--quiet", action="store_true", help="no summary (errors, --json and --save-net still happen)"),
+    _max_patterns_arg(),
+    arg("--quiet", action="store_true", help="no summary, progress bar or note (errors, --json and --save-net "
+                                             "still happen)"),
 ])
 def _cmd_solve(args) -> int:
     if args.save_net is not None:
@@ -298,7 +404,12 @@ def _cmd_solve(args) -> int:
         beta, beta_source = None, "interpolate"
     else:
         beta, beta_source = _resolve_beta(args, data)
-    pool = None if args.patterns_file is None else _load_pattern_file(args.patterns_file, data.n)
+    if args.patterns_file is not None:
+        pool = _load_pattern_file(args.patterns_file, data.n)
+    else:  # the exact regions, enumerated here so that their number is checked first and progress shown
+        _pattern_budget(data.X, args.bias, args.max_patterns, quiet=args.quiet,
+                        remedy="raise --max-patterns, or solve over a pool with --patterns-file")
+        pool = geom.enumerate_patterns(data.X, bias=args.bias, ties="regions", progress=not args.quiet)
     sol = geom.solve_convex(data.X, data.y, 0.0 if args.interpolate else beta, bias=args.bias, patterns=pool,
                             interpolate=args.interpolate)
     net = sol.to_net()
@@ -319,7 +430,7 @@ def _cmd_solve(args) -> int:
     print(f"{label} = {sol.p_star:.12g}, lower bound = {sol.lower_bound:.12g}, gap = {sol.gap:.3g} "
           f"(relative {sol.rel_gap:.3g})")
     st = sol.stats
-    print(f"status: {sol.status}; certified: {yes[sol.certified]} (patterns: {sol.pattern_source}, pool "
+    print(f"status: {sol.status}; certified: {yes[bool(sol.certified)]} (patterns: {sol.pattern_source}, pool "
           f"{st.get('pool')}, working set {st.get('working_set')}, rounds {st.get('rounds')}); "
           f"{st.get('seconds', 0.0):.3f} s")
     print(f"neurons card(W): {sol.neurons}; φ(ν*) = {sol.phi:.12g}")
@@ -332,11 +443,7 @@ def _cmd_solve(args) -> int:
 
 def _load_net_for(path, data, bias_flag):
     """The network of ``NET`` checked against ``DATA``; problems become one-line usage errors naming NET."""
-    try:
-        net = geom.load_net(path, bias=True if bias_flag else None)
-    except InvalidInputError as exc:  # e.g. NaN/inf weights, alpha of the wrong shape
-        raise UsageError(f"argument NET: expected finite weights U (m, d) and alpha (m,) in '{path}'; got "
-                         f"{_one_line(exc)}") from None
+    net = geom.load_net(path, bias=True if bias_flag else None)  # DataFileError names the file
     if net.input_dim != data.d:
         cols = net.U.shape[-1]
         hint = ""
@@ -346,6 +453,11 @@ def _load_net_for(path, data, bias_flag):
                          f"'{data.path}' (d = {data.d}{', bias last' if net.bias else ''}); got U of shape "
                          f"{net.U.shape} in '{path}'{hint}")
     return net
+
+
+def _fmt(v, spec=".12g") -> str:
+    """A number of a JSON summary (``None`` where the library gives no finite value)."""
+    return "undefined" if v is None or isinstance(v, str) else format(v, spec)
 
 
 @command("certify", help="certify (or refute) the global optimality of a saved network (SPEC.md §C.3)", args=[
@@ -361,14 +473,25 @@ def _load_net_for(path, data, bias_flag):
              "'violated'"),
     arg("--n-samples", type=_count_arg, default=100_000, metavar="N",
         help="directions drawn with --patterns sampled (default: 100000)"),
-    arg("--seed", type=int, default=0, help="seed of --patterns sampled (default: 0)"),
+    arg("--seed", type=_seed_arg, default=0, help="seed (an integer ≥ 0) of --patterns sampled (default: 0)"),
+    _max_patterns_arg(),
     arg("--json", action="store_true", help="print one JSON object instead of a summary"),
+    arg("--quiet", action="store_true", help="no progress bar and no note on stderr"),
 ])
 def _cmd_certify(args) -> int:
     data = load_data(args.data)
     beta, beta_source = _resolve_beta(args, data)
     net = _load_net_for(args.net, data, args.bias)
-    cert = geom.certify_net(net, data.X, data.y, beta, patterns=args.patterns, n_samples=args.n_samples,
+    if args.patterns == "exact":
+        _pattern_budget(data.X, net.bias, args.max_patterns, quiet=args.quiet,
+                        remedy="raise --max-patterns, or use --patterns sampled (it can only prove 'violated')")
+        patterns = geom.enumerate_patterns(data.X, bias=net.bias, ties="regions", progress=not args.quiet)
+    else:
+        d_eff = data.d + int(net.bias)
+        _check_memory(args.n_samples * (8 * d_eff + data.n // 8 + 1) * 2, f"--n-samples {args.n_samples:,} "
+                      f"directions in dimension {d_eff}", "lower --n-samples")
+        patterns = "sampled"
+    cert = geom.certify_net(net, data.X, data.y, beta, patterns=patterns, n_samples=args.n_samples,
                             seed=args.seed)
     summary = {**cert.to_dict(), "net": args.net, "data": data.path, "n": data.n, "d": data.d,
                "width": net.width, "bias": net.bias, "beta": beta, "beta_source": beta_source,
@@ -376,19 +499,19 @@ def _cmd_certify(args) -> int:
     if args.json:
         print(_dumps(summary))
         return 0
-    optimal = {True: "yes", False: "no", None: "undecided"}[cert.globally_optimal]
+    optimal = {"holds": "yes", "violated": "no"}.get(cert.verdict, f"undecided ({cert.verdict})")
     print(f"{args.net}: width m = {net.width}{' (bias)' if net.bias else ''} on {data.path}: n = {data.n}, "
           f"d = {data.d}, β = {beta:g} (from {beta_source})")
-    print(f"L_β = {cert.objective:.12g}, lower bound D(ν̃) = {cert.lower_bound:.12g}, gap = {cert.gap:.6g} "
-          f"(relative {cert.rel_gap:.3g})")
-    print(f"verdict: {cert.verdict} ({cert.reason}); globally optimal: {optimal}; patterns: {cert.pattern_source} "
-          f"({cert.n_patterns})")
+    print(f"L_β = {_fmt(summary['objective'])}, lower bound D(ν̃) = {_fmt(summary['lower_bound'])}, gap = "
+          f"{_fmt(summary['gap'], '.6g')} (relative {_fmt(summary['rel_gap'], '.3g')})")
+    print(f"verdict: {cert.verdict} ({_one_line(cert.reason)}); globally optimal: {optimal}; patterns: "
+          f"{cert.pattern_source} ({cert.n_patterns})")
     escapes = summary["escapes"]
     if escapes:
         print(f"escape patterns: {summary['violating_patterns']} (a new neuron there lowers the objective)")
         for e in escapes[:5]:
-            print(f"  {e['pattern']}  sign {'+' if e['sign'] > 0 else '−'}  dual value {e['value']:.6g} > β  "
-                  f"direction {_preview(e['direction'], 6)}")
+            print(f"  {e['pattern']}  sign {'+' if e['sign'] > 0 else '−'}  dual value {_fmt(e['value'], '.6g')} "
+                  f"> β  direction {_preview(e['direction'], 6)}")
     return 0
 
 
@@ -398,26 +521,41 @@ def _cmd_certify(args) -> int:
     arg("--suite", nargs="+", metavar="NAME", default=None, help="suites to run (default: all registered)"),
     arg("--out", metavar="DIR", default="reports", help="report directory (default: reports)"),
     arg("--cases", nargs="+", metavar="NAME", default=None,
-        help="run only these registered cases (default: every case of each suite)"),
-    arg("--seed", type=int, default=0, help="seed of the random parts (default: 0)"),
+        help="run only these registered cases (each must belong to a selected suite; a suite holding none of "
+             "them is skipped)"),
+    arg("--seed", type=_seed_arg, default=0, help="seed (an integer ≥ 0) of the random parts (default: 0)"),
     arg("--quiet", action="store_true", help="no progress bar"),
 ])
 def _cmd_run(args) -> int:
-    if args.cases is not None:
-        for name in args.cases:
-            case_registry.get_case(name)  # unknown names fail before anything runs
     for name in args.suite or ():
         if name not in SUITES:
             raise UsageError(f"argument --suite: invalid choice: {name!r} (choose from "
                              f"{', '.join(map(repr, SUITES))})")
-    try:
-        os.makedirs(args.out, exist_ok=True)  # fail before running anything
-    except OSError as exc:
-        raise UsageError(f"argument --out: expected a writable directory; got {args.out!r} "
-                         f"({type(exc).__name__}: {exc.strerror})") from exc
+    selected = list(dict.fromkeys(args.suite or SUITES))
+    chosen = {name: None for name in selected}
+    if args.cases is not None:
+        names = list(dict.fromkeys(args.cases))
+        for name in names:
+            case_registry.get_case(name)  # unknown names fail before anything runs
+        chosen = {s: [c for c in names if SUITES[s].has_case(c)] for s in selected}
+        orphans = [c for c in names if not any(c in v for v in chosen.values())]
+        if orphans:
+            tags = "; ".join(f"{s}: {', '.join(SUITES[s].tags) or 'any'}" for s in selected)
+            raise UsageError(f"argument --cases: expected cases of the selected suite{'s' if len(selected) > 1 else ''}"
+                             f" (tags {tags}); got {', '.join(map(repr, orphans))}, which "
+                             f"{'is' if len(orphans) == 1 else 'are'} in none of them")
+    try:  # fail before running anything
+        os.makedirs(args.out, exist_ok=True)
+        check_writable(os.path.join(args.out, f".{PROG}-probe"))
+    except OSError as exc:  # DataFileError included
+        why = _one_line(exc) if isinstance(exc, GeomError) else f"{type(exc).__name__}: {exc.strerror}"
+        raise UsageError(f"argument --out: expected a writable directory; got {args.out!r} ({why})") from exc
     failed = False
-    for name in dict.fromkeys(args.suite or SUITES):
-        result = run_suite(name, cases=args.cases, progress=not args.quiet, seed=args.seed)
+    for name in selected:
+        if chosen[name] == []:
+            print(f"{name}: skipped: none of --cases belongs to it (no report written)")
+            continue
+        result = run_suite(name, cases=chosen[name], progress=not args.quiet, seed=args.seed)
         paths = write_report(result, args.out)
         c = result.counts
         counts = ", ".join(f"{c[s]} {s}" for s in c)
