@@ -309,7 +309,7 @@ class Escapes:
     values : ndarray (E,)
         ``±νᵀ(Xu)_+ / ‖u‖`` of the direction, as computed (proven ``> threshold``).
     directions : ndarray (E, p)
-        Unit ``u``.
+        ``u``, unit up to rounding: exactly the vectors that were verified.
     pool_index : ndarray of int (E,)
         Row of the pool the candidate came from.
     in_cone : ndarray of bool (E,)
@@ -406,5 +406,6 @@ def verify_escapes(X, nu, pool, dv: DualValues, threshold: float) -> Escapes:
     keep = np.flatnonzero(proven)
     with np.errstate(invalid="ignore", divide="ignore"):
         vals = t[keep] / nrm[keep]
-    return Escapes(patterns=pats[keep], signs=signs[keep], values=vals, directions=U[keep] / nrm[keep, None],
+    # the directions are reported exactly as verified (renormalizing would round them into other signs)
+    return Escapes(patterns=pats[keep], signs=signs[keep], values=vals, directions=U[keep],
                    pool_index=ks[keep], in_cone=in_cone[keep], n_candidates=int(E), n_exact=n_exact)

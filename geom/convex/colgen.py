@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..cones import dual_values
+from ..cones import cone_rows, dual_values
 from .program import Restricted, solve_restricted
 
 __all__ = ["WorkingSet", "ColumnGeneration", "column_generation"]
@@ -36,6 +36,12 @@ __all__ = ["WorkingSet", "ColumnGeneration", "column_generation"]
 _DROP_SLACK = 0.05
 #: ... and only after it sat idle (zero slots, far from tight) for this many consecutive rounds.
 _DROP_AGE = 3
+#: A cone row left out of a pattern's facet description is added back (and the program re-solved) when a slot
+#: of the solution violates it by more than ``_CUT_FACTOR · tol.solver · ‖b_i‖‖z‖``.  The facet rows describe
+#: the cone exactly, but a very thin cone (nearly parallel hyperplanes) is not *numerically* held by them: the
+#: solver's feasibility tolerance lets a slot slip along the thin direction, far outside the cone; the
+#: redundant rows hold it.
+_CUT_FACTOR = 10.0
 
 
 class WorkingSet:
@@ -67,6 +73,26 @@ class WorkingSet:
         self.indices.extend(ks.tolist())
         self.rows.extend(self.rows_of(ks))
         self.member[ks] = True
+
+    def cut(self, Xa, pool, U, V, slack: float, support: float) -> bool:
+        """Add the cone rows that a nonzero slot of ``(U, V)`` violates by more than ``slack`` (relative to
+        ``‖b_i‖‖z‖``; slots below ``support`` of the largest are ignored); ``True`` if any row was added."""
+        norms = np.concatenate([np.linalg.norm(U, axis=1), np.linalg.norm(V, axis=1)])
+        big = float(norms.max(initial=0.0))
+        bn = np.linalg.norm(Xa, axis=1)
+        added = False
+        for j, k in enumerate(self.indices):
+            B = cone_rows(Xa, pool[k])
+            for z in (U[j], V[j]):
+                nz = float(np.linalg.norm(z))
+                if not (nz > support * big):
+                    continue
+                bad = np.flatnonzero(B @ z < -slack * nz * bn)
+                new = np.setdiff1d(bad, self.rows[j])
+                if new.size:
+                    self.rows[j] = np.union1d(self.rows[j], new).astype(np.int64)
+                    added = True
+        return added
 
     def retire(self, idle) -> None:
         """Age the members flagged ``idle`` (aligned with ``indices``), reset the others, drop the old ones."""
@@ -100,6 +126,8 @@ class ColumnGeneration:
         ``(DualValues, ν)`` of the last complete pricing (a Lipschitz screen for the certificate).
     trace : list
         ``(working set, violators, φ over the computed entries)`` per round that added patterns.
+    cuts : int
+        Rounds that re-solved after adding cone rows a slot violated (:meth:`WorkingSet.cut`).
     seconds_solver, seconds_pricing : float
     """
 
@@ -114,6 +142,7 @@ class ColumnGeneration:
     trace: list = field(repr=False)
     seconds_solver: float
     seconds_pricing: float
+    cuts: int = 0
 
 
 def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: int) -> ColumnGeneration:
@@ -129,7 +158,7 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
     dv = dual_values(Xa, y, pool, threshold=0.0, index=index, limit=per_round)
     ws = WorkingSet(P, rows_of)
     ws.add(np.argsort(-dv.values.max(axis=1), kind="stable")[: min(P, per_round)])
-    rounds = iters = 0
+    rounds = iters = cuts = 0
     converged = False
     trace: list = []
     prev = None
@@ -148,6 +177,9 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
         if not res.ok:
             break
         good = (res, work, rows)
+        if rounds < max_rounds and ws.cut(Xa, pool, res.U, res.V, _CUT_FACTOR * tol.solver, tol.support):
+            cuts += 1
+            continue  # a thin cone let a slot slip out: re-solve with the violated rows before pricing
         ts = time.perf_counter()
         dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, limit=per_round + len(ws), previous=prev)
         prev = (dv, res.nu)  # ``upper`` bounds every entry, complete or not
@@ -174,4 +206,4 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
     restricted, work, rows = good
     return ColumnGeneration(restricted=restricted, work=work, rows=rows, status=status, converged=converged,
                             rounds=rounds, iterations=iters, previous=prev, trace=trace, seconds_solver=t_solve,
-                            seconds_pricing=t_price)
+                            seconds_pricing=t_price, cuts=cuts)
