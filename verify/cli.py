@@ -176,6 +176,8 @@ def _dumps(obj) -> str:
 DEFAULT_MAX_PATTERNS = 5_000_000
 #: Cover's bounds from this size on are announced on stderr before the enumeration starts.
 ANNOUNCE_PATTERNS = 100_000
+#: Rows whose exact hyperplanes and rank are computed first, so that a hopeless input is refused quickly.
+_PREFIX_ROWS = 16384
 #: Fraction of the machine's memory that the arrays of one command may be estimated to take before it is refused.
 MEMORY_FRACTION = 0.5
 
@@ -265,18 +267,20 @@ def _pattern_budget(X, bias, max_patterns, *, remedy="raise --max-patterns to tr
     bound = geom.cover_count(m, r)
     per_pattern = n + 8 * d  # a boolean pattern row and a float64 witness
     if bound > max_patterns or bound * per_pattern > MEMORY_FRACTION * _memory_bytes():
-        for k in sorted({min(len(nz), 2048), len(nz)}):
+        for k in sorted({min(len(nz), _PREFIX_ROWS), len(nz)}):
             keys = {primitive_direction(row)[0] for row in integer_rows(Xa[nz[:k]])}
             m, r = len(keys), exact_rank(list(keys))
             bound = geom.cover_count(m, r)
-            where = f" (already for the first {k} of {len(nz)} nonzero rows)" if k < len(nz) else ""
+            if k < len(nz):  # a bound of some rows bounds from below the bound of all rows
+                what = (f"Cover's bound on the regions is at least {bound:,} (C({m}, {r}) already for {m} "
+                        f"distinct hyperplanes among the first {k} of {len(nz)} nonzero rows, rank {r})")
+            else:
+                what = (f"The data has up to {bound:,} regions (Cover's bound C({m}, {r}) for {m} distinct "
+                        f"hyperplanes of rank {r})")
             if bound > max_patterns:
-                raise ProblemTooLargeError(
-                    f"The data has up to {bound:,} regions (Cover's bound C({m}, {r}) for {m} distinct hyperplanes "
-                    f"of rank {r}{where}), more than --max-patterns {max_patterns:,}: refused before starting; "
-                    f"{remedy}.")
-            _check_memory(bound * per_pattern, f"Up to {bound:,} patterns of {n} samples (Cover's bound C({m}, "
-                          f"{r}){where})", remedy)
+                raise ProblemTooLargeError(f"{what}, more than --max-patterns {max_patterns:,}: refused before "
+                                           f"starting; {remedy}.")
+            _check_memory(bound * per_pattern, f"{what}: their patterns", remedy)
     if bound >= ANNOUNCE_PATTERNS and not quiet:
         print(f"{PROG}: note: up to {bound:,} regions (Cover's bound C({m}, {r})); enumerating them exactly "
               "(progress on a terminal)", file=sys.stderr)
@@ -404,6 +408,9 @@ def _cmd_solve(args) -> int:
         beta, beta_source = None, "interpolate"
     else:
         beta, beta_source = _resolve_beta(args, data)
+    d_eff = data.d + int(args.bias)  # polishing (SPEC.md §C.4) builds dense d × d face bases
+    _check_memory(8 * d_eff ** 2, f"Solving in dimension d = {d_eff} (dense {d_eff} × {d_eff} face bases of "
+                  "the polishing step)", "reduce d, e.g. project X onto its row space (rank ≤ n) first")
     if args.patterns_file is not None:
         pool = _load_pattern_file(args.patterns_file, data.n)
     else:  # the exact regions, enumerated here so that their number is checked first and progress shown
@@ -540,10 +547,10 @@ def _cmd_run(args) -> int:
         chosen = {s: [c for c in names if SUITES[s].has_case(c)] for s in selected}
         orphans = [c for c in names if not any(c in v for v in chosen.values())]
         if orphans:
-            tags = "; ".join(f"{s}: {', '.join(SUITES[s].tags) or 'any'}" for s in selected)
-            raise UsageError(f"argument --cases: expected cases of the selected suite{'s' if len(selected) > 1 else ''}"
-                             f" (tags {tags}); got {', '.join(map(repr, orphans))}, which "
-                             f"{'is' if len(orphans) == 1 else 'are'} in none of them")
+            which = "; ".join(f"{s!r}: tagged {', '.join(SUITES[s].tags) or 'anything'}" for s in selected)
+            raise UsageError(f"argument --cases: expected cases of the selected suite{'s' * (len(selected) > 1)} "
+                             f"({which}); got {', '.join(map(repr, orphans))}, in none of them (see `{PROG} "
+                             "cases`)")
     try:  # fail before running anything
         os.makedirs(args.out, exist_ok=True)
         check_writable(os.path.join(args.out, f".{PROG}-probe"))

@@ -2,7 +2,8 @@
 
 The implementation is in :mod:`verify._report`; this module is its public face and command line, which
 re-renders ``<suite>.md``, ``<suite>.html`` and ``<suite>_figure.png`` from a report JSON (never from live
-objects).  Bad input exits with status 2 and one line on stderr.
+objects).  Bad input (a missing, malformed or non-regular ``IN.json``, an unwritable ``--out``) exits with status 2
+and one line on stderr.
 
 Examples
 --------
@@ -16,6 +17,7 @@ import argparse
 import os
 import sys
 
+from geom.datafiles import regular_file
 from geom.exceptions import GeomError
 
 from ._report import (load_report, render_figure, render_from_json, render_html, render_markdown, report_json,
@@ -39,10 +41,12 @@ def main(argv=None) -> int:
     parser.add_argument("--out", metavar="DIR", default=None, help="output directory (default: that of IN.json)")
     try:
         args = parser.parse_args(argv)
+        if os.path.lexists(args.json):  # a FIFO or a device would block or never end: refuse before opening
+            regular_file(args.json, what="Report file", kind="<suite>.json report")
         out = args.out if args.out is not None else (os.path.dirname(os.path.abspath(args.json)))
         paths = render_from_json(args.json, out)
-    except (GeomError, OSError) as exc:
-        print(f"relu-landscape: error: {' '.join(str(exc).split())}", file=sys.stderr)
+    except (GeomError, OSError, MemoryError) as exc:
+        print(f"relu-landscape: error: {' '.join(str(exc).split()) or type(exc).__name__}", file=sys.stderr)
         return 2
     for kind in sorted(paths):
         print(f"{kind}: {paths[kind]}")
