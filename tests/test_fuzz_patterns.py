@@ -13,15 +13,18 @@ realize their patterns exactly; ``count == len(patterns)``, distinct, sorted.  U
 
 Options (``tests/conftest.py``): ``--fuzz-seed N`` (default 20261201; ``random`` draws a fresh one), ``--fuzz-n
 N`` (total inputs), ``--runslow`` (20 000 inputs).  The seed is printed (``-s``) and is in every message; one
-input is rebuilt by ``make_input(seed, generator, index)``.  Should the interpreter itself die (a native library
-aborting), the last input is named in :data:`BREADCRUMB` (in the system temporary directory).
+input is rebuilt by ``make_input(seed, generator, index)``.  The fuzz loops run in a child interpreter: if a
+native library kills it (abort, segfault), the input is reported as a failure and the loop resumes after it.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import secrets
+import subprocess
+import sys
 import tempfile
 import time
 import warnings
@@ -42,9 +45,9 @@ SCALE_N = 60
 SHOW = 4
 #: failures per test that are shrunk (row deletion) before they are reported
 SHRINK = 3
-#: before each input the fuzzer writes ``seed generator index`` here: if a native library aborts the
-#: interpreter (no Python exception, no message), this file still names the input that did it
-BREADCRUMB = os.path.join(tempfile.gettempdir(), "relu-landscape-fuzz-last-input.txt")
+#: before each input the fuzzer writes ``seed generator index`` to this file (one per process, in the system
+#: temporary directory): if a native library kills the interpreter, it still names the input that did it
+_CRUMB = {"path": os.path.join(tempfile.gettempdir(), f"relu-landscape-fuzz-last-input-{os.getpid()}.txt")}
 
 # ---- generators ----------------------------------------------------------------------------------------------
 
@@ -389,43 +392,123 @@ def _per_generator(config, default_total: int) -> int:
 
 
 def _breadcrumb(seed, gen, index):
-    with open(BREADCRUMB, "w") as fh:  # overwritten for every input; only read after a crash
+    with open(_CRUMB["path"], "w") as fh:  # overwritten for every input; only read after a crash
         fh.write(f"seed={seed} generator={gen} index={index}; replay: make_input({seed}, {gen!r}, {index})\n")
 
 
-def run_fuzz(gen: str, seed: int, count: int):
-    """Check ``count`` inputs of ``gen``; return the failure messages and the printed summary line."""
-    t0 = time.perf_counter()
-    failures, uncert, warn, shrunk = [], {"geq": 0, "regions": 0}, [], 0
-    for i in range(count):
-        _breadcrumb(seed, gen, i)
-        X, bias = make_input(seed, gen, i)
-        out = check_input(X, bias)
-        for ties, ok in out.certified.items():
-            uncert[ties] += not ok
-        if out.warnings and len(warn) < 3:
-            warn.append(f"input {i}: {out.warnings[0]}")
-        if not out.failures:
-            continue
-        keys = list(dict.fromkeys(k for k, _ in out.failures))
-        head = (f"[fuzz seed={seed} generator={gen} input={i}; replay: make_input({seed}, {gen!r}, {i})] "
-                f"bias={bias}\n  X = {_fmt(X)}\n  " + "\n  ".join(m for _, m in out.failures))
-        if shrunk < SHRINK and X.shape[0] > 1:
-            shrunk += 1
-            Y = shrink(X, bias, keys[0])
-            if Y.shape[0] < X.shape[0]:
-                msgs = [m for k, m in check_input(Y, bias).failures if k == keys[0]]
-                head += f"\n  shrunk to {Y.shape[0]} rows (still {keys[0]}): X = {_fmt(Y)}\n    " + "\n    ".join(msgs)
-        failures.append(head)
-    dt = time.perf_counter() - t0
-    line = (f"fuzz seed={seed} {gen:15s} inputs={count:5d} failing={len(failures):4d} "
-            f"uncertified geq={uncert['geq'] / count:.3f} regions={uncert['regions'] / count:.3f} "
-            f"time={dt:.1f}s" + (f"; warnings: {warn}" if warn else ""))
-    return failures, line
+def _report_input(seed, gen, i, X, bias, out, shrink_it: bool) -> str:
+    """The assertion text for one failing input (shrunk by row deletion if ``shrink_it``)."""
+    keys = list(dict.fromkeys(k for k, _ in out.failures))
+    text = (f"[fuzz seed={seed} generator={gen} input={i}; replay: make_input({seed}, {gen!r}, {i})] "
+            f"bias={bias}\n  X = {_fmt(X)}\n  " + "\n  ".join(m for _, m in out.failures))
+    if shrink_it and X.shape[0] > 1:
+        Y = shrink(X, bias, keys[0])
+        if Y.shape[0] < X.shape[0]:
+            msgs = [m for k, m in check_input(Y, bias).failures if k == keys[0]]
+            text += f"\n  shrunk to {Y.shape[0]} rows (still {keys[0]}): X = {_fmt(Y)}\n    " + "\n    ".join(msgs)
+    return text
 
 
-def _assert_clean(gen, seed, count):
-    failures, line = run_fuzz(gen, seed, count)
+def child_main(seed: int, count: int, plan: list, crumb: str) -> None:
+    """The fuzz loop of the child process: ``plan`` is ``[(generator, first index, inputs shrunk so far)]``.
+    One JSON line per input on stdout (flushed), so the parent keeps everything up to a crash."""
+    _CRUMB["path"] = crumb
+    for gen, start, shrunk in plan:
+        for i in range(start, count):
+            _breadcrumb(seed, gen, i)
+            if os.environ.get("RELU_FUZZ_SELFTEST_ABORT") == f"{gen}:{i}":  # test hook of the isolation itself
+                os.abort()
+            X, bias = make_input(seed, gen, i)
+            t0 = time.perf_counter()
+            out = check_input(X, bias)
+            rec = {"gen": gen, "i": i, "certified": out.certified, "warnings": out.warnings[:1], "failure": None,
+                   "seconds": time.perf_counter() - t0}
+            if out.failures:
+                rec["failure"] = _report_input(seed, gen, i, X, bias, out, shrunk < SHRINK)
+                shrunk += 1
+            print(json.dumps(rec), flush=True)
+
+
+_CHILD = ("import json, sys; sys.path.insert(0, sys.argv[1]); import test_fuzz_patterns as f; "
+          "f.child_main(int(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4]), sys.argv[5])")
+
+
+def run_fuzz_isolated(seed: int, count: int, gens) -> dict:
+    """Run the fuzz loop of ``gens`` (``count`` inputs each) in a child interpreter, restarted after the input
+    on which it dies (a native abort or segfault is reported as a failure of that input, not a lost session).
+
+    Returns ``{generator: (failure messages, summary line)}``.
+    """
+    here = os.path.dirname(os.path.abspath(__file__))
+    recs = {g: [] for g in gens}
+    plan = [[g, 0, 0] for g in gens]
+    deaths = {g: [] for g in gens}
+    fd, crumb = tempfile.mkstemp(prefix="relu-landscape-fuzz-", suffix=".txt")
+    os.close(fd)
+    try:
+        while plan:
+            if os.path.exists(crumb):
+                os.remove(crumb)
+            proc = subprocess.run([sys.executable, "-c", _CHILD, here, str(seed), str(count), json.dumps(plan), crumb],
+                                  capture_output=True, text=True, cwd=os.path.dirname(here))
+            for line in proc.stdout.splitlines():
+                if line.startswith("{"):
+                    rec = json.loads(line)
+                    recs[rec["gen"]].append(rec)
+            if proc.returncode == 0:
+                break
+            if not os.path.exists(crumb):
+                pytest.fail(f"the fuzz child process failed before its first input (exit status {proc.returncode}):"
+                            f"\n{proc.stderr[-3000:]}", pytrace=False)
+            with open(crumb) as fh:
+                words = fh.read().split()
+            gen, i = words[1].split("=", 1)[1], int(words[2].split("=", 1)[1].rstrip(";"))
+            X, bias = make_input(seed, gen, i)
+            err = proc.stderr.strip().splitlines()
+            tail = " | ".join(err[:2] + (["…"] + err[-2:] if len(err) > 4 else err[2:]))
+            deaths[gen].append(f"[fuzz seed={seed} generator={gen} input={i}; replay: make_input({seed}, {gen!r}, "
+                               f"{i})] bias={bias}\n  X = {_fmt(X)}\n  the interpreter died (exit status "
+                               f"{proc.returncode}) while checking this input (or one of its row-deleted "
+                               f"subsets): {tail}")
+            k = [p[0] for p in plan].index(gen)
+            shrunk = sum(r["failure"] is not None for r in recs[gen])
+            plan = ([[gen, i + 1, shrunk]] if i + 1 < count else []) + plan[k + 1:]
+    finally:
+        if os.path.exists(crumb):
+            os.remove(crumb)
+    out = {}
+    for g in gens:
+        rs = recs[g]
+        fails = deaths[g] + [r["failure"] for r in rs if r["failure"] is not None]
+        n = max(1, len(rs))
+        unc = {t: sum(not r["certified"].get(t, True) for r in rs) / n for t in ("geq", "regions")}
+        warn = [f"input {r['i']}: {r['warnings'][0]}" for r in rs if r["warnings"]][:3]
+        line = (f"fuzz seed={seed} {g:15s} inputs={count:5d} failing={len(fails):4d} "
+                f"uncertified geq={unc['geq']:.3f} regions={unc['regions']:.3f} "
+                f"time={sum(r['seconds'] for r in rs):.1f}s"
+                + (f"; interpreter deaths: {len(deaths[g])}" if deaths[g] else "")
+                + (f"; warnings: {warn}" if warn else ""))
+        out[g] = (fails, line)
+    return out
+
+
+_RESULTS: dict = {}
+
+
+def _assert_clean(request, test_name: str, gen: str, count: int):
+    """Fuzz ``gen``: all generators selected for ``test_name`` in this session run in one child process
+    (started by the first of them); fail with the first failing inputs in full."""
+    seed = fuzz_seed(request.config)
+    key = (test_name, seed, count)
+    if key not in _RESULTS:
+        gens = [it.callspec.params["gen"] for it in request.session.items
+                if getattr(it, "originalname", None) == test_name and hasattr(it, "callspec")] or [gen]
+        t = time.perf_counter()
+        _RESULTS[key] = run_fuzz_isolated(seed, count, list(dict.fromkeys(gens)))
+        print(f"fuzz: {len(_RESULTS[key])} generators × {count} inputs in {time.perf_counter() - t:.1f}s")
+    if gen not in _RESULTS[key]:  # selected after the batch was run (not expected with normal collection)
+        _RESULTS[key].update(run_fuzz_isolated(seed, count, [gen]))
+    failures, line = _RESULTS[key][gen]
     print(line)
     if failures:
         shown = "\n\n".join(failures[:SHOW])
@@ -437,16 +520,14 @@ def _assert_clean(gen, seed, count):
 @pytest.mark.parametrize("gen", sorted(GENERATORS))
 def test_fuzz_enumerate_patterns(gen, request):
     """≥ 500 inputs over all generators (fixed seed): the invariant of the module notes on every one."""
-    seed = fuzz_seed(request.config)
-    _assert_clean(gen, seed, _per_generator(request.config, DEFAULT_N))
+    _assert_clean(request, "test_fuzz_enumerate_patterns", gen, _per_generator(request.config, DEFAULT_N))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("gen", sorted(GENERATORS))
 def test_fuzz_enumerate_patterns_many(gen, request):
     """20 000 inputs (``--runslow``; use ``--fuzz-seed random`` for fresh ones)."""
-    seed = fuzz_seed(request.config)
-    _assert_clean(gen, seed, _per_generator(request.config, SLOW_N))
+    _assert_clean(request, "test_fuzz_enumerate_patterns_many", gen, _per_generator(request.config, SLOW_N))
 
 
 # ---- scale invariance ----------------------------------------------------------------------------------------
@@ -560,3 +641,13 @@ def test_shrink_keeps_the_failure(monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "check_input",
                         lambda Y, bias: Outcome(failures=[(("-", "k"), "m")] if 6 in Y[:, 0] else []))
     assert shrink(X, False, ("-", "k")).tolist() == [[6, 7]]
+
+
+def test_fuzz_child_death_is_reported_and_skipped(monkeypatch):
+    """An input that kills the child interpreter is a failure of that input; the loop resumes after it."""
+    monkeypatch.setenv("RELU_FUZZ_SELFTEST_ABORT", "int01:1")
+    out = run_fuzz_isolated(DEFAULT_SEED, 3, ["int01"])
+    failures, line = out["int01"]
+    assert "input=1;" in failures[0] and "the interpreter died" in failures[0]
+    assert "interpreter deaths: 1" in line
+
