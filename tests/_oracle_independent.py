@@ -38,8 +38,8 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["exact_matrix", "lp_feasible", "fm_feasible", "geq_patterns", "region_patterns", "rank",
-           "general_position", "realizes", "Oracle", "oracle"]
+__all__ = ["Oracle", "exact_matrix", "fm_feasible", "general_position", "geq_patterns", "lp_feasible", "oracle",
+           "rank", "realizes", "region_patterns"]
 
 _ZERO = Fraction(0)
 _ONE = Fraction(1)
