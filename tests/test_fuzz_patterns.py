@@ -624,6 +624,38 @@ def test_oracle_lp_agrees_with_fourier_motzkin():
     assert 50 < n_feasible < 250  # both answers are exercised
 
 
+def test_oracle_search_equals_exhaustive_fourier_motzkin():
+    """The pruned depth-first search (witness shortcuts, integer scaling) finds exactly the sign vectors that an
+    exhaustive Fourier–Motzkin test of all 2^n systems accepts, for ≥-patterns and regions, on small integer,
+    parallel, zero-row and float inputs."""
+    import itertools
+    from fractions import Fraction
+
+    from _oracle_independent import geq_patterns, region_patterns
+
+    rng = np.random.default_rng(3)
+    for k in range(40):
+        n, d = int(rng.integers(1, 6)), int(rng.integers(1, 4))
+        X = rng.integers(-2, 3, (n, d)) if k % 2 else rng.standard_normal((n, d))
+        if k % 5 == 0:
+            X[-1] = -2 * X[0]
+        if k % 7 == 0:
+            X[0] = 0
+        Xq = exact_matrix(X, bias=bool(k % 3 == 0))
+        zero = [not any(r) for r in Xq]
+        geq, reg = set(), set()
+        for p in itertools.product([0, 1], repeat=len(Xq)):
+            A = [r if s else [-v for v in r] for r, s in zip(Xq, p)]
+            if fm_feasible(A, [Fraction(1 - s) for s in p]):
+                geq.add(p)
+            nz = [i for i in range(len(Xq)) if not zero[i]]
+            if all(p[i] for i in range(len(Xq)) if zero[i]) and (
+                    not nz or fm_feasible([A[i] for i in nz], [Fraction(1)] * len(nz))):
+                reg.add(p)
+        assert geq_patterns(Xq) == geq, X
+        assert region_patterns(Xq) == reg, X
+
+
 def test_exact_matrix_reads_floats_exactly():
     from fractions import Fraction
 
