@@ -574,6 +574,7 @@ def test_fuzz_scale_invariance(request):
                 if P.certified and got != want:
                     fails.append(f"[seed={seed} {gen} input={10_000 + i} × {label}, ties={ties}, bias={bias}] "
                                  f"certified but {_diff(want, got)}\n  X = {_fmt(X)}")
+    os.remove(_CRUMB["path"])  # kept only if the interpreter died on an input
     print(f"scale invariance seed={seed}: {count} inputs, {n_runs} runs, uncertified {n_uncert}, "
           f"failing {len(fails)}")
     if fails:
