@@ -4,7 +4,7 @@ Both :func:`geom.solve_convex` (its lower bound) and :func:`geom.certify_net` (i
 functions, so a certificate means the same thing wherever it is printed (SPEC.md §C.1–C.3).
 
 * :func:`network_objective` — ``L_β(θ) = L(f_θ(X)) + (β/2)(‖U‖² + ‖α‖²)`` (SPEC.md §A.1), and
-  :func:`objective_rounding`, a bound on its float64 evaluation error.
+  :func:`objective_rounding` / :func:`fit_rounding`, bounds on the float64 errors of it and of the fit.
 * :func:`dual_function` — ``D(ν) = −L*(−ν)`` (``νᵀy`` in the interpolation limit ``β → 0``, SPEC.md §G.2).
 * :func:`dual_bound` — the scaled certificate: ``ν̃ = ν · min(1, β/φ̄(ν))`` with ``φ̄`` a *rigorous* upper bound
   of ``φ(ν)`` over the pool (:attr:`geom.cones.DualValues.phi_upper`), shrunk by the rounding of the product, so
@@ -47,8 +47,8 @@ from .exceptions import InvalidInputError
 from .losses import dual_objective, loss_value
 from .tolerances import gamma, unit_roundoff
 
-__all__ = ["pool_from_patterns", "network_objective", "objective_rounding", "dual_function", "dual_rounding", "DualBound",
-           "dual_bound", "Escapes", "verify_escapes"]
+__all__ = ["pool_from_patterns", "network_objective", "fit_rounding", "objective_rounding", "dual_function",
+           "dual_rounding", "DualBound", "dual_bound", "Escapes", "verify_escapes"]
 
 #: ``ν`` is rescaled by a power of two (exactly) before its dual values are computed when ``max|ν|`` exceeds
 #: this, so that ``‖Xᵀ D_k ν‖²`` cannot overflow; the values are 1-homogeneous in ``ν``.
@@ -119,29 +119,40 @@ def network_objective(net, X, y, beta: float, *, loss: str = "squared") -> float
         return loss_value(fit, y, loss) + 0.5 * beta * penalty
 
 
-def objective_rounding(net, X, y, beta: float, *, loss: str = "squared") -> float:
-    """A bound on the float64 error of :func:`network_objective` and of ``D(−∇L(ŷ))`` at the same net.
+def fit_rounding(net, X) -> np.ndarray:
+    """``e`` with ``|fl(f_θ(x_i)) − f_θ(x_i)| ≤ e_i``: ``γ_{p+m+2} Σ_j |α_j| |x̃_i|ᵀ|u_j|`` (Higham, §3.5).
 
-    With ``H_i = Σ_j |α_j| |x̃_i|ᵀ|u_j|`` (so the computed fit is within ``γ_{p+m} H_i`` of the exact one, Higham
-    §3.5) and ``r = ŷ − y``, every sum involved is within ``γ_K M`` of its exact value, ``K = n + m(p + 1) + 8``,
-    ``M = ‖|y| + |r| + H‖² + ‖U‖² + ‖α‖²`` for the squared loss and ``M = Σ H_i + L(ŷ) + n + ‖U‖² + ‖α‖²`` for
-    the logistic loss (its derivative is bounded by 1); the result is ``4 γ_K M`` (first-order, generous).
+    >>> from geom.nets import Net
+    >>> float(fit_rounding(Net(np.array([[1.0]]), np.array([2.0])), np.array([[3.0]]))[0]) > 0
+    True
     """
     from .nets import augment
 
     Xa = augment(X, net.bias)
-    n, p = Xa.shape
-    m = net.width
+    if not net.width:
+        return np.zeros(Xa.shape[0])
     with np.errstate(over="ignore", invalid="ignore"):
-        H = (np.abs(Xa) @ np.abs(net.U).T) @ np.abs(net.alpha) if m else np.zeros(n)
-        fit = np.asarray(net.output(X), dtype=np.float64) if m else np.zeros(n)
-        pen = float(np.sum(net.U * net.U) + np.sum(net.alpha * net.alpha)) * max(beta, 1.0)
+        return gamma(Xa.shape[1] + net.width + 2) * ((np.abs(Xa) @ np.abs(net.U).T) @ np.abs(net.alpha))
+
+
+def objective_rounding(net, X, y, beta: float, *, loss: str = "squared") -> float:
+    """A bound on the float64 error of :func:`network_objective` (first order in the unit roundoff, plus the
+    quadratic term of the fit error).
+
+    With ``e`` from :func:`fit_rounding` and ``r = ŷ − y``: ``Σ|r_i| e_i + ½‖e‖² + γ_{n+2}‖r‖²`` for the squared
+    loss, ``Σ e_i + γ_{n+8} L(ŷ)`` for the logistic loss (its derivative is bounded by 1), plus
+    ``γ_{m(p+1)+2} (β/2)(‖U‖² + ‖α‖²)`` for the penalty.
+    """
+    n = len(y)
+    e = fit_rounding(net, X)
+    with np.errstate(over="ignore", invalid="ignore"):
+        fit = np.asarray(net.output(X), dtype=np.float64) if net.width else np.zeros(n)
+        pen = 0.5 * beta * float(np.sum(net.U * net.U) + np.sum(net.alpha * net.alpha))
+        pen_err = gamma(net.U.size + net.width + 2) * pen
         if loss == "squared":
-            big = np.abs(y) + np.abs(fit - y) + H
-            M = float(big @ big) + pen
-        else:
-            M = float(np.sum(H)) + loss_value(fit, y, loss) + n + pen
-    return 4.0 * gamma(n + m * (p + 1) + 8) * M
+            r = np.abs(fit - y)
+            return float(r @ e + 0.5 * e @ e + gamma(n + 2) * (r @ r)) + pen_err
+        return float(np.sum(e)) + gamma(n + 8) * loss_value(fit, y, loss) + pen_err
 
 
 def dual_function(nu, y, loss: str | None) -> float:

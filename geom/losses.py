@@ -45,7 +45,7 @@ def loss_value(z, y, loss: str = "squared") -> float:
     >>> loss_value(np.zeros(2), np.ones(2), "hinge")
     Traceback (most recent call last):
     ...
-    geom.exceptions.InvalidInputError: The 'loss' parameter of loss_value must be one of {'squared', 'logistic'}. Got 'hinge' instead.
+    geom.exceptions.InvalidInputError: The 'loss' parameter of loss_value must be one of ... Got 'hinge' instead.
     """
     _known(loss, "loss_value")
     z, y = np.asarray(z, float), np.asarray(y, float)

@@ -38,12 +38,30 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import check_int, check_matrix, check_option, check_positive, check_vector, message
+from .._validation import (
+    check_int,
+    check_matrix,
+    check_option,
+    check_positive,
+    check_vector,
+    message,
+)
 from ..arrangements import Patterns, enumerate_patterns
 from ..cones import hyperplane_groups, region_index
-from ..duality import dual_bound, network_objective, objective_rounding, pool_from_patterns
-from ..exceptions import (CertificationError, ConvergenceWarning, InfeasibleError, InvalidInputError,
-                          InvalidInputTypeError, SolverError)
+from ..duality import (
+    dual_bound,
+    network_objective,
+    objective_rounding,
+    pool_from_patterns,
+)
+from ..exceptions import (
+    CertificationError,
+    ConvergenceWarning,
+    InfeasibleError,
+    InvalidInputError,
+    InvalidInputTypeError,
+    SolverError,
+)
 from ..losses import LOSSES, check_labels, loss_gradient
 from ..nets import Net, augment, psi
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances, gamma
@@ -161,11 +179,11 @@ def _pool(X, Xa, bias, patterns, func):
     if certified:
         index = region_index(Xa, pool)
         reps = index.representatives
-        rows_of = lambda ks: [reps[m] for m in index.facet_mask(pool[ks])]  # noqa: E731  (one batched lookup)
+        rows_of = lambda ks: [reps[m] for m in index.facet_mask(pool[ks])]
     else:  # facets read off an incomplete list can be missing: keep one row per hyperplane
         index = None
         reps = np.array([g[0] for g in hyperplane_groups(Xa)], dtype=np.int64)
-        rows_of = lambda ks: [reps] * len(ks)  # noqa: E731
+        rows_of = lambda ks: [reps] * len(ks)
     return pool, index, source, certified, rows_of
 
 
@@ -414,7 +432,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     if not cg.converged:
         warnings.warn(f"solve_convex: column generation stopped short ({out_status} after {cg.rounds} round(s)); "
                       "the solution is not certified", ConvergenceWarning, stacklevel=2)
-    stats = {"rounds": cg.rounds, "working_set": int(len(cg.work)), "pool": int(pool.shape[0]),
+    stats = {"rounds": cg.rounds, "working_set": len(cg.work), "pool": int(pool.shape[0]),
              "solver_iterations": cg.iterations, "solver_status": cg.status, "seconds": time.perf_counter() - t0,
              "seconds_patterns": t_enum, "seconds_solver": cg.seconds_solver, "seconds_pricing": cg.seconds_pricing,
              "cone_rows": int(sum(len(r) for r in rows)), "cuts": cg.cuts, "trace": cg.trace, "rounding": rnd}

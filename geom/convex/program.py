@@ -124,7 +124,7 @@ def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol) -> Res
         r1b = sp.hstack([Yf, -Yf, Z((n, 2 * K)), eye, Z((n, 2 * n))], format="csc")      # x₁ = −yŷ − ℓ
         r3b = sp.hstack([Z((n, 2 * Kp + 2 * K + 2 * n)), -eye], format="csc")             # x₃ = s²
         zero = Z((n, nvar))
-        inter = lambda a, b_, c: sp.vstack([a, b_, c], format="csr")[  # noqa: E731
+        inter = lambda a, b_, c: sp.vstack([a, b_, c], format="csr")[
             np.arange(3 * n).reshape(3, n).T.ravel()]
         E1, E2 = inter(r1, zero, r3a), inter(r1b, zero, r3b)
         be = np.tile([0.0, 1.0, 0.0], n)
