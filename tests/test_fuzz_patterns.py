@@ -447,8 +447,9 @@ def run_fuzz_isolated(seed: int, count: int, gens) -> dict:
         while plan:
             if os.path.exists(crumb):
                 os.remove(crumb)
-            proc = subprocess.run([sys.executable, "-c", _CHILD, here, str(seed), str(count), json.dumps(plan), crumb],
-                                  capture_output=True, text=True, cwd=os.path.dirname(here), check=False)
+            argv = [sys.executable, "-X", "faulthandler", "-c", _CHILD, here, str(seed), str(count), json.dumps(plan),
+                    crumb]
+            proc = subprocess.run(argv, capture_output=True, text=True, cwd=os.path.dirname(here), check=False)
             for line in proc.stdout.splitlines():
                 if line.startswith("{"):
                     rec = json.loads(line)
@@ -463,7 +464,8 @@ def run_fuzz_isolated(seed: int, count: int, gens) -> dict:
             gen, i = words[1].split("=", 1)[1], int(words[2].split("=", 1)[1].rstrip(";"))
             X, bias = make_input(seed, gen, i)
             err = proc.stderr.strip().splitlines()
-            tail = " | ".join(err[:2] + (["…"] + err[-2:] if len(err) > 4 else err[2:]))
+            frames = [ln.strip() for ln in err if ln.strip().startswith("File ")][:3]  # innermost first
+            tail = " | ".join(err[:2] + frames)
             deaths[gen].append(f"[fuzz seed={seed} generator={gen} input={i}; replay: make_input({seed}, {gen!r}, "
                                f"{i})] bias={bias}\n  X = {_fmt(X)}\n  the interpreter died (exit status "
                                f"{proc.returncode}) while checking this input (or one of its row-deleted "
