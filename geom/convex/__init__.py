@@ -154,8 +154,11 @@ class ConvexSolution:
         return psi(self.U, self.V, bias=self.bias)
 
     def to_dict(self) -> dict:
-        return {"p_star": self.p_star, "lower_bound": self.lower_bound, "gap": self.gap, "rel_gap": self.rel_gap,
-                "y_star": self.y_star.tolist(), "nu_star": self.nu_star.tolist(), "phi": self.phi,
+        """JSON-ready summary (non-finite floats are ``None``)."""
+        num = lambda v: float(v) if math.isfinite(v) else None  # noqa: E731
+        return {"p_star": num(self.p_star), "lower_bound": num(self.lower_bound), "gap": num(self.gap),
+                "rel_gap": num(self.rel_gap), "y_star": self.y_star.tolist(), "nu_star": self.nu_star.tolist(),
+                "phi": num(self.phi),
                 "neurons": self.neurons, "status": self.status, "certified": self.certified,
                 "pool_certified": self.pool_certified, "pattern_source": self.pattern_source, "beta": self.beta,
                 "bias": self.bias, "interpolate": self.interpolate, "stats": dict(self.stats)}
