@@ -274,7 +274,11 @@ def test_patterns_object_of_other_data_is_refused():
     with pytest.raises(InvalidInputError, match="'patterns' parameter of solve_convex.*witnesses disagree"):
         geom.solve_convex(X, y, 0.1, patterns=geom.enumerate_patterns(X[::-1].copy()))
     with pytest.raises(InvalidInputError, match="'patterns' parameter of solve_convex"):
-        geom.solve_convex(X, y, 0.1, patterns=np.ones((2, 9), dtype=np.int64))
+        geom.solve_convex(X, y, 0.1, patterns=np.full((2, 9), 0.5))
+    with pytest.raises(InvalidInputError, match="'patterns' parameter of solve_convex"):
+        geom.solve_convex(X, y, 0.1, patterns=np.full((2, 9), 2))
+    given = geom.solve_convex(X, y, 0.1, patterns=np.ones((1, 9), dtype=np.int64))  # 0/1 integers are fine
+    assert (given.pattern_source, given.pool_certified, given.status) == ("given", False, "pool_optimal")
 
 
 def test_max_rounds_zero_is_an_input_error():

@@ -175,10 +175,11 @@ def _pool(X, Xa, bias, patterns, func):
         source = "exact"
     else:
         pool = np.asarray(patterns)
-        if pool.dtype != bool or pool.ndim != 2 or pool.shape[1] != n or pool.shape[0] == 0:
-            raise InvalidInputError(message("patterns", func, f"a Patterns object or a non-empty boolean array of "
-                                            f"shape (P, {n})", f"{pool.dtype} array of shape {pool.shape}"))
-        certified, source = False, "given"
+        ok = pool.dtype == bool or (np.issubdtype(pool.dtype, np.integer) and np.isin(pool, (0, 1)).all())
+        if not ok or pool.ndim != 2 or pool.shape[1] != n or pool.shape[0] == 0:
+            raise InvalidInputError(message("patterns", func, f"a Patterns object or a non-empty boolean (0/1) "
+                                            f"array of shape (P, {n})", f"{pool.dtype} array of shape {pool.shape}"))
+        pool, certified, source = pool.astype(bool), False, "given"
     if certified:
         index = region_index(Xa, pool)
         reps = index.representatives
