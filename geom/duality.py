@@ -225,7 +225,7 @@ class DualBound:
         if not math.isfinite(self.phi_upper):
             return verify_escapes(X, self.nu, pool, self.values, math.nan)
         nu_s = np.ldexp(self.nu, -self.shift) if self.shift else self.nu
-        esc = verify_escapes(X, nu_s, pool, self.values, math.ldexp(threshold, -self.shift))
+        esc = verify_escapes(X, nu_s, pool, self.values, float(np.ldexp(threshold, -self.shift)))
         if self.shift:
             with np.errstate(over="ignore"):
                 esc = replace(esc, values=np.ldexp(esc.values, self.shift))
@@ -278,16 +278,21 @@ def dual_bound(X, y, beta: float, nu, pool, *, loss: str | None, index: RegionIn
         return DualBound(nu=nu, phi=math.nan, phi_upper=math.nan, scale=0.0, lower_bound=math.nan, values=empty)
     shift = _power_of_two_shift(nu)
     nu_s = np.ldexp(nu, -shift) if shift else nu
-    thr = None if threshold is None else math.ldexp(threshold, -shift)
+    thr = None if threshold is None else float(np.ldexp(threshold, -shift))
     with np.errstate(over="ignore", invalid="ignore"):
-        dv = dual_values(X, nu_s, pool, threshold=thr, index=index, limit=limit,
-                         previous=previous if shift == 0 else None)
+        try:
+            dv = dual_values(X, nu_s, pool, threshold=thr, index=index, limit=limit,
+                             previous=previous if shift == 0 else None)
+        except ValueError:  # |X|²|ν| beyond float64: the active-set solver refuses non-finite input
+            empty = dual_values(X, np.zeros_like(nu), pool[:0])
+            return DualBound(nu=nu, phi=math.nan, phi_upper=math.nan, scale=math.nan, lower_bound=math.nan,
+                             values=empty, shift=shift)
         phi_up_s = dv.phi_upper
-        phi = math.ldexp(dv.phi, shift) if math.isfinite(dv.phi) else dv.phi
-        phi_up = math.ldexp(phi_up_s, shift) if math.isfinite(phi_up_s) else phi_up_s
-        beta_s = math.ldexp(beta, -shift)
+        phi = float(np.ldexp(dv.phi, shift))
+        phi_up = float(np.ldexp(phi_up_s, shift))
+        beta_s = float(np.ldexp(beta, -shift))
         if not math.isfinite(phi_up_s):
-            scale = 0.0 if phi_up_s == math.inf else math.nan  # ν̃ = 0 is always feasible (D(0) = 0 ... ≤ p*)
+            scale = 0.0 if phi_up_s == math.inf else math.nan  # ν̃ = 0 is always feasible: D(0) = 0 ≤ p*
         elif phi_up_s <= beta_s:
             scale = 1.0
         else:

@@ -312,3 +312,12 @@ def test_dual_value_upper_bounds_are_rigorous(seed, x_scale, nu_scale):
         dv = dual_values(X, nu, P, threshold=thr, index=region_index(X, P), previous=warm)
         assert np.all(dv.upper >= full.values * (1 - 1e-15))
         assert dv.phi_upper >= full.phi
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e300])
+def test_data_beyond_float64_squares_is_inconclusive(scale):
+    """``|X|²|ν|`` overflowing float64 made scipy's nnls raise; the certificate is now inconclusive."""
+    X, y = np.array([[1.0], [-2.0], [0.5]]) * scale, np.array([1.0, 2.0, 3.0])
+    c = geom.certify_net(Net(np.array([[1.0]]), np.array([1.0])), X, y, 0.1)
+    assert c.verdict == "inconclusive"
+    json.dumps(c.to_dict(), allow_nan=False)
