@@ -22,7 +22,7 @@ import numpy as np
 from .tolerances import gamma
 
 __all__ = ["integer_rows", "exact_rank", "pivot_columns", "exact_signs", "certify_signs", "to_fraction_rows",
-           "primitive_direction"]
+           "primitive_direction", "exact_sign_matrix", "scaled_float_rows"]
 
 
 def _row_to_int(row) -> list[int]:
@@ -45,7 +45,8 @@ def integer_rows(X) -> list[list[int]]:
     Zero rows stay zero.  Floats are converted exactly (``float.as_integer_ratio``), never rounded.
     """
     arr = np.asarray(X)
-    if np.issubdtype(arr.dtype, np.integer):
+    if np.issubdtype(arr.dtype, np.integer) or (arr.dtype == object and all(
+            isinstance(v, (int, np.integer)) for v in arr.ravel().tolist())):
         return [_row_to_int([int(v) for v in row]) for row in arr.tolist()]
     return [_row_to_int([float(v) for v in row]) for row in np.asarray(arr, dtype=np.float64)]
 
@@ -152,3 +153,77 @@ def certify_signs(X, W, expected_positive, *, chunk: int = 65536):
                 if val == 0 or (val > 0) != bool(exp[i, j]):
                     return False, n_exact
     return True, n_exact
+
+
+def _scale_exponent(values) -> int:
+    """``e`` with ``max |v| · 2**-e`` in ``[1, 2)`` (0 for an all-zero row)."""
+    top = max((abs(int(v)) for v in values), default=0)
+    return max(top.bit_length() - 1, 0)
+
+
+def scaled_float_rows(rows) -> np.ndarray:
+    """Float64 rows ``≈ 2**-e_i · y_i`` of integer rows of any size: each entry is rounded once, the rows
+    keep their hyperplanes and orientations, and the largest entry of each row lies in ``[1, 2)``.
+
+    >>> scaled_float_rows([[3, 2**70], [-6, 0]]).tolist()
+    [[2.5410988417629010e-21, 1.0], [-1.5, 0.0]]
+    """
+    out = np.zeros((len(rows), len(rows[0]) if rows else 0))
+    for i, r in enumerate(rows):
+        e = _scale_exponent(r)
+        out[i] = [float(Fraction(int(v), 1 << e)) for v in r]
+    return out
+
+
+def exact_sign_matrix(rows, W, *, Yf=None, chunk: int = 65536):
+    """Exact signs ``1[y_i·w > 0]`` of float witnesses ``W`` on integer ``rows``, and which witnesses avoid
+    every hyperplane (``y_i·w ≠ 0`` for all ``i``), decided exactly.
+
+    A float filter decides each entry whose computed value exceeds ``γ_{D+2} (|Y_f||w|)``, with ``Y_f`` the
+    rows rounded once to float64 (:func:`scaled_float_rows`, or exact floats when given as ``Yf``): one
+    rounding of the inputs plus Higham's dot-product bound.  The other entries are computed exactly
+    (Python integers times the dyadic witness).  A NaN or infinite witness is never valid.
+
+    Parameters
+    ----------
+    rows : list of integer rows (m × D)
+    W : ndarray (N, D) float64
+    Yf : ndarray (m, D), optional
+        Float rows with the same directions as ``rows`` (positive row scalings allowed).
+
+    Returns
+    -------
+    (S, valid, n_exact) : (ndarray bool (N, m), ndarray bool (N,), int)
+
+    Examples
+    --------
+    >>> S, valid, _ = exact_sign_matrix([[1, 1], [1, -1]], np.array([[1.0, 0.5], [1.0, 1.0]]))
+    >>> S.tolist(), valid.tolist()
+    ([[True, True], [True, False]], [True, False])
+    """
+    W = np.asarray(W, dtype=np.float64)
+    N = W.shape[0]
+    m = len(rows)
+    if Yf is None:
+        Yf = scaled_float_rows(rows) if m else np.zeros((0, W.shape[1]))
+    Yf = np.asarray(Yf, dtype=np.float64)
+    g = gamma(W.shape[1] + 2)
+    absY = np.abs(Yf)
+    S = np.zeros((N, m), dtype=bool)
+    valid = np.all(np.isfinite(W), axis=1)
+    n_exact = 0
+    for s in range(0, N, chunk):
+        Wc = np.where(np.isfinite(W[s:s + chunk]), W[s:s + chunk], 0.0)
+        P = Wc @ Yf.T
+        bound = g * (np.abs(Wc) @ absY.T)
+        sure = np.abs(P) > bound
+        S[s:s + chunk] = P > 0
+        for i, j in np.argwhere(~sure):
+            if not valid[s + i]:
+                continue
+            n_exact += 1
+            val = sum((int(a) * Fraction(float(b)) for a, b in zip(rows[j], Wc[i])), Fraction(0))
+            if val == 0:
+                valid[s + i] = False
+            S[s + i, j] = val > 0
+    return S, valid, n_exact

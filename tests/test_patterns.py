@@ -172,20 +172,35 @@ def test_resonance_6():
     assert P.count == 1066044 and P.certified
 
 
-def test_a_missing_region_is_reported_uncertified(monkeypatch):
-    """Completeness is really checked: drop one region from the float stage and the result says so."""
+def test_a_missing_region_is_repaired_exactly(monkeypatch):
+    """Completeness is really checked: drop one region from the float stage and the exact level repair puts it
+    back (and says so)."""
     from geom.arrangements import _patterns
 
     real = _patterns.cell_witnesses
     monkeypatch.setattr(_patterns, "cell_witnesses", lambda *a, **k: real(*a, **k)[:-1])
     X = np.random.default_rng(0).standard_normal((8, 3))
+    P = geom.enumerate_patterns(X, ties="regions")
+    assert P.certified and P.exact_fallback and P.n_regions == P.exact_regions == geom.cover_count(8, 3)
+
+
+def test_a_missing_region_is_reported_uncertified(monkeypatch):
+    """With the float stage and the exact repair both broken, the result is uncertified, with a warning."""
+    from geom.arrangements import _patterns
+
+    real = _patterns.cell_witnesses
+    monkeypatch.setattr(_patterns, "cell_witnesses", lambda *a, **k: real(*a, **k)[:-1])
+    monkeypatch.setattr(_patterns, "level_candidates", lambda *a, **k: [])
+    X = np.random.default_rng(0).standard_normal((8, 3))
     with pytest.warns(geom.PrecisionWarning):
         P = geom.enumerate_patterns(X, ties="regions")
     assert not P.certified and P.count_certificate == "none" and P.n_regions == geom.cover_count(8, 3) - 1
+    assert P.to_dict()["regions"] == geom.cover_count(8, 3) and P.to_dict()["regions_found"] == P.n_regions
 
 
-def test_a_wrong_witness_fails_the_exact_check(monkeypatch):
-    """Soundness is really checked: a witness moved onto a hyperplane cannot be certified."""
+def test_a_wrong_witness_is_dropped_and_repaired(monkeypatch):
+    """Soundness is really checked: a witness moved onto a hyperplane is never counted; the exact repair
+    supplies its region."""
     from geom.arrangements import _patterns
 
     real = _patterns.cell_witnesses
@@ -196,9 +211,12 @@ def test_a_wrong_witness_fails_the_exact_check(monkeypatch):
         return W
 
     monkeypatch.setattr(_patterns, "cell_witnesses", corrupt)
-    with pytest.warns(geom.PrecisionWarning):
-        P = geom.enumerate_patterns(np.array([[1, 0], [0, 1], [1, 1]]), ties="regions")
-    assert not P.certified
+    X = np.array([[1, 0], [0, 1], [1, 1]])
+    P = geom.enumerate_patterns(X, ties="regions")
+    assert P.certified and P.count == 6
+    Xq = [[Fraction(int(v)) for v in r] for r in X]
+    for p, w in zip(P.patterns, P.witnesses):
+        assert [sum(a * Fraction(float(b)) for a, b in zip(r, w)) > 0 for r in Xq] == p.tolist()
 
 
 def test_certify_signs_uses_exact_arithmetic_below_the_filter():

@@ -1,6 +1,7 @@
 """Central hyperplane arrangements of data: activation patterns, regions, exact counts (SPEC.md §B)."""
 
 from ._cells import cell_witnesses, distinct_hyperplanes
+from ._exact_cells import exact_region_signs
 from ._charpoly import characteristic_polynomial, count_regions, cover_count
 from ._oracle import brute_force_patterns, implicit_equalities, pattern_feasible
 from ._patterns import TIES_OPTIONS, Patterns, enumerate_patterns
@@ -21,4 +22,5 @@ __all__ = [
     "implicit_equalities",
     "cell_witnesses",
     "distinct_hyperplanes",
+    "exact_region_signs",
 ]

@@ -26,18 +26,21 @@ from fractions import Fraction
 import numpy as np
 
 from .._validation import check_matrix, check_option
-from ..exact import certify_signs, exact_rank, integer_rows, pivot_columns, primitive_direction
-from ..exceptions import PrecisionWarning
+from ..exact import exact_rank, exact_sign_matrix, integer_rows, pivot_columns, primitive_direction, scaled_float_rows
+from ..exceptions import PrecisionWarning, ProblemTooLargeError
 from ..kernels import pack_patterns, unique_pattern_indices
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances
 from ._cells import cell_witnesses
 from ._charpoly import charpoly_coefficients, cover_count
-from ._ties import positively_dependent_flats
+from ._exact_cells import distinct_regions, exact_region_signs, level_candidates, restricted_hyperplanes
+from ._ties import closed_flats
 
 __all__ = ["Patterns", "enumerate_patterns", "TIES_OPTIONS"]
 
 TIES_OPTIONS = ("geq", "regions")
 _EXACT_FLOAT = 2**53
+_CHARPOLY_BUDGET = 2_000_000
+"""Flats (``Σ_{j<r} binom(m, j)``) up to which the exact count is computed before refusing on Cover's bound."""
 
 
 @dataclass(frozen=True)
@@ -49,26 +52,37 @@ class Patterns:
     patterns : ndarray of bool, shape (P, n)
         Distinct patterns ``1[X u ≥ 0]``, in lexicographic order (row 0 most significant, ``False < True``).
     witnesses : ndarray of float64, shape (P, d)
-        One ``u`` per pattern with ``1[X u ≥ 0] = pattern`` (exactly, in rational arithmetic).  With
-        ``bias=True`` the last coordinate is the bias.
+        One ``u`` per pattern with ``1[X u ≥ 0] = pattern`` exactly (in rational arithmetic), except for the
+        rows listed in ``integer_witnesses``.  With ``bias=True`` the last coordinate is the bias.
+    integer_witnesses : tuple of (int, tuple of int)
+        ``(row, u)`` for the patterns whose region is too thin for any nearby float64 vector: ``u`` is an
+        exact integer witness (the float row then holds its rounding, which need not have the pattern).
+    is_region : ndarray of bool, shape (P,)
+        Which patterns are patterns of regions (full-dimensional cells); the rest are tie-only.
     count : int
         ``P``.
     n_regions : int
-        Number of full-dimensional cells (regions) of the arrangement.
+        Number of distinct, exactly verified region patterns found.
+    exact_regions : int or None
+        The exact number of regions (Cover's formula or ``|χ(−1)|``), when it was computed.
     rank : int
         Exact rank of the (augmented) data matrix.
     general_position : bool
         Every set of at most ``rank`` rows is linearly independent (no zero or parallel rows included).
     certified : bool
-        Every witness was verified exactly and the region count matched an exact count.
+        Every pattern was verified exactly *and* the set is proved complete: the distinct verified regions
+        number exactly ``exact_regions`` and, with ``ties="geq"``, every closed flat was visited
+        (docs/theory.md §2.3).
     ties : str
         ``"geq"`` (all of ``𝒟_≥``) or ``"regions"`` (only ``𝒟_reg``).
     bias : bool
         Whether a ones column was appended to ``X``.
     count_certificate : str
-        ``"cover"`` (count equals Cover's formula) or ``"charpoly"`` (equals ``|χ(−1)|``) or ``"none"``.
+        ``"cover"`` (count equals Cover's formula), ``"charpoly"`` (equals ``|χ(−1)|``) or ``"none"``.
     n_exact_checks : int
         Sign entries that the float filter left to exact rational arithmetic.
+    exact_fallback : bool
+        Whether the exact integer recursion had to complete the float enumeration.
     seconds : float
         Wall-clock time of the enumeration.
     """
@@ -85,69 +99,222 @@ class Patterns:
     count_certificate: str
     n_exact_checks: int
     seconds: float
+    exact_regions: int | None = None
+    is_region: np.ndarray = field(default=None, repr=False)
+    integer_witnesses: tuple = field(default=(), repr=False)
+    exact_fallback: bool = False
 
     @property
     def n_tie_only(self) -> int:
-        """Patterns of lower-dimensional cells only (``count − n_regions``)."""
-        return self.count - self.n_regions
+        """Tie-only patterns (of lower-dimensional cells only)."""
+        return int(self.count - np.count_nonzero(self.is_region))
+
+    @property
+    def region_patterns(self) -> np.ndarray:
+        """The region patterns only (``𝒟_reg``), the pool the convex program needs (SPEC.md §B.1)."""
+        return self.patterns[self.is_region]
 
     def to_dict(self) -> dict:
-        """Summary for JSON (no arrays)."""
-        return {"count": self.count, "regions": self.n_regions, "rank": self.rank,
-                "general_position": self.general_position, "certified": self.certified, "ties": self.ties,
-                "bias": self.bias, "count_certificate": self.count_certificate,
-                "n_exact_checks": self.n_exact_checks, "seconds": self.seconds}
+        """Summary for JSON (no arrays).  ``regions`` is the exact region count, absent when not computed;
+        ``regions_found`` is the number of distinct verified region patterns."""
+        out = {"count": self.count, "regions_found": self.n_regions, "rank": self.rank,
+               "general_position": self.general_position, "certified": self.certified, "ties": self.ties,
+               "bias": self.bias, "count_certificate": self.count_certificate,
+               "n_exact_checks": self.n_exact_checks, "exact_fallback": self.exact_fallback,
+               "seconds": self.seconds}
+        if self.exact_regions is not None:
+            out["regions"] = int(self.exact_regions)
+        return out
 
 
 @dataclass
 class _Core:
     patterns: np.ndarray  # (P, m) over the oriented rows
     witnesses: np.ndarray  # (P, d)
+    is_region: np.ndarray  # (P,)
+    inexact: dict  # pattern row -> integer witness (d coordinates)
     n_regions: int
+    exact_regions: int | None
     certified: bool
     gp_hyperplanes: bool
     count_certificate: str
     n_exact: int
+    fallback: bool
 
 
-def _exact_pattern(rows, u):
-    return [sum(a * b for a, b in zip(r, u)) >= 0 for r in rows]
+def _dot(a, b) -> int:
+    return sum(int(x) * int(y) for x, y in zip(a, b))
 
 
-def _integer_witness(w, rows, want):
-    """An integer vector with the exact ``≥``-pattern ``want`` on integer ``rows``, near the float ``w``."""
-    w = np.asarray(w, dtype=np.float64)
-    if w.size == 0:
-        return []
-    if np.all(w == np.round(w)) and np.max(np.abs(w)) < _EXACT_FLOAT:
-        wi = [int(v) for v in w]
-        if _exact_pattern(rows, wi) == want:
-            return wi
-    mx = float(np.max(np.abs(w))) or 1.0
-    for s in (6, 12, 20, 28, 36, 44, 52):
-        wi = [int(round(v / mx * 2.0**s)) for v in w]
-        if _exact_pattern(rows, wi) == want:
-            return wi
-    return None
+def _float_witness(u: list[int], rows) -> np.ndarray | None:
+    """A float64 vector with exactly the signs of the integer vector ``u`` on the integer ``rows``, or None."""
+    e = max(max((abs(v) for v in u), default=0).bit_length() - 60, 0)
+    w = np.array([float(Fraction(v, 1 << e)) for v in u])
+    if not np.all(np.isfinite(w)):
+        return None
+    wq = [Fraction(float(v)) for v in w]
+    for r in rows:
+        a = _dot(r, u)
+        b = sum((int(x) * q for x, q in zip(r, wq)), Fraction(0))
+        if (a > 0) != (b > 0) or (a == 0) != (b == 0):
+            return None
+    return w
 
 
-def _certify_exact_only(rows, W, S):
+def _exact_count(exact_rows_J, r, max_int) -> int:
+    coef = charpoly_coefficients(np.array(exact_rows_J, dtype=object) if max_int >= 2**62
+                                 else np.array(exact_rows_J))
+    return (-1) ** r * sum(c * (-1) ** i for i, c in enumerate(coef))
+
+
+def _check_budget(mh: int, r: int, cover: int, exact_rows_J, max_int, max_patterns):
+    """Refuse up front when the region count exceeds ``max_patterns`` (exact count when cheap, else Cover)."""
+    if max_patterns is None or cover <= max_patterns:
+        return None
+    flats = sum(math.comb(mh, j) for j in range(r))
+    if flats <= _CHARPOLY_BUDGET:
+        exact = _exact_count(exact_rows_J, r, max_int)
+        if exact <= max_patterns:
+            return exact
+        what = f"exactly {exact:,} regions (|χ(−1)|)"
+    else:
+        what = f"up to {cover:,} regions (Cover's bound for {mh} hyperplanes of rank {r})"
+    raise ProblemTooLargeError(
+        f"The 'max_patterns' parameter of enumerate_patterns is {max_patterns:,}, but the arrangement has {what}; "
+        "raise max_patterns (CLI: --max-patterns) to enumerate it anyway.")
+
+
+def _float_rows(hyp_rows, exact_rows_J, float_rows, hyp_first, orient, J, max_int):
+    """Float rows for the float recursion, same directions as the exact rows: exact when possible."""
+    if max_int < 2**52:
+        return np.array(exact_rows_J, dtype=np.float64), True
+    if float_rows is not None:
+        Y = np.asarray(float_rows, dtype=np.float64)[hyp_first][:, J]
+        Y = Y * np.array(orient, dtype=np.float64)[hyp_first][:, None]
+        e = np.frexp(np.max(np.abs(Y), axis=1))[1]
+        return np.ldexp(Y, -e[:, None]), False  # power-of-two scaling: exact, and no under/overflow later
+    return scaled_float_rows(exact_rows_J), False
+
+
+def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress):
+    """Distinct exactly verified region sign vectors over the hyperplanes, completed and certified."""
+    found: dict[bytes, int] = {}
+    sigs, wits = [], []
+    exact_float = max_int < 2**52 or integral
     n_exact = 0
-    for w, s in zip(W, S):
-        wq = [Fraction(float(v)) for v in w]
-        for r, sp in zip(rows, s):
-            n_exact += 1
-            val = sum((a * b for a, b in zip(r, wq)), Fraction(0))
-            if val == 0 or (val > 0) != bool(sp):
-                return False, n_exact
-    return True, n_exact
+    exact = None
+    for attempt in (tol, replace(tol, witness_margin=0.0)):
+        W = cell_witnesses(Y, integral=integral, tol=attempt, progress=progress)
+        progress = None
+        S, valid, ne = exact_sign_matrix(exact_rows_J, W, Yf=Y if exact_float else None)
+        n_exact += ne
+        keys = np.packbits(S, axis=1)
+        for i in np.flatnonzero(valid):
+            k = keys[i].tobytes()
+            if k not in found:
+                found[k] = len(sigs)
+                sigs.append(S[i])
+                wits.append(W[i])
+        if len(found) == cover:
+            return np.array(sigs), np.array(wits), {}, cover, "cover", True, n_exact, False
+        if exact is None:
+            exact = _exact_count(exact_rows_J, r, max_int)
+        if len(found) >= exact:
+            break
+    fallback = False
+    inexact = {}
+    if len(found) < exact:
+        fallback = True
+        S_now = np.array(sigs, dtype=bool).reshape(-1, len(exact_rows_J))
+        for k in _deficient_levels(S_now, exact_rows_J):
+            cands, keys = distinct_regions(exact_rows_J, level_candidates(exact_rows_J, k))
+            for u, key in zip(cands, keys):
+                kb = np.packbits(key).tobytes()
+                if kb in found:
+                    continue
+                found[kb] = len(sigs)
+                sigs.append(key)
+                w = _float_witness(list(u), exact_rows_J)
+                if w is None:
+                    inexact[len(wits)] = list(u)
+                    w = _rounded(u)
+                wits.append(w)
+    ok = len(found) == exact
+    how = "charpoly" if ok else "none"
+    D = len(exact_rows_J[0])
+    S = np.array(sigs, dtype=bool).reshape(-1, len(exact_rows_J))
+    Wt = np.array(wits, dtype=np.float64).reshape(-1, D)
+    return S, Wt, inexact, exact, how, ok, n_exact, fallback
 
 
-def _core(rows: list[list[int]], d: int, float_rows, want_ties: bool, tol: Tolerances, progress) -> _Core:
+def _rounded(u) -> np.ndarray:
+    e = max(max(abs(v) for v in u).bit_length() - 60, 0)
+    return np.array([float(Fraction(v, 1 << e)) for v in u])
+
+
+def _level_counts(exact_rows_J) -> list[int]:
+    """``r(A_k^{H_{k+1}})`` for every level ``k`` (exact, by the characteristic polynomial of each restriction;
+    ``r(A_1) = 2`` so level 0 counts 1)."""
+    D = len(exact_rows_J[0])
+    out = [1]
+    for k in range(1, len(exact_rows_J)):
+        reps, _, _ = restricted_hyperplanes(exact_rows_J, k)
+        big = max((abs(v) for r in reps for v in r), default=0)
+        arr = np.array(reps, dtype=object if big >= 2**62 else np.int64).reshape(len(reps), D - 1)
+        coef = charpoly_coefficients(arr) if len(reps) else [0] * (D - 1) + [1]
+        out.append((-1) ** (D - 1) * sum(c * (-1) ** i for i, c in enumerate(coef)))
+    return out
+
+
+def _deficient_levels(S, exact_rows_J) -> list[int]:
+    """Levels ``k`` where fewer regions of ``A_k`` are seen split by ``H_{k+1}`` than the restriction has.
+
+    A region ``R`` whose facet of largest index is ``H_{k+1}`` is a whole region of ``A_{k+1}``; if ``R`` is
+    missing from ``S``, the pair ``(R, R')`` across that facet is missing at level ``k`` and nowhere else, so
+    recomputing the deficient levels exactly completes the list.
+    """
+    m = S.shape[1]
+    need = _level_counts(exact_rows_J)
+    if S.shape[0] < 2:
+        return list(range(m))
+    order = np.lexsort(S.T[::-1])  # lexicographic: every prefix class is a run
+    Ss = S[order]
+    first_diff = np.argmax(Ss[1:] != Ss[:-1], axis=1)
+    split = np.bincount(first_diff, minlength=m)  # prefix-(k+1) classes minus prefix-k classes
+    return [k for k in range(m) if split[k] < need[k]]
+
+
+def _tie_patterns(rows, d, m):
+    """Tie-only patterns from the closed flats (docs/theory.md §2.3), with exact integer witnesses."""
+    flats, complete = closed_flats(rows)
+    pats, wits, inexact = [], [], {}
+    for Z, Nb, k in flats:
+        others = [j for j in range(m) if j not in Z]
+        sub = [[sum(rows[j][a] * Nb[a][c] for a in range(d)) for c in range(k)] for j in others]
+        if k == 0:
+            regions = {(): ()}
+        else:
+            regions = exact_region_signs(sub, k)
+        for _, w in regions.items():
+            u = [sum(Nb[a][c] * w[c] for c in range(k)) for a in range(d)]
+            g = math.gcd(*u) if any(u) else 1
+            u = [v // g for v in u]
+            pats.append([_dot(r, u) >= 0 for r in rows])
+            fw = _float_witness(u, rows)
+            if fw is None:
+                inexact[len(wits)] = u
+                fw = _rounded(u)
+            wits.append(fw)
+    return pats, wits, inexact, complete
+
+
+def _core(rows: list[list[int]], d: int, float_rows, want_ties: bool, tol: Tolerances, progress,
+          max_patterns=None) -> _Core:
     """Patterns over oriented rows (nonzero integer rows, no two positively parallel)."""
     m = len(rows)
     if m == 0:
-        return _Core(np.ones((1, 0), bool), np.zeros((1, d)), 1, True, True, "cover", 0)
+        return _Core(np.ones((1, 0), bool), np.zeros((1, d)), np.ones(1, bool), {}, 1, 1, True, True, "cover",
+                     0, False)
     hyp_key, hyp_idx, orient = {}, [], []
     for r in rows:
         key, s = primitive_direction(r)
@@ -160,73 +327,50 @@ def _core(rows: list[list[int]], d: int, float_rows, want_ties: bool, tol: Toler
     mh = len(hyp_rows)
     max_int = max(abs(v) for row in hyp_rows for v in row)
     exact_rows_J = [[row[j] for j in J] for row in hyp_rows]
-    if max_int < 2**52:
-        Y = np.array(exact_rows_J, dtype=np.float64)
-        integral, Ycert = True, Y
-    elif float_rows is not None:
-        Y = np.asarray(float_rows, dtype=np.float64)[hyp_first][:, J]
-        Y = Y * np.array(orient, dtype=np.float64)[hyp_first][:, None]  # hyperplane orientation of the key
-        integral, Ycert = False, Y
-    else:
-        Y = np.array([[float(v) for v in row] for row in exact_rows_J])
-        integral, Ycert = False, None
     cover = cover_count(mh, r)
-    exact_count = None
-    # A second pass trusts every nonzero float sign (margin 0): it can only add candidates, and whatever it
-    # returns is certified afterwards in exactly the same way.
-    for attempt in (tol, replace(tol, witness_margin=0.0, parallel=0.0)):
-        W = cell_witnesses(Y, integral=integral, tol=attempt, progress=progress)
-        progress = None
-        S_h = np.concatenate([(W[s:s + 65536] @ Y.T) > 0 for s in range(0, W.shape[0], 65536)])
-        if Ycert is not None:
-            ok, n_exact = certify_signs(Ycert, W, S_h)
-        else:
-            ok, n_exact = _certify_exact_only(exact_rows_J, W, S_h)
-        N = W.shape[0]
-        if N == cover:
-            count_ok, gp, how = True, True, "cover"
-        else:
-            if exact_count is None:
-                coef = charpoly_coefficients(np.array(exact_rows_J, dtype=object) if max_int >= 2**62
-                                             else np.array(exact_rows_J))
-                exact_count = (-1) ** r * sum(c * (-1) ** i for i, c in enumerate(coef))
-            count_ok, gp, how = N == exact_count, False, ("charpoly" if N == exact_count else "none")
-        if ok and count_ok:
-            break
-    certified = bool(ok and count_ok)
+    known = _check_budget(mh, r, cover, exact_rows_J, max_int, max_patterns)
+    Y, integral = _float_rows(hyp_rows, exact_rows_J, float_rows, hyp_first, orient, J, max_int)
+    S_h, W, inexact_J, exact, how, certified, n_exact, fallback = _regions(
+        exact_rows_J, Y, integral, r, cover, max_int, tol, progress)
+    if known is not None and exact != known:  # pragma: no cover - two exact counts disagree
+        certified = False
+    gp = how == "cover"
     S = S_h[:, hyp_idx] ^ (np.array(orient) < 0)[None, :]
-    U = np.zeros((N, d))
+    U = np.zeros((S.shape[0], d))
     U[:, J] = W
-    pats, wits = [S], [U]
-    if want_ties and not np.any(np.all(S, axis=1)):
-        if gp and mh == m:
-            pats.append(np.ones((1, m), bool))
-            wits.append(np.zeros((1, d)))
+    inexact = {}
+    for i, wJ in inexact_J.items():
+        u = [0] * d
+        for c, j in enumerate(J):
+            u[j] = wJ[c]
+        inexact[i] = u
+    pats, wits, is_reg = [S], [U], [np.ones(S.shape[0], bool)]
+    if want_ties:
+        if certified and gp and mh == m:
+            if not np.any(np.all(S, axis=1)):  # u = 0 is tie-only iff no region is all-active (Gordan)
+                pats.append(np.ones((1, m), bool))
+                wits.append(np.zeros((1, d)))
+                is_reg.append(np.zeros(1, bool))
         else:
-            for Z, Nb in positively_dependent_flats(rows):
-                k = len(Nb[0]) if Nb else 0
-                others = [j for j in range(m) if j not in Z]
-                sub_rows = [[sum(rows[j][a] * Nb[a][c] for a in range(d)) for c in range(k)] for j in others]
-                sub = _core(sub_rows, k, None, True, tol, None)
-                certified &= sub.certified
-                n_exact += sub.n_exact
-                for q, w in zip(sub.patterns, sub.witnesses):
-                    wi = _integer_witness(w, sub_rows, [bool(b) for b in q])
-                    if wi is None:
-                        certified = False
-                        continue
-                    u = [sum(Nb[a][c] * wi[c] for c in range(k)) for a in range(d)]
-                    g = math.gcd(*u) if any(u) else 1
-                    u = [v // g for v in u]
-                    if any(int(float(v)) != v for v in u):  # not exactly representable in float64
-                        certified = False
-                    pats.append(np.array([_exact_pattern(rows, u)]))
-                    wits.append(np.array([u], dtype=np.float64))
+            tp, tw, tin, complete = _tie_patterns(rows, d, m)
+            certified &= complete
+            base = S.shape[0]
+            for i, u in tin.items():
+                inexact[base + i] = u
+            if tp:
+                pats.append(np.array(tp, dtype=bool))
+                wits.append(np.array(tw, dtype=np.float64))
+                is_reg.append(np.zeros(len(tp), bool))
     P = np.concatenate(pats)
     Wt = np.concatenate(wits)
-    keep = unique_pattern_indices(pack_patterns(P))
-    keep = np.sort(keep)
-    return _Core(P[keep], Wt[keep], N, certified, gp, how, n_exact)
+    R = np.concatenate(is_reg)
+    keep = np.sort(unique_pattern_indices(pack_patterns(P)))
+    if keep.size != P.shape[0]:  # closed flats give disjoint pattern sets: a repeat means a broken invariant
+        certified = False
+    remap = {int(old): new for new, old in enumerate(keep)}
+    inexact = {remap[i]: u for i, u in inexact.items() if i in remap}
+    return _Core(P[keep], Wt[keep], R[keep], inexact, int(S.shape[0]), exact, bool(certified), gp, how, n_exact,
+                 fallback)
 
 
 def _progress_bar(total, enabled):
@@ -239,7 +383,7 @@ def _progress_bar(total, enabled):
 
 
 def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Tolerances = DEFAULT_TOLERANCES,
-                       progress: bool = False) -> Patterns:
+                       progress: bool = False, max_patterns: int | None = None) -> Patterns:
     """Every activation pattern ``diag(1[Xu ≥ 0])``, exactly, with a certified witness each (SPEC.md §B).
 
     Parameters
@@ -309,7 +453,7 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
         float_rows = np.asarray(X, dtype=np.float64)[reps]
     bar, upd = _progress_bar(len(rows), progress)
     try:
-        core = _core(rows, d, float_rows, ties == "geq", tol, upd)
+        core = _core(rows, d, float_rows, ties == "geq", tol, upd, max_patterns)
     finally:
         if bar is not None:
             bar.close()
@@ -317,7 +461,9 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
     nz = ~zero
     P[:, nz] = core.patterns[:, oriented_idx[nz]]
     order = unique_pattern_indices(pack_patterns(P))
-    P, W = P[order], core.witnesses[order]
+    P, W, is_region = P[order], core.witnesses[order], core.is_region[order]
+    position = {int(old): new for new, old in enumerate(order)}
+    integer_witnesses = tuple(sorted((position[i], tuple(int(v) for v in u)) for i, u in core.inexact.items()))
     rank = exact_rank(rows) if rows else 0
     # SPEC.md §B.2: every set of ≤ r rows independent.  A zero row is a dependent 1-set; two parallel rows
     # are a dependent 2-set, which matters only when r ≥ 2.
@@ -326,9 +472,11 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
     if not core.certified:
         import warnings
 
-        warnings.warn("enumerate_patterns: a float stage could not be certified; the pattern set may be "
-                      "incomplete (certified=False)", PrecisionWarning, stacklevel=2)
+        warnings.warn("enumerate_patterns: the pattern set could not be proved complete (certified=False): "
+                      f"{core.n_regions} verified regions of {core.exact_regions} exist", PrecisionWarning,
+                      stacklevel=2)
     return Patterns(patterns=P, witnesses=W, count=int(P.shape[0]), n_regions=int(core.n_regions), rank=rank,
                     general_position=gp, certified=bool(core.certified), ties=ties, bias=bool(bias),
                     count_certificate=core.count_certificate, n_exact_checks=int(core.n_exact),
-                    seconds=time.perf_counter() - t0)
+                    seconds=time.perf_counter() - t0, exact_regions=core.exact_regions, is_region=is_region,
+                    integer_witnesses=integer_witnesses, exact_fallback=bool(core.fallback))

@@ -1,19 +1,26 @@
-"""Tie-only activation patterns (SPEC.md §B.1–B.2; ARRANGEMENTS.md §1, §2.1).
+"""Tie-only activation patterns: the closed flats of the data (SPEC.md §B.1–B.2; docs/theory.md §2.3).
 
-The ``≥``-pattern of ``u`` is ``1[Xu ≥ 0]``.  Let ``Z`` be the rows vanishing on the linear hull ``L`` of the
-set of ``u`` having a given pattern.  The pattern is *not* the pattern of any region iff ``X_Z`` has a positive
-dependency (``y ≥ 0, y ≠ 0, X_Zᵀ y = 0``; otherwise Gordan gives ``v`` with ``X_Z v > 0`` and ``u + εv`` lies in a
-region with the same pattern).  Conversely, if ``X_{Z(L)}`` is positively dependent for a flat ``L`` then every
-``u ∈ L`` has a tie-only pattern, namely ``1`` on ``Z(L)`` and the ``≥``-pattern of the restricted arrangement
-elsewhere.  Hence
+The ``≥``-pattern of ``u`` is ``1[Xu ≥ 0]``; its *zero set* is ``Z(u) = {i : x_i·u = 0}``.  For a flat ``L`` (an
+intersection of data hyperplanes) write ``Z(L)`` for the rows vanishing on ``L`` and ``A^L`` for the other rows
+restricted to ``L``.  Every ``u`` lies in exactly one region of ``A^L`` for ``L = ⋂_{i∈Z(u)} x_i^⊥``, so
 
-    tie-only patterns = ⋃_{flats L with X_{Z(L)} positively dependent}  1_{Z(L)} ⊕ patterns_≥(A^L),
+    𝒟_≥ = ⋃_{flats L}  { 1_{Z(L)} ⊕ pattern of ρ : ρ a region of A^L }.
 
-and it suffices to visit the *maximal* such flats.  Every positive dependency is supported on the implicit
-equalities ``T`` of ``{Xu ≥ 0}``, so the flats to visit are spanned by rows of ``T``: a depth-first search over
-intersections of ``T``-hyperplanes, memoized on the zero set, stopping at the first positively dependent flat
-(the recursive pattern enumeration of ``A^L`` covers everything below it).  All of it is exact (python-flint
-null spaces, cdd GMP LPs).
+Call ``Z ⊆ [n]`` *closed* when ``Z = Z(L)`` for a flat ``L`` and every row of ``Z`` lies in the support of a positive
+dependency of ``X_Z`` (``y ≥ 0``, ``X_Zᵀ y = 0``; equivalently ``cone(X_Z)`` is a linear space).  Two facts,
+proved in the theory notes, make the union small and exact:
+
+1. *Only closed flats are needed.*  If ``Z(u)`` is not closed, let ``T ⊊ Z(u)`` be the implicit equalities of
+   ``{v : X_{Z(u)} v ≥ 0}`` and ``v`` a relative-interior point of that cone; then ``u + εv`` has the same
+   ``≥``-pattern and zero set ``T``, which is closed.
+2. *Closed flats give disjoint pattern sets.*  The closed zero set of a pattern ``p`` is the set of implicit
+   equalities of ``{u : 1[Xu ≥ 0] = p}``, hence unique.
+
+So ``|𝒟_≥| = Σ_{closed L} r(A^L)`` exactly, which :func:`geom.enumerate_patterns` checks at run time.  Every
+closed ``Z`` lies inside ``T(X)``, the implicit equalities of ``{u : Xu ≥ 0}`` (Goldman–Tucker), and a flat whose
+zero set contains a row outside ``T(X)`` has no closed flat below it, so the search visits only the flats of
+the ``T(X)``-hyperplanes whose zero sets stay inside ``T(X)``.  Everything is exact (python-flint null spaces,
+cdd GMP LPs).
 """
 
 from __future__ import annotations
@@ -24,58 +31,72 @@ import flint
 
 from ._oracle import implicit_equalities
 
-__all__ = ["positively_dependent_flats"]
+__all__ = ["closed_flats", "MAX_FLATS"]
+
+MAX_FLATS = 20_000
+"""Flats visited by :func:`closed_flats` before it gives up (the result is then reported as incomplete)."""
 
 
 def _nullspace(rows, d):
-    """Integer basis (d × k) of the null space of integer ``rows`` (list of lists)."""
+    """Integer basis (d × k, list of lists) of the null space of integer ``rows``."""
     if not rows:
         return [[int(i == j) for j in range(d)] for i in range(d)], d
-    M = flint.fmpz_mat(rows)
-    N, nullity = M.nullspace()
-    basis = [[int(N[i, j]) for j in range(nullity)] for i in range(d)]
-    return basis, nullity
+    N, nullity = flint.fmpz_mat(rows).nullspace()
+    return [[int(N[i, j]) for j in range(nullity)] for i in range(d)], int(nullity)
 
 
-def positively_dependent_flats(rows: list[list[int]]):
-    """Maximal flats whose zero set is positively dependent.
+def _zero_set(rows, N, k, d):
+    return tuple(j for j, r in enumerate(rows)
+                 if all(sum(r[a] * N[a][c] for a in range(d)) == 0 for c in range(k)))
+
+
+def closed_flats(rows: list[list[int]], *, max_flats: int = MAX_FLATS):
+    """Every nonempty closed zero set of the integer ``rows`` with an integer basis of its flat.
 
     Parameters
     ----------
-    rows : list of integer rows (nonzero, pairwise not positively parallel)
+    rows : list of integer rows (nonzero)
+    max_flats : int
+        Budget of flats to visit.
 
     Returns
     -------
-    list of (Z, N)
-        ``Z`` the sorted tuple of rows vanishing on the flat, ``N`` an integer basis (``d × k`` list of lists,
-        ``k = dim L``) of the flat.
+    (flats, complete) : (list of (Z, N, k), bool)
+        ``Z`` the sorted tuple of rows vanishing on the flat, ``N`` an integer basis (``d × k`` list of lists)
+        of the flat, ``k`` its dimension; ``complete`` is ``False`` when the budget ran out.
+
+    Examples
+    --------
+    >>> flats, complete = closed_flats([[1, 0], [-1, 0], [0, 1]])      # SPEC.md §B.2
+    >>> [(Z, k) for Z, _, k in flats], complete
+    ([((0, 1), 1)], True)
     """
     if not rows:
-        return []
+        return [], True
     d = len(rows[0])
     T = implicit_equalities([[Fraction(v) for v in r] for r in rows])
     if not T:
-        return []
-    found, seen = [], set()
-    stack = [()]
+        return [], True
+    Tset = frozenset(T)
+    out, seen = [], {()}
+    stack = [((), [])]  # (zero set, generating rows)
+    visited = 0
     while stack:
-        Z = stack.pop()
-        for i in sorted(T):
-            if i in Z:
-                continue
-            seed = list(Z) + [i]
-            N, k = _nullspace([rows[j] for j in seed], d)
-            Znew = tuple(j for j, r in enumerate(rows)
-                         if all(sum(r[a] * N[a][c] for a in range(d)) == 0 for c in range(k)))
+        Z, gens = stack.pop()
+        for i in sorted(Tset.difference(Z)):
+            N, k = _nullspace([rows[j] for j in gens + [i]], d)
+            Znew = _zero_set(rows, N, k, d)
             if Znew in seen:
                 continue
             seen.add(Znew)
-            sub = [[Fraction(v) for v in rows[j]] for j in Znew]
-            if implicit_equalities(sub):
-                found.append((Znew, N))
-            else:
-                stack.append(Znew)
-    # keep only maximal flats (zero sets minimal under inclusion); the others lie inside them
-    zs = [set(z) for z, _ in found]
-    keep = [f for f, z in zip(found, zs) if not any(o < z for o in zs)]
-    return keep
+            visited += 1
+            if visited > max_flats:
+                return out, False
+            if not Tset.issuperset(Znew):
+                continue  # a row outside T(X) vanishes here and on every flat below: nothing closed below
+            if set(implicit_equalities([[Fraction(v) for v in rows[j]] for j in Znew])) == set(range(len(Znew))):
+                out.append((Znew, N, k))
+            if k > 0:
+                stack.append((Znew, gens + [i]))
+    out.sort(key=lambda f: f[0])
+    return out, True
