@@ -240,7 +240,7 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress):
                     w = _rounded(u)
                 wits.append(w)
     ok = len(found) == exact
-    how = "charpoly" if ok else "none"
+    how = ("cover" if exact == cover else "charpoly") if ok else "none"  # Cover's count proves general position
     D = len(exact_rows_J[0])
     S = np.array(sigs, dtype=bool).reshape(-1, len(exact_rows_J))
     Wt = np.array(wits, dtype=np.float64).reshape(-1, D)
