@@ -57,14 +57,47 @@ def implicit_equalities(Xq) -> set[int]:
 
     By Goldman–Tucker these are exactly the rows in the support of some positive dependency
     ``y ≥ 0, Xᵀy = 0``; the set is empty iff some ``u`` has ``Xu > 0`` (Gordan).
+
+    Computed by exact LPs (cdd GMP): ``max (Σ_{i∈R} x_i)·u`` over ``{Xu ≥ 0, −1 ≤ u ≤ 1}``.  A positive optimum
+    shows rows of ``R`` that are positive somewhere (dropped from ``R``); a zero optimum proves every row left in
+    ``R`` vanishes on the cone.  (cddlib's own implicit-linearity routine aborted the interpreter on some
+    inputs with large integers, so it is not used.)
+
+    >>> sorted(implicit_equalities([[1, 0], [-1, 0], [0, 1]]))
+    [0, 1]
     """
     import cdd
     import cdd.gmp
 
     if not Xq:
         return set()
-    mat = cdd.gmp.matrix_from_array([[Fraction(0)] + list(x) for x in Xq], rep_type=cdd.RepType.INEQUALITY)
-    return set(int(i) for i in cdd.gmp.implicit_linearity_rows(mat))
+    rows = [[Fraction(v) for v in x] for x in Xq]
+    d = len(rows[0])
+    box = []
+    for j in range(d):
+        e = [Fraction(0)] * d
+        e[j] = Fraction(1)
+        box.append([Fraction(1)] + [-v for v in e])
+        box.append([Fraction(1)] + e)
+    ineq = [[Fraction(0)] + x for x in rows] + box
+    R = {i for i, x in enumerate(rows) if any(x)}
+    while R:
+        obj = [Fraction(0)] + [sum((rows[i][j] for i in R), Fraction(0)) for j in range(d)]
+        mat = cdd.gmp.matrix_from_array(ineq, rep_type=cdd.RepType.INEQUALITY, obj_type=cdd.LPObjType.MAX,
+                                        obj_func=obj)
+        lp = cdd.gmp.linprog_from_matrix(mat)
+        cdd.gmp.linprog_solve(lp)
+        if lp.status != cdd.LPStatusType.OPTIMAL:  # pragma: no cover - the LP is feasible (u = 0) and bounded
+            raise RuntimeError(f"cdd.gmp returned LP status {lp.status!r}")
+        if lp.obj_value <= 0:
+            break
+        u = [Fraction(v) for v in lp.primal_solution]
+        pos = {i for i in R if sum((a * b for a, b in zip(rows[i], u)), Fraction(0)) > 0}
+        if not pos:  # pragma: no cover - a positive objective has a positive row
+            raise RuntimeError("cdd.gmp: positive LP optimum without a positive row")
+        R -= pos
+    zero = {i for i, x in enumerate(rows) if not any(x)}
+    return R | zero
 
 
 def brute_force_patterns(X) -> list[tuple[int, ...]]:
