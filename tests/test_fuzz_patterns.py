@@ -7,8 +7,9 @@ zero rows, 1-D data with bias and repeated values, tiny and huge entries, intege
 neighbours).  Each input runs :func:`geom.enumerate_patterns` with ``ties="geq"`` and ``ties="regions"``, and
 :func:`geom.count_regions` / :func:`geom.cover_count`.
 
-The invariant: **never ``certified=True`` with a wrong set; never an exception on valid input**; witnesses
-realize their patterns exactly; ``count == len(patterns)``, distinct, sorted.  Uncertified results are allowed
+The invariant: **never ``certified=True`` with a wrong set; never an exception on valid input**; witnesses (or the
+exact ``integer_witnesses`` of thin regions) realize their patterns exactly, in an open cell for regions;
+``is_region`` marks exactly the regions; ``exact_regions`` is exact; ``count == len(patterns)``, distinct, sorted.  Uncertified results are allowed
 (counted in the printed summary) except on integer data.
 
 Options (``tests/conftest.py``): ``--fuzz-seed N`` (default 20261201; ``random`` draws a fresh one), ``--fuzz-n
@@ -319,18 +320,30 @@ def check_input(X, bias: bool) -> Outcome:
                                     f"sorted: {got == sorted(got)}")
         if P.rank != ref.rank:
             fail(ties, "rank", f"ties={ties}: rank {P.rank}, exact rank {ref.rank}")
+        exact_regions = getattr(P, "exact_regions", None)
+        if exact_regions is not None and exact_regions != ref.n_regions:
+            fail(ties, "exact_regions", f"ties={ties}: exact_regions {exact_regions}, oracle {ref.n_regions}")
         if not P.certified:
             if integer:
                 fail(ties, "uncertified-integer", f"ties={ties}: certified=False on integer data; {_diff(want, got)}")
             continue
         if set(got) != set(want):
             fail(ties, "wrong-set", f"ties={ties}: certified=True but wrong set: {_diff(want, got)}")
+        is_region = getattr(P, "is_region", None)
+        if is_region is not None:
+            marked = {p for p, r in zip(got, np.asarray(is_region, dtype=bool)) if r}
+            if marked != set(want) & ref.regions:
+                fail(ties, "is_region", f"ties={ties}: is_region marks the wrong patterns: "
+                                        f"{_diff(set(want) & ref.regions, marked)}")
         W = np.asarray(P.witnesses, dtype=np.float64)
         if W.shape != (len(got), d_aug) or not np.all(np.isfinite(W)):
             fail(ties, "witness", f"ties={ties}: witnesses of shape {W.shape}, expected ({len(got)}, {d_aug}) "
                                   "and finite")
         else:
-            bad = [p for p, w in zip(got, W) if not realizes(Xq, w.tolist(), p, strict=ties == "regions")]
+            Wx = W.tolist()
+            for row, u in getattr(P, "integer_witnesses", ()):  # regions too thin for any float64 point
+                Wx[row] = [int(v) for v in u]
+            bad = [p for p, w in zip(got, Wx) if not realizes(Xq, w, p, strict=ties == "regions")]
             if bad:
                 where = " in an open cell" if ties == "regions" else ""
                 fail(ties, "witness", f"ties={ties}: {len(bad)} witnesses do not realize their pattern exactly"
@@ -420,7 +433,7 @@ def child_main(seed: int, count: int, plan: list, crumb: str) -> None:
             t0 = time.perf_counter()
             out = check_input(X, bias)
             rec = {"gen": gen, "i": i, "certified": out.certified, "warnings": out.warnings[:1], "failure": None,
-                   "seconds": time.perf_counter() - t0}
+                   "seconds": time.perf_counter() - t0, "kinds": sorted({kind for (_, kind), _ in out.failures})}
             if out.failures:
                 rec["failure"] = _report_input(seed, gen, i, X, bias, out, shrunk < SHRINK)
                 shrunk += 1
@@ -466,6 +479,8 @@ def run_fuzz_isolated(seed: int, count: int, gens) -> dict:
             err = proc.stderr.strip().splitlines()
             frames = [ln.strip() for ln in err if ln.strip().startswith("File ")][:3]  # innermost first
             tail = " | ".join(err[:2] + frames)
+            recs[gen].append({"gen": gen, "i": i, "certified": {}, "warnings": [], "failure": None, "seconds": 0.0,
+                              "kinds": ["interpreter-died"]})
             deaths[gen].append(f"[fuzz seed={seed} generator={gen} input={i}; replay: make_input({seed}, {gen!r}, "
                                f"{i})] bias={bias}\n  X = {_fmt(X)}\n  the interpreter died (exit status "
                                f"{proc.returncode}) while checking this input (or one of its row-deleted "
@@ -488,6 +503,13 @@ def run_fuzz_isolated(seed: int, count: int, gens) -> dict:
                 f"time={sum(r['seconds'] for r in rs):.1f}s"
                 + (f"; interpreter deaths: {len(deaths[g])}" if deaths[g] else "")
                 + (f"; warnings: {warn}" if warn else ""))
+        by_kind: dict = {}
+        for r in rs:
+            for kind in r["kinds"]:
+                by_kind.setdefault(kind, []).append(r["i"])
+        if by_kind:
+            line += "\n  failing inputs by kind: " + "; ".join(
+                f"{kind} {len(ix)}: {ix[:25]}{'…' if len(ix) > 25 else ''}" for kind, ix in sorted(by_kind.items()))
         out[g] = (fails, line)
     return out
 
