@@ -50,8 +50,11 @@ def _enumerate(name, ties) -> dict:
     """``enumerate_patterns`` on a case, as plain data (bit strings, witnesses as float lists)."""
     c = cases.get_case(name)
     P = geom.enumerate_patterns(c.X, bias=c.bias, ties=ties)
+    W = np.asarray(P.witnesses, dtype=np.float64).tolist()
+    for i, u in P.integer_witnesses:  # regions too thin for any float64 point: exact integer witnesses
+        W[i] = [int(v) for v in u]
     return {"patterns": ["".join(str(int(b)) for b in p) for p in np.asarray(P.patterns, dtype=bool)],
-            "witnesses": np.asarray(P.witnesses, dtype=np.float64).tolist(), "certified": bool(P.certified),
+            "witnesses": W, "certified": bool(P.certified),
             "count": int(P.count), "n_regions": int(P.n_regions), "rank": int(P.rank),
             "general_position": bool(P.general_position)}
 
