@@ -21,10 +21,11 @@ disagree).
 Bad input of any kind (missing, malformed or non-regular file, unknown option, invalid value, a network whose shape
 does not fit the data, a domain error of the library) exits with status 2 and exactly one line on stderr starting
 with ``relu-landscape: error:``.  Work that cannot finish is refused *before* it starts, with the same one line:
-the exact enumerations of ``patterns``, ``solve`` and ``certify`` first compute Cover's bound ``C(m, r)`` on the
-number of regions (``m`` distinct hyperplanes, exact rank ``r``) and refuse beyond ``--max-patterns`` (default
-5,000,000) or beyond what half of this machine's memory can hold; a bound above 100,000 is announced on stderr
-and a terminal shows a progress bar with an ETA.  ``--n-samples`` is checked the same way.  Seeds are integers
+the exact enumerations of ``patterns``, ``solve`` and ``certify`` are refused beyond ``--max-patterns`` regions
+(default 5,000,000; :func:`geom.enumerate_patterns` decides with the exact count when it is cheap, else with
+Cover's bound ``C(m, r)``, ``m`` distinct hyperplanes of exact rank ``r``) or when their patterns would not fit in
+half of this machine's memory; a bound above 100,000 is announced on stderr and a terminal shows a progress bar
+with an ETA.  ``--n-samples`` is checked the same way.  Seeds are integers
 ``≥ 0`` (a negative seed is a usage error, not mapped).  Output files (``--save``, ``--save-net``, ``--out``) are
 checked before any work and written atomically, so a failure leaves no partial file.
 
@@ -251,36 +252,29 @@ def _augmented(X, bias):
     return np.concatenate([X, np.ones((X.shape[0], 1), dtype=X.dtype)], axis=1) if bias else X
 
 
-def _pattern_budget(X, bias, max_patterns, *, remedy="raise --max-patterns to try anyway", quiet=False) -> dict:
-    """Cover's bound on the regions of ``X`` (``[X, 1]`` with ``bias``), refused beyond ``max_patterns`` or memory.
+def _pattern_budget(X, bias, max_patterns, *, quiet=False) -> dict:
+    """Cover's bound on the regions of ``X`` (``[X, 1]`` with ``bias``): checked against memory and announced.
 
     Cover's ``C(m, r)`` (``m`` distinct hyperplanes, exact rank ``r``) bounds the regions of any central
-    arrangement.  The cheap bound ``C(nonzero rows, min(d, rows))`` settles most inputs at once; otherwise ``m``
-    and ``r`` are computed exactly, on the first 2048 rows first (a bound already too large there refuses at
-    once).  Returns ``{"hyperplanes": m, "rank": r, "bound": C(m, r)}`` (``m``, ``r`` upper bounds when
-    cheap).
+    arrangement; ``m`` and ``r`` are computed exactly, on the first rows first (the bound of some rows is at most
+    the bound of all).  Beyond ``max_patterns`` nothing is decided here: :func:`geom.enumerate_patterns`
+    (``max_patterns=``) refuses up front, with the exact count when it is cheap to compute.  Within it, patterns
+    and witnesses that would not fit in memory are refused, and a bound of at least :data:`ANNOUNCE_PATTERNS` is
+    announced on stderr.  Returns ``{"hyperplanes": m, "rank": r, "bound": C(m, r)}`` (``bound`` ``None`` when
+    only a prefix was examined).
     """
     Xa = _augmented(X, bias)
     n, d = Xa.shape
     nz = np.flatnonzero(np.any(Xa != 0, axis=1))
-    m, r = len(nz), min(d, len(nz))
-    bound = geom.cover_count(m, r)
-    per_pattern = n + 8 * d  # a boolean pattern row and a float64 witness
-    if bound > max_patterns or bound * per_pattern > MEMORY_FRACTION * _memory_bytes():
-        for k in sorted({min(len(nz), _PREFIX_ROWS), len(nz)}):
-            keys = {primitive_direction(row)[0] for row in integer_rows(Xa[nz[:k]])}
-            m, r = len(keys), exact_rank(list(keys))
-            bound = geom.cover_count(m, r)
-            if k < len(nz):  # a bound of some rows bounds from below the bound of all rows
-                what = (f"Cover's bound on the regions is at least {bound:,} (C({m}, {r}) already for {m} "
-                        f"distinct hyperplanes among the first {k} of {len(nz)} nonzero rows, rank {r})")
-            else:
-                what = (f"The data has up to {bound:,} regions (Cover's bound C({m}, {r}) for {m} distinct "
-                        f"hyperplanes of rank {r})")
-            if bound > max_patterns:
-                raise ProblemTooLargeError(f"{what}, more than --max-patterns {max_patterns:,}: refused before "
-                                           f"starting; {remedy}.")
-            _check_memory(bound * per_pattern, f"{what}: their patterns", remedy)
+    m = r = bound = 0
+    for k in sorted({min(len(nz), _PREFIX_ROWS), len(nz)}):
+        keys = {primitive_direction(row)[0] for row in integer_rows(Xa[nz[:k]])}
+        m, r = len(keys), exact_rank(list(keys))
+        bound = geom.cover_count(m, r)
+        if bound > max_patterns:  # enumerate_patterns decides (and refuses) with the exact count if cheap
+            return {"hyperplanes": m, "rank": r, "bound": bound if k == len(nz) else None}
+    _check_memory(bound * (n + 8 * d), f"Up to {bound:,} patterns (Cover's bound C({m}, {r})) of {n} samples, "
+                  "with their witnesses,", "lower --max-patterns or use fewer samples")
     if bound >= ANNOUNCE_PATTERNS and not quiet:
         print(f"{PROG}: note: up to {bound:,} regions (Cover's bound C({m}, {r})); enumerating them exactly "
               "(progress on a terminal)", file=sys.stderr)
@@ -310,7 +304,8 @@ def _cmd_patterns(args) -> int:
         _check_save_path(args.save)
     data = load_data(args.data)
     budget = _pattern_budget(data.X, args.bias, args.max_patterns, quiet=args.quiet)
-    P = geom.enumerate_patterns(data.X, bias=args.bias, ties=args.ties, progress=not args.quiet)
+    P = geom.enumerate_patterns(data.X, bias=args.bias, ties=args.ties, progress=not args.quiet,
+                                max_patterns=args.max_patterns)
     info = P.to_dict()
     regions = info.get("regions")  # the exact count (absent when it is not known exactly)
     if args.save is not None:
@@ -414,9 +409,9 @@ def _cmd_solve(args) -> int:
     if args.patterns_file is not None:
         pool = _load_pattern_file(args.patterns_file, data.n)
     else:  # the exact regions, enumerated here so that their number is checked first and progress shown
-        _pattern_budget(data.X, args.bias, args.max_patterns, quiet=args.quiet,
-                        remedy="raise --max-patterns, or solve over a pool with --patterns-file")
-        pool = geom.enumerate_patterns(data.X, bias=args.bias, ties="regions", progress=not args.quiet)
+        _pattern_budget(data.X, args.bias, args.max_patterns, quiet=args.quiet)
+        pool = geom.enumerate_patterns(data.X, bias=args.bias, ties="regions", progress=not args.quiet,
+                                       max_patterns=args.max_patterns)
     sol = geom.solve_convex(data.X, data.y, 0.0 if args.interpolate else beta, bias=args.bias, patterns=pool,
                             interpolate=args.interpolate)
     net = sol.to_net()
@@ -490,9 +485,9 @@ def _cmd_certify(args) -> int:
     beta, beta_source = _resolve_beta(args, data)
     net = _load_net_for(args.net, data, args.bias)
     if args.patterns == "exact":
-        _pattern_budget(data.X, net.bias, args.max_patterns, quiet=args.quiet,
-                        remedy="raise --max-patterns, or use --patterns sampled (it can only prove 'violated')")
-        patterns = geom.enumerate_patterns(data.X, bias=net.bias, ties="regions", progress=not args.quiet)
+        _pattern_budget(data.X, net.bias, args.max_patterns, quiet=args.quiet)
+        patterns = geom.enumerate_patterns(data.X, bias=net.bias, ties="regions", progress=not args.quiet,
+                                           max_patterns=args.max_patterns)
     else:
         d_eff = data.d + int(net.bias)
         _check_memory(args.n_samples * (8 * d_eff + data.n // 8 + 1) * 2, f"--n-samples {args.n_samples:,} "
