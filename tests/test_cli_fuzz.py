@@ -548,6 +548,14 @@ def test_negative_seed_is_a_usage_error(capsys, files, argv):
     assert not os.path.exists(os.path.join(files["root"], "never"))
 
 
+def test_run_suite_refuses_a_negative_seed_up_front():
+    import verify
+
+    with pytest.raises(geom.InvalidInputError, match=r"The 'seed' parameter of run_suite must be an integer ≥ 0. "
+                                                     r"Got -1 instead."):
+        verify.run_suite("patterns", cases=["spec-I1"], seed=-1)
+
+
 def test_uint64_at_least_2_63_is_refused_not_wrapped(capsys, files):
     """Regression: 2**63 was wrapped to −2**63 and the arrangement of other data was certified."""
     err = _error_line(capsys, ["patterns", files["u64big"]])

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import cases as case_registry
-from geom._validation import check_option, message
+from geom._validation import check_int, check_option, message
 from geom.exceptions import InvalidInputError
 from geom.tolerances import DEFAULT_TOLERANCES, Tolerances
 
@@ -184,7 +184,7 @@ def run_suite(name: str, *, cases=None, progress: bool = False, seed: int | None
     progress : bool
         A progress bar on stderr (only when stderr is a terminal).
     seed : int or None
-        Seed of the random parts (recorded in the provenance).
+        Seed (an integer ``≥ 0``) of the random parts (recorded in the provenance).
     tol : Tolerances
 
     Returns
@@ -194,9 +194,12 @@ def run_suite(name: str, *, cases=None, progress: bool = False, seed: int | None
     Raises
     ------
     InvalidInputError
-        Unknown suite or case name, or ``cases`` with no case of this suite (raised before anything runs).
+        Unknown suite or case name, ``cases`` with no case of this suite, or a negative ``seed`` (raised before
+        anything runs).
     """
     check_option(name, tuple(SUITES), name="name", func="run_suite")
+    if seed is not None:  # a negative seed would fail inside every checker and read as violated checks
+        seed = check_int(seed, name="seed", func="run_suite", minimum=0)
     if isinstance(cases, str):
         raise InvalidInputError(f"The 'cases' parameter of run_suite must be a list of case names. "
                                 f"Got the string {cases!r} instead.")
