@@ -199,9 +199,6 @@ def save_net(net: Net, path) -> None:
 
 
 _NET_EXPECTED = "a .npz archive with arrays U (m, d), alpha (m,) and an optional scalar bias"
-#: Largest weight magnitude :func:`load_net` accepts: beyond it ``‖U‖² + ‖α‖²`` (the penalty of L_β) may overflow
-#: float64, and no objective, gradient or certificate of the network can be computed.
-MAX_WEIGHT = 1e150
 
 
 def load_net(path, *, bias: bool | None = None, max_bytes: int = MAX_FILE_BYTES) -> Net:
@@ -209,7 +206,7 @@ def load_net(path, *, bias: bool | None = None, max_bytes: int = MAX_FILE_BYTES)
 
     ``bias`` defaults to the file's ``bias`` entry (a scalar ``0``/``1`` or bool), or ``False``.  The file is read
     as :func:`geom.datafiles.read_npz` reads (regular files only, no pickles, sizes checked from the headers);
-    weights must be real, finite and of magnitude at most :data:`MAX_WEIGHT`.
+    weights must be real and finite (huge ones are fine: :func:`geom.certify_net` refutes them).
 
     Raises
     ------
@@ -248,10 +245,6 @@ def load_net(path, *, bias: bool | None = None, max_bytes: int = MAX_FILE_BYTES)
         if not np.all(np.isfinite(w)):
             raise DataFileError(f"{what} '{path}' has non-finite weights in '{name}': expected finite numbers; got "
                                 f"{int(np.sum(~np.isfinite(w)))} NaN or inf.")
-        if w.size and float(np.max(np.abs(w))) > MAX_WEIGHT:
-            raise DataFileError(f"{what} '{path}' has weights too large in '{name}': expected magnitudes ≤ "
-                                f"{MAX_WEIGHT:g} (beyond, the penalty ‖U‖² + ‖α‖² overflows float64); got "
-                                f"{float(np.max(np.abs(w))):.3g}.")
     return Net(U, a, bool(bias))
 
 

@@ -192,8 +192,8 @@ BAD_DATA = ["u64big", "complexX", "strX", "objX", "dateX", "nanX", "infy", "X1d"
             "csv_bigint", "csv_header_only", "csv_empty", "csv_blank", "csv_ragged", "csv_nan", "csv_inf",
             "csv_text", "csv_onecol", "csv_semicolon", "csv_binary", "csv_two_headers", "zip_as_csv", "dir",
             "devzero", "devzero_csv", "missing", "txt", "noext"]
-GOOD_NETS = ["net", "net_zero", "net_int"]
-BAD_NETS = ["net_str", "net_complex", "net_huge", "net_nan", "net_keys", "net_alpha", "net_U3d", "net_U1d",
+GOOD_NETS = ["net", "net_zero", "net_int", "net_huge"]
+BAD_NETS = ["net_str", "net_complex", "net_nan", "net_keys", "net_alpha", "net_U3d", "net_U1d",
             "net_wide", "net_biasvec", "net_bias2", "net_obj", "net_empty", "net_garbage", "net_trunc", "net_npy"]
 
 
@@ -478,9 +478,11 @@ def test_net_with_string_or_complex_entries(capsys, files):
 
 
 def test_net_entries_1e154(capsys, files):
-    """Regression: weights 1e154 overflow ‖U‖² + ‖α‖² and scipy's nnls failed with a traceback."""
-    err = _error_line(capsys, ["certify", files["net_huge"], files["base"]])
-    assert "weights too large in 'U': expected magnitudes ≤ 1e+150" in err and "got 1e+154" in err
+    """Regression: weights 1e154 overflow ‖U‖² + ‖α‖² and scipy's nnls failed with a traceback; such a net is
+    refuted (its penalty alone exceeds L(0) ≥ p*)."""
+    d = _json(capsys, ["certify", files["net_huge"], files["base"], "--json"])
+    assert (d["verdict"], d["globally_optimal"], d["objective"]) == ("violated", "violated", None)
+    assert "the zero network is better" in d["reason"]
 
 
 def test_sizes_that_cannot_be_allocated_are_refused_up_front(capsys, files, monkeypatch):

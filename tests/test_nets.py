@@ -143,7 +143,6 @@ def test_torch_state_dict_and_beta_factor():
     (lambda p: p.write_bytes(b"PK\x03\x04\x14\x00"), r"is not a readable \.npz archive"),
     (lambda p: np.savez(p, U=np.array([["a", "b"]]), alpha=np.array(["c"])), r"array 'U' of a non-real dtype.*<U1"),
     (lambda p: np.savez(p, U=np.ones((1, 2)) * (1 + 1j), alpha=np.ones(1)), r"'U' of a non-real dtype.*complex128"),
-    (lambda p: np.savez(p, U=np.full((2, 2), 1e154), alpha=np.ones(2)), r"weights too large in 'U'.*got 1e\+154"),
     (lambda p: np.savez(p, U=np.ones((2, 2)), alpha=np.array([np.nan, 1.0])), r"non-finite weights in 'alpha'"),
     (lambda p: np.savez(p, U=np.ones((2, 2)), alpha=np.ones(3)), r"wrong shapes.*got U \(2, 2\) and alpha \(3,\)"),
     (lambda p: np.savez(p, U=np.ones((2, 0)), alpha=np.ones(2)), r"wrong shapes.*d ≥ 1"),
