@@ -177,3 +177,33 @@ def test_report_rerender_module(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.splitlines() == [f"{PREFIX}Report file '{tmp_path / 'missing.json'}' does not exist: expected a "
                                 "<suite>.json report; got no such file."]
+
+
+def test_run_cases_across_suites_skips_a_suite_without_them(capsys, tmp_path):
+    """Each --cases name must belong to a selected suite; a suite holding none of them is skipped, unwritten."""
+    import verify
+    from verify import compare
+
+    def checker(case, ctx):
+        yield compare("rank", case.expected.get("rank"), case.expected.get("rank"), case=case.name,
+                      theorem="SPEC.md §B.2")
+
+    verify.register_suite("toy-spec-test", tags=("spec",))(checker)
+    verify.register_suite("toy-bias-test", tags=("bias",))(checker)
+    try:
+        rc = main(["run", "--suite", "toy-spec-test", "toy-bias-test", "--cases", "spec-I1", "--out", str(tmp_path),
+                   "--quiet"])
+        out, err = capsys.readouterr()
+        assert (rc, err) == (0, "")
+        assert out.splitlines()[0].startswith("toy-spec-test: PASS: 1 checks on 1 cases")
+        assert "toy-bias-test: skipped: none of --cases belongs to it (no report written)" in out
+        assert sorted(os.listdir(tmp_path)) == ["toy-spec-test.html", "toy-spec-test.json", "toy-spec-test.md",
+                                                "toy-spec-test_figure.png"]
+        err = main(["run", "--suite", "toy-bias-test", "--cases", "spec-I1", "--out", str(tmp_path / "x")])
+        assert err == 2 and not (tmp_path / "x").exists()
+        assert capsys.readouterr().err == (f"{PREFIX}argument --cases: expected cases of the selected suite "
+                                           "('toy-bias-test': tagged bias); got 'spec-I1', in none of them (see "
+                                           "`relu-landscape cases`)\n")
+    finally:
+        verify.SUITES.pop("toy-spec-test")
+        verify.SUITES.pop("toy-bias-test")
