@@ -361,7 +361,7 @@ def test_fifo_data_net_pattern_and_report_files_are_refused_without_blocking(fil
             ("cli", ["patterns", files["devzero"]]), ("report", [str(report_fifo)])]
     res = _run(["-c", _FIFO_SCRIPT, json.dumps(runs)], timeout=60)
     assert res.returncode == 0, res.stderr
-    for (entry, argv), (rc, err) in zip(runs, json.loads(res.stdout)):
+    for (_, argv), (rc, err) in zip(runs, json.loads(res.stdout), strict=True):
         check_invariants(rc, "", err, argv, BAD)
         assert "got a FIFO (named pipe)" in err or "got a character device" in err, err
 

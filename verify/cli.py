@@ -173,7 +173,8 @@ def _dumps(obj) -> str:
 
 # ---- argument types and up-front checks ----------------------------------------------------------------------
 
-#: Default of ``--max-patterns``: the most regions (Cover's bound) an exact enumeration is started for.
+#: Default of ``--max-patterns``: the most regions an exact enumeration is started for (their exact count when
+#: it is cheap, else Cover's bound; decided by :func:`geom.enumerate_patterns`).
 DEFAULT_MAX_PATTERNS = 5_000_000
 #: Cover's bounds from this size on are announced on stderr before the enumeration starts.
 ANNOUNCE_PATTERNS = 100_000
@@ -283,8 +284,8 @@ def _pattern_budget(X, bias, max_patterns, *, quiet=False) -> dict:
 
 def _max_patterns_arg():
     return arg("--max-patterns", type=_count_arg, default=DEFAULT_MAX_PATTERNS, metavar="N",
-               help="refuse an exact enumeration whose Cover bound on the regions exceeds N (default: "
-                    f"{DEFAULT_MAX_PATTERNS:,})")
+               help="refuse, before starting, an exact enumeration of more than N regions (their exact count "
+                    f"when cheap, else Cover's bound; default: {DEFAULT_MAX_PATTERNS:,})")
 
 
 # ---- patterns ------------------------------------------------------------------------------------------------
