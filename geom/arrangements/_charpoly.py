@@ -12,12 +12,12 @@ number of regions, ``r(A) = (−1)^D χ_A(−1)``.  No floating point is involve
 
 from __future__ import annotations
 
-import math
 from math import comb
 
 import numpy as np
 
 from ..exact import integer_rows
+from ._exact_cells import canonical_hyperplanes
 
 __all__ = ["characteristic_polynomial", "count_regions", "cover_count", "charpoly_coefficients"]
 
@@ -37,26 +37,6 @@ def cover_count(n: int, r: int) -> int:
 
 
 # ---- exact integer rows --------------------------------------------------------------------------------------
-
-def _canon_py(rows):
-    """Distinct hyperplanes among integer rows (Python ints): primitive, first nonzero positive."""
-    seen, out = set(), []
-    for r in rows:
-        g = 0
-        for v in r:
-            g = math.gcd(g, v)
-        if g == 0:
-            continue
-        r = [v // g for v in r]
-        s = next(v for v in r if v != 0)
-        if s < 0:
-            r = [-v for v in r]
-        t = tuple(r)
-        if t not in seen:
-            seen.add(t)
-            out.append(t)
-    return out
-
 
 def _first_unique_rows(Y):
     """Indices (sorted) of the first occurrence of each distinct row of an int64 matrix.
@@ -113,7 +93,7 @@ def _restrict(prefix, h):
         return _as_rows(_canon_np(R))
     hp = int(h[p])
     rows = [[hp * int(r[i]) - int(h[i]) * int(r[p]) for i in idx] for r in (prefix.tolist() if isinstance(prefix, np.ndarray) else prefix)]
-    return _as_rows([list(t) for t in _canon_py(rows)])
+    return _as_rows([list(t) for t in canonical_hyperplanes(rows)])
 
 
 def _chi3(Y):
@@ -136,7 +116,7 @@ def _chi3(Y):
             for j in range(k):
                 yj = rows[j]
                 c = (yj[1] * yk[2] - yj[2] * yk[1], yj[2] * yk[0] - yj[0] * yk[2], yj[0] * yk[1] - yj[1] * yk[0])
-                keys.add((k,) + _canon_py([c])[0])
+                keys.add((k,) + canonical_hyperplanes([c])[0])
         a_sum = len(keys)
     # Σ_{k≥1} (a_k − 1) = a_sum − (m − 1)
     return [-(a_sum - (m - 1)), a_sum, -m, 1]
@@ -176,7 +156,7 @@ def charpoly_coefficients(X) -> list[int]:
     """Integer coefficients ``[c_0, …, c_d]`` (low to high) of ``χ_A`` for the arrangement ``{x_i^⊥}`` in R^d."""
     X = np.asarray(X)
     d = X.shape[1]
-    rows = _as_rows([list(t) for t in _canon_py(integer_rows(X))])
+    rows = _as_rows([list(t) for t in canonical_hyperplanes(integer_rows(X))])
     if isinstance(rows, np.ndarray) and rows.size == 0:
         return [0] * d + [1]
     return _chi(rows, d)

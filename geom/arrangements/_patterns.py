@@ -72,7 +72,7 @@ class Patterns:
     certified : bool
         Every pattern was verified exactly *and* the set is proved complete: the distinct verified regions
         number exactly ``exact_regions`` and, with ``ties="geq"``, every closed flat was visited
-        (docs/theory.md §2.3).
+        (docs/theory.md §B.5).
     ties : str
         ``"geq"`` (all of ``𝒟_≥``) or ``"regions"`` (only ``𝒟_reg``).
     bias : bool
@@ -285,7 +285,7 @@ def _deficient_levels(S, exact_rows_J) -> list[int]:
 
 
 def _tie_patterns(rows, d, m):
-    """Tie-only patterns from the closed flats (docs/theory.md §2.3), with exact integer witnesses."""
+    """Tie-only patterns from the closed flats (docs/theory.md §B.5), with exact integer witnesses."""
     flats, complete = closed_flats(rows)
     pats, wits, inexact = [], [], {}
     for Z, Nb, k in flats:

@@ -1,4 +1,4 @@
-"""Tie-only activation patterns: the closed flats of the data (SPEC.md §B.1–B.2; docs/theory.md §2.3).
+"""Tie-only activation patterns: the closed flats of the data (SPEC.md §B.1–B.2; docs/theory.md §B.5).
 
 The ``≥``-pattern of ``u`` is ``1[Xu ≥ 0]``; its *zero set* is ``Z(u) = {i : x_i·u = 0}``.  For a flat ``L`` (an
 intersection of data hyperplanes) write ``Z(L)`` for the rows vanishing on ``L`` and ``A^L`` for the other rows
@@ -8,7 +8,7 @@ restricted to ``L``.  Every ``u`` lies in exactly one region of ``A^L`` for ``L 
 
 Call ``Z ⊆ [n]`` *closed* when ``Z = Z(L)`` for a flat ``L`` and every row of ``Z`` lies in the support of a positive
 dependency of ``X_Z`` (``y ≥ 0``, ``X_Zᵀ y = 0``; equivalently ``cone(X_Z)`` is a linear space).  Two facts,
-proved in the theory notes, make the union small and exact:
+proved in docs/theory.md §B.5, make the union small and exact:
 
 1. *Only closed flats are needed.*  If ``Z(u)`` is not closed, let ``T ⊊ Z(u)`` be the implicit equalities of
    ``{v : X_{Z(u)} v ≥ 0}`` and ``v`` a relative-interior point of that cone; then ``u + εv`` has the same
