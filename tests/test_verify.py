@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -16,8 +17,9 @@ import verify
 from geom.exceptions import DataFileError, InvalidInputError
 from geom.tolerances import DEFAULT_TOLERANCES
 from verify import CheckResult, Measurement, Status, check_margin, compare
-from verify._report import load_report, render_from_json, report_json
+from verify._report import load_report, render_from_json, report_id, report_json
 from verify.provenance import git_revision
+from verify.suites.patterns import CHECK_ZASLAVSKY
 
 FAST_CASES = ["spec-B2-antiparallel", "spec-I1", "spec-I5", "cross-2"]
 
@@ -140,7 +142,8 @@ def patterns_result():
 
 def test_patterns_suite_on_spec_cases(patterns_result):
     r = patterns_result
-    assert r.ok and r.counts["violated"] == r.counts["error"] == r.counts["inconclusive"] == 0
+    assert r.ok and r.counts["violated"] == r.counts["error"] == r.counts["inconclusive"] == 0, [
+        (x.case, x.check, x.status.value) for x in r.results if x.status.is_failure]
     by = {(x.case, x.check): x for x in r.results}
     b2 = by[("spec-B2-antiparallel", "patterns (ties=geq)")]
     assert (b2.status, b2.observed, b2.expected) == (Status.HOLDS, 6, 6)
@@ -151,6 +154,74 @@ def test_patterns_suite_on_spec_cases(patterns_result):
     recall = {m.case: m.value for m in r.measurements}
     assert recall["spec-B2-antiparallel"] == 4 / 6  # sampling never finds 110, 111
     assert recall["spec-I5"] == 1.0
+    # kinds: the shared region stage makes "regions ⊆ patterns" a consistency check; Zaslavsky's count is a
+    # theorem check when the enumerator certified its count by Cover's formula (all these cases)
+    kinds = {(x.case, x.check): x.kind for x in r.results}
+    assert kinds[("spec-I1", "regions ⊆ patterns")] == "consistency"
+    assert by[("spec-I1", "regions found = |χ(−1)|")].details["count_certificate"] == "cover"
+    assert kinds[("spec-I1", "regions found = |χ(−1)|")] == "theorem"
+    assert by[("spec-B2-antiparallel", "regions found = |χ(−1)|")].observed == 4
+    for check in ("witnesses realize their patterns (exact)", "region witnesses are interior (exact)"):
+        assert all(by[(c, check)].status is Status.HOLDS and by[(c, check)].observed == 0 for c in FAST_CASES)
+
+
+def test_patterns_suite_charpoly_certified_count_is_consistency():
+    r = verify.run_suite("patterns", cases=["braid-4"])  # 24 regions, certified by the characteristic polynomial
+    z = {x.check: x for x in r.results}["regions found = |χ(−1)|"]
+    assert (z.kind, z.status, z.observed, z.expected) == ("consistency", Status.HOLDS, 24, 24)
+    assert z.details["count_certificate"] == "charpoly"
+
+
+def _lying_enumerator(monkeypatch, corrupt):
+    """``geom.enumerate_patterns`` whose result is altered by ``corrupt`` but still claims ``certified=True``."""
+    real = geom.enumerate_patterns
+    monkeypatch.setattr(geom, "enumerate_patterns", lambda *a, **k: corrupt(real(*a, **k)))
+
+
+def test_patterns_suite_catches_a_wrong_witness(monkeypatch):
+    def flip(P):
+        W = P.witnesses.copy()
+        W[0] = -W[0]  # the first witness now realizes another pattern
+        return dataclasses.replace(P, witnesses=W)
+
+    _lying_enumerator(monkeypatch, flip)
+    by = {x.check: x for x in verify.run_suite("patterns", cases=["spec-I2"]).results}
+    bad = by["witnesses realize their patterns (exact)"]
+    assert (bad.status, bad.observed) == (Status.VIOLATED, 1)
+    assert bad.witness["pattern"] == "00" and bad.witness["failing"] == 1
+    assert by["region witnesses are interior (exact)"].status is Status.VIOLATED
+
+
+def test_patterns_suite_catches_a_falsely_certified_region_list(monkeypatch):
+    """A region dropped from a list that still claims to be certified and complete: the exact count (Zaslavsky)
+    and the theory value catch it, although the enumerator's own numbers agree with each other."""
+    def drop_last(P):
+        if P.ties != "regions":
+            return P
+        return dataclasses.replace(P, patterns=P.patterns[:-1], witnesses=P.witnesses[:-1], count=P.count - 1)
+
+    _lying_enumerator(monkeypatch, drop_last)
+    by = {x.check: x for x in verify.run_suite("patterns", cases=["spec-I3"]).results}
+    for check in ("regions", CHECK_ZASLAVSKY, "patterns (ties=regions)"):
+        assert by[check].status is Status.VIOLATED, check
+    assert (by[CHECK_ZASLAVSKY].observed, by[CHECK_ZASLAVSKY].expected) == (7, 8)
+    assert by[CHECK_ZASLAVSKY].kind == "theorem"  # spec-I3 (X = I₃) is certified by Cover's count
+
+
+def test_exact_signs_against_fractions():
+    """Higham filter + exact fallback = exact signs (checked against Fraction sums on cancelling data)."""
+    from fractions import Fraction
+
+    from verify.suites.patterns import exact_signs
+
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.integers(-3, 4, size=(6, 3)).astype(float), [[1e16, 1.0, -1e16]], [[0.0, 0.0, 0.0]]])
+    W = np.vstack([rng.normal(size=(20, 3)), rng.integers(-2, 3, size=(20, 3)), [[1.0, 1.0, 1.0], [1e-300, 0, 0]]])
+    (_, ge, zero), = list(exact_signs(X, W))
+    for p in range(W.shape[0]):
+        for i in range(X.shape[0]):
+            t = sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(W[p], X[i]))
+            assert (ge[p, i], zero[p, i]) == (t >= 0, t == 0), (p, i)
 
 
 # ---- reports -------------------------------------------------------------------------------------------------
@@ -177,6 +248,11 @@ def test_report_files_deterministic_and_atomic(patterns_result, tmp_path):
     assert data["schema"] == "relu-landscape/suite-report/1"
     assert data["counts"] == patterns_result.counts and data["ok"] is True
     md, html = ra["md"].decode(), ra["html"].decode()
+    assert data["run_id"] == report_id({k: v for k, v in data.items() if k != "run_id"})
+    assert md.startswith(f"<!-- relu-landscape report patterns run_id={data['run_id']} -->\n")
+    assert f"run_id={data['run_id']} -->" in html.splitlines()[1]
+    assert data["counts_by_kind"]["consistency"]["holds"] > 0
+    assert sum(sum(c.values()) for c in data["counts_by_kind"].values()) == data["n_checks"]
     assert "| spec-B2-antiparallel | patterns (ties=geq) | SPEC.md §B.1–B.2 | holds | 6 | 6 |" in md
     assert "**PASS: no check violated, no error**" in md and "![figure](patterns_figure.png)" in md
     assert data["provenance"]["git"]["commit"] in md and data["provenance"]["git"]["commit"] in html

@@ -6,34 +6,66 @@ STYLE.md §5.15; the checks cite SPEC.md sections (listed under "Theorems checke
 objects, so any JSON can be re-rendered later (``python -m verify.report``).
 Each report has a provenance header (version, git commit, backend, dtype, seed, tolerances, date), a status
 summary, a table of every check, the witness and details of each violation and error, the measurements and a
-figure (also embedded in the HTML).  Every file is written atomically (temporary file, then :func:`os.replace`).
+figure (also embedded in the HTML).  Theorem checks and consistency checks (``kind``, see :mod:`verify._result`)
+are counted and listed apart; the verdict is decided on both.
+
+The files of one report are written as one *set*: ``<suite>.json``, ``.md``, ``.html`` and ``_figure.png`` all
+carry the same *run id* (the JSON field ``run_id``, a comment in the Markdown and the HTML, a PNG text chunk), and
+a reader (:func:`check_report_set`, :func:`load_report`) refuses a directory whose files disagree.  The id is a
+digest of the report's content, so writing the same result twice gives identical bytes.  :func:`write_report`
+renders everything in memory, then, holding an exclusive ``fcntl.flock`` on ``<out_dir>/.lock``, writes the
+set into a hidden temporary directory, records a journal ``.<suite>.commit.tmp`` (atomically) and moves the
+files into place with :func:`os.replace` in a fixed order, then removes the journal and the temporary directory.
+Two concurrent writers are serialized by the lock; a writer killed between two moves leaves the journal, and
+the next writer or reader of that directory completes the moves (roll forward) before doing anything else; a
+writer killed before the journal leaves the old set untouched and a temporary directory that the next one
+removes.  (Without :mod:`fcntl`, i.e. on Windows, there is no lock; the journal still protects against kills.)
 
 Examples
 --------
 >>> import tempfile, verify
->>> paths = write_report(verify.run_suite("patterns", cases=["spec-I1"]), tempfile.mkdtemp())
+>>> out = tempfile.mkdtemp()
+>>> paths = write_report(verify.run_suite("patterns", cases=["spec-I1"]), out)
 >>> sorted(paths)
 ['figure', 'html', 'json', 'md']
+>>> check_report_set(out, "patterns") == load_report(paths["json"])["run_id"]
+True
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import html
 import io
 import json
 import os
+import re
+import secrets
+import shutil
+import struct
 
 from geom.datafiles import atomic_write
 from geom.exceptions import DataFileError
 
-from ._result import Status, jsonable
+from ._result import KINDS, THEOREM, Status, count_by_kind, jsonable
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
 
 __all__ = ["report_json", "load_report", "render_markdown", "render_html", "render_figure", "write_report",
-           "render_from_json"]
+           "render_from_json", "report_id", "check_report_set", "recover_reports", "read_run_id"]
 
 _STATUSES = [s.value for s in Status]
 _REQUIRED = ("schema", "suite", "counts", "results", "provenance")
+#: Members of a report set, in the order they are moved into place (the JSON, the source, last).
+_MEMBERS = ("figure", "html", "md", "json")
+_PNG_KEY = "relu-landscape run_id"
+_ID_COMMENT = "<!-- relu-landscape report {suite} run_id={run_id} -->"
+_ID_RE = re.compile(rb"<!-- relu-landscape report \S+ run_id=([0-9a-f]+) -->")
 
 
 def report_json(report) -> str:
@@ -42,9 +74,33 @@ def report_json(report) -> str:
     return json.dumps(jsonable(d), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def load_report(path) -> dict:
-    """Read a report JSON written by :func:`write_report`, or raise :class:`~geom.exceptions.DataFileError`."""
-    path = os.fspath(path)
+def report_id(report: dict) -> str:
+    """The run id of a report dictionary: its ``run_id`` field, else the digest that :func:`write_report` would
+    store there (the first 16 hex digits of the SHA-256 of :func:`report_json` without ``run_id``).
+
+    >>> report_id({"suite": "s"}) == report_id({"suite": "s", "run_id": report_id({"suite": "s"})})
+    True
+    """
+    if isinstance(report.get("run_id"), str):
+        return report["run_id"]
+    body = {k: v for k, v in report.items() if k != "run_id"}
+    return hashlib.sha256(report_json(body).encode("utf-8")).hexdigest()[:16]
+
+
+def _report_dict(suite_result) -> dict:
+    """The JSON dictionary written for ``suite_result``: its ``to_dict()`` with ``counts_by_kind`` and ``run_id``."""
+    d = jsonable(suite_result.to_dict() if hasattr(suite_result, "to_dict") else suite_result)
+    if not isinstance(d, dict) or not isinstance(d.get("suite"), str) or not isinstance(d.get("results"), list):
+        raise DataFileError(f"Cannot write a report: expected a SuiteResult or a report dictionary with 'suite' "
+                            f"and 'results'; got {type(suite_result).__name__}.")
+    d["counts_by_kind"] = count_by_kind(d["results"])
+    d.pop("run_id", None)
+    d["run_id"] = report_id(d)
+    return d
+
+
+def _read_report(path: str) -> dict:
+    """The report JSON at ``path`` (no recovery, no set check), or raise :class:`DataFileError`."""
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
@@ -58,6 +114,24 @@ def load_report(path) -> dict:
     if missing:
         raise DataFileError(f"Report file '{path}' is not a suite report: expected keys {list(_REQUIRED)}; got "
                             f"{'a ' + type(data).__name__ if not isinstance(data, dict) else 'no ' + repr(missing)}.")
+    return data
+
+
+def load_report(path, *, check_set: bool = True) -> dict:
+    """Read a report JSON written by :func:`write_report`, or raise :class:`~geom.exceptions.DataFileError`.
+
+    An interrupted commit in the file's directory is completed first (:func:`recover_reports`).  With
+    ``check_set`` (default), the Markdown, HTML and figure next to it, where present, must carry the JSON's run
+    id (:func:`check_report_set`); :func:`render_from_json` reads without that check, since it re-renders them.
+    """
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    stem = os.path.basename(path)[:-5] if path.endswith(".json") else None
+    if stem and os.path.isdir(directory):
+        recover_reports(directory, stem)
+    data = _read_report(path)
+    if check_set and stem == data["suite"]:
+        check_report_set(directory, data["suite"])
     return data
 
 
@@ -100,8 +174,14 @@ def _header_rows(report) -> list[tuple[str, str]]:
             ("elapsed", f"{report.get('elapsed_s', 0.0):.2f} s")]
 
 
+def _totals(report) -> dict:
+    by = count_by_kind(report["results"])
+    return {s: sum(by[k][s] for k in KINDS) for s in _STATUSES}
+
+
 def _verdict(report) -> str:
-    c = report["counts"]
+    """PASS/FAIL over both kinds of check (a violated consistency check fails a run too)."""
+    c = _totals(report)
     bad = c.get("violated", 0) + c.get("error", 0)
     s = ("PASS: no check violated, no error" if bad == 0 else
          f"FAIL: {c.get('violated', 0)} violated, {c.get('error', 0)} error(s)")
@@ -115,6 +195,32 @@ def _failures(report):
                                                             Status.INCONCLUSIVE.value)]
 
 
+def _kind(r) -> str:
+    return r.get("kind", THEOREM)
+
+
+def _kind_rows(report) -> list[tuple[str, list[int]]]:
+    """``(label, [count per status..., total])`` for theorem checks, consistency checks, all."""
+    by = count_by_kind(report["results"])
+    rows = [(f"{k} checks", [by[k][s] for s in _STATUSES]) for k in KINDS]
+    rows.append(("all", [sum(by[k][s] for k in KINDS) for s in _STATUSES]))
+    return [(label, c + [sum(c)]) for label, c in rows]
+
+
+def _kind_line(report) -> str:
+    by = count_by_kind(report["results"])
+    return "; ".join(f"{k} checks: " + " / ".join(f"{by[k][s]} {s}" for s in _STATUSES) for k in KINDS)
+
+
+_KIND_NOTE = {"theorem": "Each compares a computed quantity with a theory value or an independently computed one.",
+              "consistency": "Each compares a quantity with something computed from it: true by construction when "
+                             "the code is right, so it guards the pipeline but is not evidence for a theorem."}
+
+
+def _title(r) -> str:
+    return f"{r['case']}: {r['check']} ({r['status']}{'; consistency check' if _kind(r) != THEOREM else ''})"
+
+
 def _theorems(report) -> list[str]:
     seen = {r["theorem"] for r in report["results"]} | {m.get("theorem", "") for m in report.get("measurements", [])}
     return sorted(t for t in seen if t and t != "—")
@@ -124,28 +230,35 @@ def _theorems(report) -> list[str]:
 
 def render_markdown(report: dict, figure_name: str | None = None) -> str:
     """The Markdown report of a report dictionary (as read from the JSON)."""
-    L = [f"# relu-landscape verification report: `{report['suite']}`", ""]
+    L = [_ID_COMMENT.format(suite=report["suite"], run_id=report_id(report)),
+         f"# relu-landscape verification report: `{report['suite']}`", ""]
     if report.get("description"):
         L += [report["description"], ""]
     L += ["Rendered from `" + report["suite"] + ".json`; do not edit by hand.", "", "| | |", "|---|---|"]
     L += [f"| {k} | {_md(v, 400)} |" for k, v in _header_rows(report)]
-    L += ["", "## Summary", "", "| " + " | ".join(_STATUSES) + " | total |",
-          "|" + "---:|" * (len(_STATUSES) + 1),
-          "| " + " | ".join(str(report["counts"].get(s, 0)) for s in _STATUSES) + f" | {len(report['results'])} |",
-          "", f"**{_verdict(report)}**", ""]
+    L += ["", "## Summary", "", "| | " + " | ".join(_STATUSES) + " | total |",
+          "|---|" + "---:|" * (len(_STATUSES) + 1)]
+    L += [f"| {label} | " + " | ".join(map(str, c)) + " |" for label, c in _kind_rows(report)]
+    L += ["", f"**{_verdict(report)}**", "", _kind_line(report) + ".", ""]
     if figure_name:
         L += [f"![figure]({figure_name})", ""]
-    L += ["## Checks", "", "| case | check | theorem | status | observed | expected |", "|---|---|---|---|---|---|"]
-    for r in report["results"]:
-        st = r["status"] if r["status"] in ("holds", "not applicable") else f"**{r['status']}**"
-        L.append(f"| {_md(r['case'])} | {_md(r['check'])} | {_md(r['theorem'])} | {st} | {_md(r['observed'])} | "
-                 f"{_md(r['expected'])} |")
-    L += ["", "## Violations, errors and inconclusive checks", ""]
+    for kind in KINDS:
+        rows = [r for r in report["results"] if _kind(r) == kind]
+        if kind != THEOREM and not rows:
+            continue
+        L += [f"## {kind.capitalize()} checks", "", _KIND_NOTE[kind], "",
+              "| case | check | theorem | status | observed | expected |", "|---|---|---|---|---|---|"]
+        for r in rows:
+            st = r["status"] if r["status"] in ("holds", "not applicable") else f"**{r['status']}**"
+            L.append(f"| {_md(r['case'])} | {_md(r['check'])} | {_md(r['theorem'])} | {st} | {_md(r['observed'])} "
+                     f"| {_md(r['expected'])} |")
+        L.append("")
+    L += ["## Violations, errors and inconclusive checks", ""]
     fails = _failures(report)
     if not fails:
         L += ["None.", ""]
     for r in fails:
-        L += [f"### {r['case']}: {r['check']} ({r['status']})", "",
+        L += [f"### {_title(r)}", "",
               f"- theorem: {r['theorem']}", f"- observed: `{_fmt(r['observed'], 2000)}`",
               f"- expected: `{_fmt(r['expected'], 2000)}`",
               f"- margin: {_fmt(r['margin'])}, tolerance: {_fmt(r['tolerance'])}", "", "witness:", "", "```json",
@@ -177,35 +290,45 @@ def _e(v, limit: int = 60) -> str:
 def render_html(report: dict, figure_png: bytes | None = None) -> str:
     """A self-contained HTML page of a report dictionary; the figure, if given, is embedded as base64 PNG."""
     suite = html.escape(report["suite"])
-    H = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    H = ["<!DOCTYPE html>", _ID_COMMENT.format(suite=html.escape(report["suite"]).replace("--", "- -"),
+                                               run_id=report_id(report)),
+         '<html lang="en"><head><meta charset="utf-8">',
          f"<title>relu-landscape report: {suite}</title>", f"<style>{_CSS}</style></head><body>",
          f"<h1>relu-landscape verification report: <code>{suite}</code></h1>"]
     if report.get("description"):
         H.append(f"<p>{html.escape(report['description'])}</p>")
     H.append(f"<p><small>Rendered from <code>{suite}.json</code>; do not edit by hand.</small></p><table>")
     H += [f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in _header_rows(report)]
-    H += ["</table>", "<h2>Summary</h2><table><tr>"]
-    H += [f'<th class="{s.replace(" ", "-")}">{s}</th>' for s in _STATUSES] + ["<th>total</th></tr><tr>"]
-    H += [f"<td>{report['counts'].get(s, 0)}</td>" for s in _STATUSES] + [f"<td>{len(report['results'])}</td>",
-                                                                            "</tr></table>"]
-    ok = report["counts"].get("violated", 0) + report["counts"].get("error", 0) == 0
+    H += ["</table>", "<h2>Summary</h2><table><tr><th></th>"]
+    H += [f'<th class="{s.replace(" ", "-")}">{s}</th>' for s in _STATUSES] + ["<th>total</th></tr>"]
+    H += ["<tr><th>" + html.escape(label) + "</th>" + "".join(f"<td>{v}</td>" for v in c) + "</tr>"
+          for label, c in _kind_rows(report)]
+    H.append("</table>")
+    ok = _totals(report)["violated"] + _totals(report)["error"] == 0
     H.append(f'<p class="{"pass" if ok else "fail"}"><strong>{html.escape(_verdict(report))}</strong></p>')
+    H.append(f"<p>{html.escape(_kind_line(report))}.</p>")
     if figure_png:
         b64 = base64.b64encode(figure_png).decode("ascii")
         H.append(f'<figure><img alt="figure of the {suite} suite" src="data:image/png;base64,{b64}"></figure>')
-    H += ["<h2>Checks</h2>", "<table><tr><th>case</th><th>check</th><th>theorem</th><th>status</th>"
-          "<th>observed</th><th>expected</th></tr>"]
-    for r in report["results"]:
-        cls = r["status"].replace(" ", "-")
-        H.append(f"<tr><td>{_e(r['case'])}</td><td>{_e(r['check'])}</td><td>{_e(r['theorem'])}</td>"
-                 f'<td class="{cls}">{html.escape(r["status"])}</td><td>{_e(r["observed"])}</td>'
-                 f"<td>{_e(r['expected'])}</td></tr>")
-    H += ["</table>", "<h2>Violations, errors and inconclusive checks</h2>"]
+    for kind in KINDS:
+        rows = [r for r in report["results"] if _kind(r) == kind]
+        if kind != THEOREM and not rows:
+            continue
+        H += [f"<h2>{kind.capitalize()} checks</h2>", f"<p>{html.escape(_KIND_NOTE[kind])}</p>",
+              ("<table><tr><th>case</th><th>check</th><th>theorem</th><th>status</th><th>observed</th>"
+               "<th>expected</th></tr>")]
+        for r in rows:
+            cls = r["status"].replace(" ", "-")
+            H.append(f"<tr><td>{_e(r['case'])}</td><td>{_e(r['check'])}</td><td>{_e(r['theorem'])}</td>"
+                     f'<td class="{cls}">{html.escape(r["status"])}</td><td>{_e(r["observed"])}</td>'
+                     f"<td>{_e(r['expected'])}</td></tr>")
+        H.append("</table>")
+    H += ["<h2>Violations, errors and inconclusive checks</h2>"]
     fails = _failures(report)
     if not fails:
         H.append("<p>None.</p>")
     for r in fails:
-        H += [f"<h3>{_e(r['case'])}: {_e(r['check'])} ({html.escape(r['status'])})</h3><ul>",
+        H += [f"<h3>{html.escape(_title(r))}</h3><ul>",
               f"<li>theorem: {_e(r['theorem'])}</li><li>observed: <code>{_e(r['observed'], 2000)}</code></li>",
               f"<li>expected: <code>{_e(r['expected'], 2000)}</code></li>",
               f"<li>margin: {_e(r['margin'])}, tolerance: {_e(r['tolerance'])}</li></ul>",
@@ -250,7 +373,8 @@ def render_figure(report: dict) -> bytes | None:
     """The report figure as PNG bytes (matplotlib, Agg), or ``None`` when matplotlib is not installed.
 
     The suite's registered ``figure`` function draws it; otherwise status counts per case.  PNG metadata is
-    fixed so the bytes depend only on the report and the matplotlib version.
+    fixed (but for the run id, in the text chunk ``relu-landscape run_id``) so the bytes depend only on the
+    report and the matplotlib version.
     """
     try:
         import matplotlib
@@ -266,31 +390,283 @@ def render_figure(report: dict) -> bytes | None:
     fig = Figure(figsize=(max(8.0, 0.32 * len(report.get("cases", [])) + 3.0), 7.5), layout="constrained")
     draw(report, fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None, _PNG_KEY: report_id(report)})
     return buf.getvalue()
 
 
-# ---- writing -------------------------------------------------------------------------------------------------
+# ---- writing: one set per run -------------------------------------------------------------------------------
+
+def _names(suite: str) -> dict:
+    return {"json": f"{suite}.json", "md": f"{suite}.md", "html": f"{suite}.html", "figure": f"{suite}_figure.png"}
+
+
+def _journal(out_dir: str, suite: str) -> str:
+    return os.path.join(out_dir, f".{suite}.commit.tmp")
+
+
+def _pending_prefix(suite: str) -> str:
+    return f".{suite}.pending-"
+
+
+def _move(src: str, dst: str) -> None:
+    """One step of a commit (a module-level function so that the tests can interrupt a commit here)."""
+    os.replace(src, dst)
+
+
+@contextlib.contextmanager
+def _locked(out_dir: str):
+    """Hold an exclusive ``flock`` on ``<out_dir>/.lock`` (removed on release; a waiter that wakes up on a removed
+    file retries on the new one).  No lock where :mod:`fcntl` is missing or the directory is not writable (no
+    writer can then be active there either)."""
+    path = os.path.join(out_dir, ".lock")
+    fd = None
+    while fcntl is not None:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            fd = None
+            break
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            same = os.path.samestat(os.stat(path), os.fstat(fd))
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+        fd = None
+    try:
+        yield
+    finally:
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+def _roll_forward(out_dir: str, suite: str) -> bool:
+    """Complete the commit recorded in the journal of ``suite`` (idempotent); ``True`` if there was one.  The lock
+    must be held."""
+    journal = _journal(out_dir, suite)
+    try:
+        with open(journal, encoding="utf-8") as f:
+            plan = json.load(f)
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        plan = None  # written atomically, so never torn; unreadable means foreign: drop it
+    names = set(_names(suite).values())
+    ok = (isinstance(plan, dict) and isinstance(plan.get("pending"), str)
+          and plan["pending"].startswith(_pending_prefix(suite)) and os.sep not in plan["pending"]
+          and all(n in names for n in plan.get("move", []) + plan.get("remove", [])))
+    if ok:
+        pending = os.path.join(out_dir, plan["pending"])
+        for name in plan["move"]:
+            if os.path.exists(os.path.join(pending, name)):
+                _move(os.path.join(pending, name), os.path.join(out_dir, name))
+        for name in plan["remove"]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(out_dir, name))
+    os.unlink(journal)
+    return True
+
+
+def _clean_pending(out_dir: str, suite: str | None) -> None:
+    """Remove the temporary directories of writers that died before their journal (the lock must be held, and
+    the journals rolled forward: no live writer has one then)."""
+    prefix = _pending_prefix(suite) if suite is not None else "."
+    for name in os.listdir(out_dir):
+        if name.startswith(prefix) and ".pending-" in name and name.endswith(".tmp"):
+            shutil.rmtree(os.path.join(out_dir, name), ignore_errors=True)
+
+
+def _suites_with_journals(out_dir: str) -> list[str]:
+    return sorted(n[1:-len(".commit.tmp")] for n in os.listdir(out_dir)
+                  if n.startswith(".") and n.endswith(".commit.tmp"))
+
+
+def recover_reports(out_dir, suite: str | None = None) -> list[str]:
+    """Complete interrupted commits in ``out_dir`` (of ``suite``, or of every suite) and remove the temporary
+    files of writers that died before committing; return the suites whose commit was completed.
+
+    Called by :func:`write_report`, :func:`load_report` and :func:`check_report_set`, so a killed writer never
+    leaves a mixed set behind for them.  Does nothing in a directory it cannot write.
+
+    >>> import tempfile
+    >>> recover_reports(tempfile.mkdtemp())
+    []
+    """
+    out_dir = os.fspath(out_dir)
+    if not os.access(out_dir, os.W_OK):
+        return []
+    done = []
+    with _locked(out_dir):
+        for s in ([suite] if suite is not None else _suites_with_journals(out_dir)):
+            if _roll_forward(out_dir, s):
+                done.append(s)
+        _clean_pending(out_dir, suite)
+    return done
+
+
+def _png_text(data: bytes) -> dict:
+    """The ``tEXt`` chunks of a PNG before its image data."""
+    out, pos = {}, 8
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return out
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind in (b"IDAT", b"IEND"):
+            break
+        if kind == b"tEXt":
+            key, _, text = data[pos + 8:pos + 8 + length].partition(b"\0")
+            out[key.decode("latin-1")] = text.decode("latin-1")
+        pos += 12 + length
+    return out
+
+
+def _file_id(path: str) -> tuple[str | None, bool]:
+    """``(run id, whether the file states it)`` of one report file (a JSON without ``run_id``: its digest)."""
+    if path.endswith(".json"):
+        data = _read_report(path)
+        return report_id(data), isinstance(data.get("run_id"), str)
+    with open(path, "rb") as f:
+        data = f.read() if path.endswith(".png") else f.read(4096)
+    if path.endswith(".png"):
+        rid = _png_text(data).get(_PNG_KEY)
+    else:
+        m = _ID_RE.search(data)
+        rid = m.group(1).decode("ascii") if m else None
+    return rid, rid is not None
+
+
+def read_run_id(path) -> str | None:
+    """The run id embedded in one report file (``.json``, ``.md``, ``.html`` or ``.png``), or ``None``.
+
+    The id of a JSON without a ``run_id`` field (written before run ids existed) is its digest, as for
+    :func:`report_id`; a Markdown, HTML or PNG file without an id gives ``None``.
+    """
+    return _file_id(os.fspath(path))[0]
+
+
+def check_report_set(out_dir, suite: str) -> str | None:
+    """Check that the report files of ``suite`` in ``out_dir`` are one set; return its run id.
+
+    Interrupted commits are completed first (:func:`recover_reports`).  Every present file among
+    ``<suite>.json``, ``.md``, ``.html``, ``_figure.png`` must carry the same run id (:func:`read_run_id`).
+    ``None`` is returned when no file is present, or when none states an id (files written before run ids
+    existed: nothing to compare).
+
+    Raises
+    ------
+    DataFileError
+        The files come from different runs (their run ids are listed).
+    """
+    out_dir = os.fspath(out_dir)
+    recover_reports(out_dir, suite)
+    ids, stated = {}, False
+    with _locked(out_dir) if os.access(out_dir, os.W_OK) else contextlib.nullcontext():
+        for name in _names(suite).values():
+            path = os.path.join(out_dir, name)
+            if os.path.exists(path):
+                ids[name], s = _file_id(path)
+                stated |= s
+    if not stated:
+        return None
+    if len(set(ids.values())) != 1:
+        listing = ", ".join(f"{k}: {v or 'no run id'}" for k, v in sorted(ids.items()))
+        raise DataFileError(f"Report files of suite '{suite}' in '{out_dir}' are not one set: expected the same "
+                            f"run id in every file; got {listing}.")
+    return next(iter(ids.values()))
+
+
+def _commit(out_dir: str, suite: str, files: dict, run_id: str) -> dict:
+    """Write ``files`` (``{kind: (name, bytes)}``) into ``out_dir`` as one set (see the module notes); a figure of
+    an earlier set is removed when this one has none."""
+    names = _names(suite)
+    order = [k for k in _MEMBERS if k in files]
+    with _locked(out_dir):
+        for s in _suites_with_journals(out_dir):
+            _roll_forward(out_dir, s)
+        _clean_pending(out_dir, suite)
+        pending = os.path.join(out_dir, f"{_pending_prefix(suite)}{run_id}-{secrets.token_hex(4)}.tmp")
+        journal_written = False
+        try:
+            os.mkdir(pending)
+            for k in order:
+                name, data = files[k]
+                with open(os.path.join(pending, name), "wb") as f:
+                    f.write(data)
+                    f.flush()
+                    os.fsync(f.fileno())
+            plan = {"pending": os.path.basename(pending), "move": [files[k][0] for k in order],
+                    "remove": [] if "figure" in files else [names["figure"]], "run_id": run_id}
+            atomic_write(_journal(out_dir, suite), json.dumps(plan, sort_keys=True))
+            journal_written = True
+            _roll_forward(out_dir, suite)
+        except BaseException:
+            if journal_written:  # the new set is decided: complete it if the failure allows, else leave the journal
+                with contextlib.suppress(Exception):
+                    _roll_forward(out_dir, suite)
+            if not os.path.exists(_journal(out_dir, suite)):
+                shutil.rmtree(pending, ignore_errors=True)
+            raise
+        shutil.rmtree(pending, ignore_errors=True)
+    return {k: os.path.join(out_dir, files[k][0]) for k in files}
+
+
+def _render_set(report: dict) -> dict:
+    """``{kind: (file name, bytes)}`` of the Markdown, HTML and figure of a report dictionary."""
+    suite = report["suite"]
+    names = _names(suite)
+    png = render_figure(report)
+    files = {}
+    if png is not None:
+        files["figure"] = (names["figure"], png)
+    files["md"] = (names["md"], render_markdown(report, names["figure"] if png is not None else None).encode())
+    files["html"] = (names["html"], render_html(report, png).encode("utf-8"))
+    return files
+
+
+def _make_dir(out_dir) -> str:
+    out_dir = os.fspath(out_dir)
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+    except OSError as exc:
+        raise DataFileError(f"Cannot create the report directory '{out_dir}': expected a writable location; "
+                            f"got {type(exc).__name__}: {exc.strerror}.") from exc
+    return out_dir
+
+
+def _safe_commit(out_dir, suite, files, run_id) -> dict:
+    try:
+        return _commit(out_dir, suite, files, run_id)
+    except OSError as exc:
+        if isinstance(exc, DataFileError):
+            raise
+        raise DataFileError(f"Cannot write the report of suite '{suite}' into '{out_dir}': expected a writable "
+                            f"directory; got {type(exc).__name__}: {exc.strerror or exc}.") from exc
+
 
 def render_from_json(json_path, out_dir) -> dict:
-    """Render ``<suite>.md``, ``<suite>.html`` and ``<suite>_figure.png`` into ``out_dir`` from a report JSON."""
-    report = load_report(json_path)
-    out_dir = os.fspath(out_dir)
-    os.makedirs(out_dir, exist_ok=True)
+    """Render ``<suite>.md``, ``<suite>.html`` and ``<suite>_figure.png`` into ``out_dir`` from a report JSON.
+
+    They carry the JSON's run id.  If ``out_dir`` already holds another ``<suite>.json``, the JSON is copied
+    along, so that the directory still holds one set; the paths written are returned.
+    """
+    report = load_report(json_path, check_set=False)
+    out_dir = _make_dir(out_dir)
     suite = report["suite"]
-    paths = {}
-    png = render_figure(report)
-    fig_name = None
-    if png is not None:
-        fig_name = f"{suite}_figure.png"
-        paths["figure"] = atomic_write(os.path.join(out_dir, fig_name), png)
-    paths["md"] = atomic_write(os.path.join(out_dir, f"{suite}.md"), render_markdown(report, fig_name))
-    paths["html"] = atomic_write(os.path.join(out_dir, f"{suite}.html"), render_html(report, png))
-    return paths
+    files = _render_set(report)
+    target = os.path.join(out_dir, _names(suite)["json"])
+    if os.path.exists(target) and not os.path.samefile(target, os.fspath(json_path)):
+        with open(json_path, "rb") as f:
+            files["json"] = (_names(suite)["json"], f.read())
+    return _safe_commit(out_dir, suite, files, report_id(report))
 
 
 def write_report(suite_result, out_dir) -> dict:
-    """Write ``<out_dir>/<suite>.json``, then render ``.md``, ``.html`` and ``_figure.png`` from it.
+    """Write ``<out_dir>/<suite>.json`` and the ``.md``, ``.html`` and ``_figure.png`` rendered from it, as one set.
 
     Parameters
     ----------
@@ -302,15 +678,22 @@ def write_report(suite_result, out_dir) -> dict:
     Returns
     -------
     dict
-        ``{"json", "md", "html", "figure"}`` → path (no ``"figure"`` without matplotlib).
+        ``{"json", "md", "html", "figure"}`` → path (no ``"figure"`` without matplotlib; a figure of an earlier
+        run is then removed, so that every file present belongs to this run).
+
+    Raises
+    ------
+    DataFileError
+        ``out_dir`` cannot be created or written.  The directory then holds either the previous set or this one
+        (or the journal that the next reader or writer completes), never a mix.
+
+    Notes
+    -----
+    The JSON gains ``counts_by_kind`` (:func:`~verify._result.count_by_kind`) and ``run_id`` (:func:`report_id`);
+    the other files are rendered from the dictionary read back from the JSON text.
     """
-    out_dir = os.fspath(out_dir)
-    try:
-        os.makedirs(out_dir, exist_ok=True)
-    except OSError as exc:
-        raise DataFileError(f"Cannot create the report directory '{out_dir}': expected a writable location; "
-                            f"got {type(exc).__name__}: {exc.strerror}.") from exc
-    text = report_json(suite_result)
-    suite = json.loads(text)["suite"]
-    json_path = atomic_write(os.path.join(out_dir, f"{suite}.json"), text)
-    return {"json": json_path, **render_from_json(json_path, out_dir)}
+    out_dir = _make_dir(out_dir)
+    text = report_json(_report_dict(suite_result))
+    report = json.loads(text)
+    files = {"json": (_names(report["suite"])["json"], text.encode("utf-8")), **_render_set(report)}
+    return _safe_commit(out_dir, report["suite"], files, report["run_id"])

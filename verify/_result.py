@@ -9,7 +9,14 @@ A *check* compares something computed with something expected from theory and en
 * ``ERROR``: the computation raised.
 
 Nothing is ``HOLDS`` without a comparison: :func:`compare` and :func:`check_margin` are the only helpers that
-produce it, and only after comparing.  A *measurement* (for example the recall of Gaussian pattern sampling,
+produce it, and only after comparing.
+
+Every check also has a *kind* (:data:`KINDS`): a ``"theorem"`` check compares a computed quantity with a value
+or a property that theory predicts and that was obtained independently of it (a closed form, a second
+algorithm, a bound decided against an independent oracle); a ``"consistency"`` check compares a quantity with
+something computed *from it* (``p* = L_β(ψ(W))`` when ``p*`` is evaluated as ``L_β(ψ(W))``), so it can catch a
+broken pipeline but not a false theorem.  Reports count the two kinds apart (:func:`count_by_kind`); both
+decide whether a run passes.  A *measurement* (for example the recall of Gaussian pattern sampling,
 SPEC.md §B.4) is a number reported next to the checks, never a pass or a fail.
 
 Examples
@@ -21,6 +28,8 @@ Examples
 'not applicable'
 >>> compare("regions", 3, 4, case="c", theorem="SPEC.md §B.2", certified=False).status.value
 'inconclusive'
+>>> compare("y* = fit", 1.0, 1.0, case="c", theorem="SPEC.md §A.3", kind=CONSISTENCY).kind
+'consistency'
 """
 
 from __future__ import annotations
@@ -32,7 +41,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Status", "CheckResult", "Measurement", "compare", "check_margin", "error_result", "jsonable"]
+from geom._validation import check_option, message
+from geom.exceptions import InvalidInputTypeError
+
+__all__ = ["Status", "CheckResult", "Measurement", "compare", "check_margin", "error_result", "jsonable", "KINDS",
+           "THEOREM", "CONSISTENCY", "count_by_kind"]
+
+#: A check of a theorem against an independently obtained value or oracle.
+THEOREM = "theorem"
+#: A check that compares a quantity with something computed from it (true by construction if the code is right).
+CONSISTENCY = "consistency"
+#: The kinds of a check, in report order.
+KINDS = (THEOREM, CONSISTENCY)
 
 
 class Status(enum.Enum):
@@ -112,6 +132,9 @@ class CheckResult:
         Anything else worth keeping (certificates, sources, timings).
     elapsed_s : float
         Time spent computing this check.
+    kind : {"theorem", "consistency"}
+        See the module notes: ``"consistency"`` when the comparison is true by construction of the compared
+        quantities (reports count it apart from the theorem checks).
     """
 
     case: str
@@ -125,14 +148,42 @@ class CheckResult:
     witness: object = None
     details: dict = field(default_factory=dict)
     elapsed_s: float = 0.0
+    kind: str = THEOREM
+
+    def __post_init__(self):
+        if not isinstance(self.status, Status):
+            raise InvalidInputTypeError(message("status", "CheckResult", "a verify.Status",
+                                                f"{type(self.status).__name__} {self.status!r}"))
+        check_option(self.kind, KINDS, name="kind", func="CheckResult")
 
     def to_dict(self) -> dict:
         """JSON-safe dictionary (sorted keys; NumPy values as lists and floats; elapsed time in µs)."""
         d = {"case": self.case, "check": self.check, "theorem": self.theorem, "status": self.status.value,
-             "observed": self.observed, "expected": self.expected, "margin": self.margin,
+             "kind": self.kind, "observed": self.observed, "expected": self.expected, "margin": self.margin,
              "tolerance": self.tolerance, "witness": self.witness, "details": self.details,
              "elapsed_s": round(float(self.elapsed_s), 6)}
         return dict(sorted(jsonable(d).items()))
+
+
+def count_by_kind(results) -> dict:
+    """``{kind: {status value: count}}`` over :data:`KINDS` and all five statuses (zeros included).
+
+    ``results`` are :class:`CheckResult` objects or their ``to_dict()`` dictionaries (a dictionary without a
+    ``"kind"``, from a report written before kinds existed, counts as a theorem check).
+
+    >>> r = [compare("a", 1, 1, case="c", theorem="§"), compare("b", 1, 2, case="c", theorem="§", kind=CONSISTENCY)]
+    >>> c = count_by_kind(r)
+    >>> c["theorem"]["holds"], c["consistency"]["violated"], sum(c["consistency"].values())
+    (1, 1, 1)
+    """
+    out = {k: {s.value: 0 for s in Status} for k in KINDS}
+    for r in results:
+        if isinstance(r, CheckResult):
+            kind, status = r.kind, r.status.value
+        else:
+            kind, status = r.get("kind", THEOREM), r["status"]
+        out[kind][status] += 1
+    return out
 
 
 @dataclass(frozen=True)
@@ -184,7 +235,7 @@ def _same(observed, expected, tolerance):
 
 def compare(name: str, observed, expected, *, case: str, theorem: str, certified: bool = True,
             tolerance: float | None = None, witness=None, details: dict | None = None,
-            elapsed_s: float = 0.0) -> CheckResult:
+            elapsed_s: float = 0.0, kind: str = THEOREM) -> CheckResult:
     """Compare an observed value with an expected one and return the :class:`CheckResult`.
 
     Parameters
@@ -204,6 +255,8 @@ def compare(name: str, observed, expected, *, case: str, theorem: str, certified
         exactly.
     witness, details, elapsed_s
         Stored as given (``witness`` only when the check is violated or inconclusive).
+    kind : {"theorem", "consistency"}
+        See :class:`CheckResult`.
 
     Returns
     -------
@@ -222,7 +275,7 @@ def compare(name: str, observed, expected, *, case: str, theorem: str, certified
     """
     details = dict(details or {})
     kw = dict(case=case, check=name, theorem=theorem, observed=observed, expected=expected,
-              tolerance=tolerance, elapsed_s=elapsed_s)
+              tolerance=tolerance, elapsed_s=elapsed_s, kind=kind)
     if expected is None:
         return CheckResult(status=Status.NOT_APPLICABLE, details={**details, "reason": "no expected value"}, **kw)
     if observed is None:
@@ -239,7 +292,7 @@ def compare(name: str, observed, expected, *, case: str, theorem: str, certified
 
 def check_margin(name: str, margin: float | None, tolerance: float, *, case: str, theorem: str,
                  observed=None, expected=None, witness=None, details: dict | None = None,
-                 elapsed_s: float = 0.0) -> CheckResult:
+                 elapsed_s: float = 0.0, kind: str = THEOREM) -> CheckResult:
     """Decide a signed margin against a tolerance (STYLE.md §5.7): a condition holds when ``margin ≥ 0``.
 
     ``margin > tolerance``: ``HOLDS``; ``margin < −tolerance``: ``VIOLATED``; otherwise (``|margin| ≤
@@ -251,7 +304,7 @@ def check_margin(name: str, margin: float | None, tolerance: float, *, case: str
     'inconclusive'
     """
     kw = dict(case=case, check=name, theorem=theorem, observed=observed, expected=expected, margin=margin,
-              tolerance=tolerance, details=dict(details or {}), elapsed_s=elapsed_s)
+              tolerance=tolerance, details=dict(details or {}), elapsed_s=elapsed_s, kind=kind)
     if margin is None or not math.isfinite(float(margin)):
         return CheckResult(status=Status.INCONCLUSIVE, witness=witness, **kw)
     if margin > tolerance:
@@ -261,7 +314,8 @@ def check_margin(name: str, margin: float | None, tolerance: float, *, case: str
     return CheckResult(status=Status.INCONCLUSIVE, witness=witness, **kw)
 
 
-def error_result(case: str, check: str, theorem: str, exc: BaseException, elapsed_s: float = 0.0) -> CheckResult:
+def error_result(case: str, check: str, theorem: str, exc: BaseException, elapsed_s: float = 0.0,
+                 kind: str = THEOREM) -> CheckResult:
     """An ``ERROR`` result recording an exception (type and one-line message).
 
     >>> error_result("c", "regions", "SPEC.md §B.2", ValueError("bad")).details
@@ -269,4 +323,4 @@ def error_result(case: str, check: str, theorem: str, exc: BaseException, elapse
     """
     return CheckResult(case=case, check=check, theorem=theorem, status=Status.ERROR,
                        details={"exception": type(exc).__name__, "message": " ".join(str(exc).split())},
-                       elapsed_s=elapsed_s)
+                       elapsed_s=elapsed_s, kind=kind)

@@ -1,30 +1,51 @@
 """The ``convex`` suite: the convex program (C), its dual and the certificates, on the SPEC.md §I instances.
 
 For each case tagged ``convex``, (C) is solved by :func:`geom.solve_convex` (exact pattern pool, ``X̃ = [X, 1]``
-with ``bias``), and the following are checked (SPEC.md section in brackets):
+with ``bias``).  Every check is a *theorem* check, decided against theory values or against quantities
+recomputed here independently of the solver, or a *consistency* check (``kind="consistency"``, counted apart in
+the reports), which compares a quantity with something the solver computed from it.  SPEC.md sections in
+brackets.
 
-* ``certified optimum`` — the solution is certified (exact pattern pool, relative gap ``≤ tol.gap``) [§C.3];
+Independent quantities.  ``φ(ν)`` is recomputed over the exact regions by one conic program (cvxpy/Clarabel,
+:func:`phi_conic`): ``max_{u ∈ C_k, ‖u‖ ≤ 1} ±νᵀD_k X̃ u`` for every pattern and sign, with a rigorous upper bound
+``‖g + B_kᵀλ‖`` from its multipliers ``λ ≥ 0`` (Lagrange duality); it is ``not applicable`` without cvxpy or
+beyond :data:`CONIC_MAX_PATTERNS` regions.  From it, ``ν̃ = ν · min(1, β/φ̄)`` (``ν = y − fit(W)``) is dual
+feasible and ``g = L_β(ψ(W)) − D(ν̃)`` is a gap bound obtained without the solver's own certificate.
+
+Theorem checks:
+
 * ``p*``, ``y*``, ``ν*`` against the case's theory values [§I].  The tolerance is the case's stated precision
-  plus what the certificate leaves open: ``|p − p*| ≤ gap`` (``p`` is the objective of a feasible point and the
-  lower bound is ``≤ p*``), and ``‖ŷ − y*‖₂ ≤ √(2·gap)`` because the objective is 1-strongly convex in the fit
-  (``½‖ŷ − y*‖² ≤ L(W) − p*``), likewise for ``ν = y − ŷ``.  The case's precision is ``expected["rtol"]``
-  (relative), default :data:`SPEC_DIGITS_RTOL` for numbers typed in from SPEC.md;
-* ``weak duality`` ``p − D(ν̃) ≥ 0`` up to rounding (:data:`ROUNDING_RTOL`) and ``strong duality`` ``rel gap ≤
-  tol.gap`` [§C.1, §C.3];
-* ``convention R`` ``ν* = y − y*``, and ``y*`` equals the fit ``Σ_k D_k X̃ (u_k − v_k)`` recomputed here [§C.1];
+  plus what the gap ``g`` leaves open: ``|p − p*| ≤ g`` and ``‖ŷ − y*‖₂ ≤ √(2g)`` (the objective is 1-strongly
+  convex in the fit), likewise for ``ν = y − ŷ``.  The case's precision is ``expected["rtol"]`` (relative),
+  default :data:`SPEC_DIGITS_RTOL`;
+* ``weak duality`` ``L_β(ψ(W)) − D(ν̃) ≥ 0`` up to rounding (:data:`ROUNDING_RTOL`) and ``strong duality``
+  ``g / max(1, |p|) ≤ tol.gap``, both with the independent ``φ`` [§C.1, §C.3];
 * ``primal feasibility`` ``u_k, v_k ∈ C_k``: the smallest ``(2D_k − I)_i x̃_iᵀu / (‖x̃_i‖·max‖u‖)``, decided
   against :data:`CONE_RTOL` [§A.2];
-* ``dual feasibility`` ``φ(ν*) ≤ β + ‖X̃‖₂ √(2·gap)`` (``φ`` is ``‖X̃‖₂``-Lipschitz in ``ν``), with ``φ``
-  recomputed here over all regions without screening, and the solver's reported ``φ`` against it [§C.2];
-* ``complementary slackness (aggregate)`` ``β Σ_k(‖u_k‖ + ‖v_k‖) − ν*ᵀy*``, which is ``0`` at an optimum and lies
-  in ``[min(0, (β − φ)·Σ‖u‖), max(gap, 0)]`` for any candidate [§C.1, §D.2];
-* ``ψ`` [§A.4–A.5]: the convex objective of ``W`` equals ``L_β(ψ(W))`` and the fits agree (up to rounding
-  plus the bound that the solver's residual cone infeasibility puts on the difference), ``p`` is
-  ``L_β(ψ(W))``, ``ψ(W)`` is scaled and has width ``card(W) ≥ m*``;
+* ``dual feasibility`` ``φ(ν) ≤ β + ‖X̃‖₂ √(2g)`` with the conic ``φ`` (``φ`` is ``‖X̃‖₂``-Lipschitz and
+  ``φ(ν*) ≤ β``): ``holds`` when its upper bound is below, ``violated`` when its value is above [§C.2];
+* ``φ: conic maximum = ‖Π_C(·)‖`` (Moreau, §C.2): the per-pattern values of :func:`geom.dual_values` (NNLS
+  projections) equal the conic maxima, within the conic solve's own bracket plus :data:`CONIC_ATOL`;
+* ``complementary slackness (every slot)`` [§C.1]: ``ν ᵀD_k X̃ u_k = β‖u_k‖`` and ``−νᵀD_k X̃ v_k = β‖v_k‖`` for
+  every nonzero slot.  The residual is the derivative of the objective along the slot's scaling, a convex
+  quadratic in the scale, so ``|r_k| ≤ ‖D_k X̃ z_k‖ √(2g) + 2g`` at any point within ``g`` of ``p*``;
+* ``stationarity (every slot)`` [§C.1–C.2]: ``Π_{C_k}(±X̃ᵀD_k ν) = β z_k/‖z_k‖``, the projection computed here
+  by NNLS on all ``n`` rows (SPEC.md §C.2 recipe).  Since ``ẑᵀΠ(g) ≥ ẑᵀg`` on the cone,
+  ``‖Π(g) − βẑ‖² ≤ φ_k² − β² − 2β r_k/‖z_k‖``, which gives the tolerance from the two above (loose by nature:
+  of order ``g^{1/4}``; it catches a wrong cone, sign or direction);
+* ``ψ preserves the objective`` and ``the fit``: the network's ReLU output against ``Σ_k D_k X̃ (u_k − v_k)``
+  (up to rounding plus the bound that the residual cone infeasibility puts on the difference) [§A.5];
+  ``card(W) ≥ m*`` [§A.3];
 * for every network of ``expected["nets"]``, :func:`geom.certify_net` (exact patterns) [§C.3]: the verdict, the
   objective, the certificate's lower bound and gap, the true gap ``L_β − p*``, the escape patterns with their
   signs and dual values (SPEC.md §I, I9: a Clarke-stationary saddle is rejected), and for an optimal network
-  ``φ(ν̂) ≤ β(1 + tol.certificate)`` recomputed here.
+  the dual feasibility ``φ(ν̂) ≤ β(1 + tol.certificate)`` with the conic ``φ``.
+
+Consistency checks (true by construction of the solver's output): ``certified optimum`` (the solver's own flag,
+from its own gap), ``y* = Σ D_k X̃(u_k − v_k)`` (``y*`` is that fit), ``convention R`` (``ν*`` is ``y − y*``),
+``reported φ(ν*)`` (the solver's screened ``φ`` against an unscreened :func:`geom.dual_values`),
+``p* = L_β(ψ(W))`` (``p*`` is evaluated so), ``ψ(W) is scaled`` and ``width of ψ(W) = card(W)`` (both by the
+definition of ψ).
 
 A measurement records the solve time.  Nothing is ``holds`` without a comparison; when the solver did not reach
 a certified optimum, every comparison that depends on it is ``inconclusive`` (never ``holds``, never
@@ -47,14 +68,16 @@ import time
 from dataclasses import replace
 
 import numpy as np
+from scipy.optimize import nnls
 
 import geom
+from geom.tolerances import gamma
 
-from .._result import CheckResult, Measurement, compare
+from .._result import CONSISTENCY, CheckResult, Measurement, Status, compare
 from .._suite import register_suite
 
-__all__ = ["convex_checks", "convex_figure", "SPEC_DIGITS_RTOL", "ROUNDING_RTOL", "CONE_RTOL", "CHECK_P",
-           "SOLVE_TIME"]
+__all__ = ["convex_checks", "convex_figure", "phi_conic", "SPEC_DIGITS_RTOL", "ROUNDING_RTOL", "CONE_RTOL",
+           "CONIC_ATOL", "CONIC_MAX_PATTERNS", "CHECK_P", "SOLVE_TIME"]
 
 #: Relative precision assumed for expected values typed in from SPEC.md (printed to 7 significant digits,
 #: e.g. I4's ``p* = 0.06958725``) when a case does not state its own ``expected["rtol"]``.
@@ -64,6 +87,13 @@ SPEC_DIGITS_RTOL = 1e-6
 ROUNDING_RTOL = 1e-12
 #: Cone feasibility slack, relative to ``‖x̃_i‖·max‖u‖``: ten times Clarabel's feasibility tolerance ``tol.solver``.
 CONE_RTOL = 1e-9
+#: Allowance, relative to ``max(1, ‖g‖)``, for the value of the independent conic solve of ``φ`` (its maximizer
+#: is feasible only up to Clarabel's tolerance, set to 1e-12, so its value may exceed the true maximum slightly).
+CONIC_ATOL = 1e-8
+#: The independent conic solve of ``φ`` runs when the exact region pool has at most this many patterns (one
+#: second-order cone per pattern and sign); beyond, the checks that need it are ``not applicable``.
+CONIC_MAX_PATTERNS = 512
+_CLARABEL = {"tol_gap_abs": 1e-12, "tol_gap_rel": 1e-12, "tol_feas": 1e-12}
 
 CHECK_P = "p*"
 SOLVE_TIME = "solve time"
@@ -100,6 +130,151 @@ def _cone_slack(Xa, patterns, U, V):
     return worst, max(excess, 0.0)
 
 
+def phi_conic(Xa, nu, patterns):
+    """``φ(ν)`` over ``patterns`` by one conic program, independent of :mod:`geom.cones` (SPEC.md §C.2).
+
+    For every pattern ``k`` and sign ``±``: ``max ±νᵀD_k X̃ u`` s.t. ``(2D_k − I) X̃ u ≥ 0``, ``‖u‖ ≤ 1`` (the blocks
+    are independent, so one program maximizing their sum solves them all), by cvxpy with Clarabel.  The
+    multipliers ``λ ≥ 0`` of the cone rows give a rigorous upper bound ``‖g + B_kᵀλ‖ ≥ max`` of each block
+    (Lagrange duality; ``g = ±X̃ᵀD_kν``, ``B_k = (2D_k − I)X̃``).
+
+    Parameters
+    ----------
+    Xa : ndarray (n, d)
+        Data (with the ones column for a regularized bias).
+    nu : ndarray (n,)
+    patterns : ndarray of bool (P, n)
+
+    Returns
+    -------
+    (dict or None, str or None)
+        ``({"values", "upper"}`` of shape ``(P, 2)`` (columns ``+``, ``−``), ``"phi"``, ``"phi_upper"``,
+        ``"n_patterns"``, ``"solver"}, None)``, or ``(None, reason)`` when cvxpy is missing, the pool exceeds
+        :data:`CONIC_MAX_PATTERNS` or the solve fails.
+
+    Examples
+    --------
+    >>> out, why = phi_conic(np.array([[-1.0], [1.0]]), np.array([0.5, 0.5]), np.array([[0, 1], [1, 0]], bool))
+    >>> np.round(out["values"], 8).tolist(), out["phi_upper"] >= out["phi"] - 1e-12   # SPEC.md §I, I1
+    ([[0.5, 0.0], [0.5, 0.0]], True)
+    """
+    try:
+        import cvxpy as cp
+    except ImportError:
+        return None, "the independent conic solve needs cvxpy (pip install 'relu-landscape[test]')"
+    Xa, nu = np.asarray(Xa, float), np.asarray(nu, float)
+    P = int(patterns.shape[0])
+    if P > CONIC_MAX_PATTERNS:
+        return None, f"{P} region patterns exceed CONIC_MAX_PATTERNS = {CONIC_MAX_PATTERNS}"
+    D = np.vstack([patterns, patterns]).astype(float)  # (2P, n): + blocks, then − blocks
+    sign = np.r_[np.ones(P), -np.ones(P)]
+    G = sign[:, None] * ((D * nu) @ Xa)  # rows g = ±X̃ᵀD_kν
+    S = 2.0 * D - 1.0
+    U = cp.Variable((Xa.shape[1], 2 * P))
+    cone = cp.multiply(S.T, Xa @ U) >= 0
+    prob = cp.Problem(cp.Maximize(cp.sum(cp.multiply(G.T, U))), [cone, cp.norm(U, 2, axis=0) <= 1])
+    try:
+        prob.solve(solver=cp.CLARABEL, **_CLARABEL)
+    except cp.error.SolverError as exc:
+        return None, f"the conic solve failed: {' '.join(str(exc).split())}"
+    if prob.status != cp.OPTIMAL or U.value is None or cone.dual_value is None:
+        return None, f"the conic solve ended with status {prob.status!r}"
+    values = np.einsum("jd,dj->j", G, U.value)
+    lam = np.maximum(np.asarray(cone.dual_value, float), 0.0)  # (n, 2P)
+    # ‖g + B_kᵀλ‖ in float64, plus Higham's γ_{n+d+2} on the absolute sums: a rigorous upper bound
+    upper = (np.linalg.norm(G + (S * lam.T) @ Xa, axis=1)
+             + gamma(Xa.shape[0] + Xa.shape[1] + 2) * np.linalg.norm(np.abs(G) + lam.T @ np.abs(Xa), axis=1))
+    return {"values": values.reshape(2, P).T, "upper": upper.reshape(2, P).T, "phi": float(values.max(initial=0.0)),
+            "phi_upper": float(upper.max(initial=0.0)), "n_patterns": P, "solver": "cvxpy/CLARABEL"}, None
+
+
+def _dual_feasibility(name, conic, reason, bound, beta, *, case, theorem, trusted, details=None):
+    """``φ(ν) ≤ bound`` with the conic ``φ``: ``holds`` when its upper bound is below, ``violated`` when its value
+    (less :data:`CONIC_ATOL`) is above, else ``inconclusive``."""
+    if conic is None:
+        return compare(name, None, None, case=case, theorem=theorem, details={"precondition": reason})
+    phi, up = conic["phi"], conic["phi_upper"]
+    details = {**(details or {}), "phi_upper": up, "bound": bound, "n_regions": conic["n_patterns"],
+               "phi_from": conic["solver"]}
+    if up <= bound:
+        status = Status.HOLDS if trusted else Status.INCONCLUSIVE
+    elif phi - CONIC_ATOL * max(1.0, phi) > bound:
+        status = Status.VIOLATED if trusted else Status.INCONCLUSIVE
+    else:
+        status = Status.INCONCLUSIVE
+    if not trusted:
+        details["reason"] = "computation not certified"
+    return CheckResult(case=case, check=name, theorem=theorem, status=status, observed=phi, expected=beta,
+                       margin=bound - up, tolerance=bound - beta, details=details,
+                       witness=None if status is Status.HOLDS else {"phi": phi, "phi_upper": up, "bound": bound})
+
+
+def _moreau_check(Xa, nu, pool, conic, reason, *, case):
+    """The NNLS projections of :func:`geom.dual_values` against the conic maxima, pattern by pattern."""
+    name, theorem = "φ: conic maximum = ‖Π_C(±X̃ᵀDν)‖ (every region)", "SPEC.md §C.2"
+    if conic is None:
+        return compare(name, None, None, case=case, theorem=theorem, details={"precondition": reason})
+    nnls_vals = np.asarray(geom.dual_values(Xa, nu, pool).values, float)
+    G = np.linalg.norm((pool * nu) @ Xa, axis=1)[:, None]
+    allow = (conic["upper"] - conic["values"]) + CONIC_ATOL * np.maximum(1.0, G)
+    err = np.abs(nnls_vals - conic["values"]) - allow
+    k = np.unravel_index(int(np.argmax(err)), err.shape)
+    ok = bool(np.all(err <= 0))
+    r = compare(name, ok, True, case=case, theorem=theorem,
+                witness={"pattern": "".join("1" if b else "0" for b in pool[k[0]]), "sign": "+-"[k[1]],
+                         "nnls": float(nnls_vals[k]), "conic": float(conic["values"][k]),
+                         "conic_upper": float(conic["upper"][k])},
+                details={"n_regions": int(pool.shape[0]), "max_abs_difference":
+                         float(np.max(np.abs(nnls_vals - conic["values"]), initial=0.0))})
+    return replace(r, observed=float(np.max(np.abs(nnls_vals - conic["values"]), initial=0.0)), expected=0.0,
+                   margin=-float(err[k]), tolerance=float(allow[k]))
+
+
+def _slots(Xa, beta, sol, nu, g, eps_phi):
+    """Per nonzero slot ``z`` (``u_k``: sign +1, ``v_k``: −1): the complementary-slackness residual
+    ``r = ±νᵀD_k X̃ z − β‖z‖`` and its tolerance, the stationarity residual ``‖Π_{C_k}(±X̃ᵀD_kν) − βz/‖z‖‖`` and its
+    tolerance (see the module notes; ``g`` is the gap bound, ``eps_phi`` the allowance on ``φ(ν) − β``)."""
+    rows = []
+    xnorm = np.linalg.norm(Xa, axis=1)
+    xnorm = np.where(xnorm > 0, xnorm, 1.0)
+    for D, u, v in zip(sol.patterns, sol.U, sol.V):
+        Dm = np.asarray(D, bool)
+        B = np.where(Dm, 1.0, -1.0)[:, None] * Xa
+        for sign, z in ((1.0, u), (-1.0, v)):
+            nz = float(np.linalg.norm(z))
+            if nz == 0.0:
+                continue
+            a = np.where(Dm, Xa @ z, 0.0)
+            na = float(np.linalg.norm(a))
+            rnd = ROUNDING_RTOL * max(1.0, float(np.linalg.norm(nu)) * na, beta * nz)
+            r = sign * float(nu @ a) - beta * nz
+            tol_cs = na * np.sqrt(2.0 * g) + 2.0 * g + rnd
+            gk = sign * (Xa.T @ np.where(Dm, nu, 0.0))
+            lam, _ = nnls(B.T, -gk, maxiter=50 * max(B.shape))
+            proj = gk + B.T @ lam
+            stat = float(np.linalg.norm(proj - beta * z / nz))
+            outside = max(0.0, -float(np.min((B @ z) / (xnorm * nz), initial=0.0)))
+            tol_st = float(np.sqrt(2.0 * beta * eps_phi + eps_phi ** 2 + 2.0 * beta * tol_cs / nz
+                                   + 2.0 * beta * float(np.linalg.norm(gk)) * outside)) + rnd
+            rows.append({"pattern": "".join("1" if b else "0" for b in Dm), "sign": "+" if sign > 0 else "-",
+                         "norm": nz, "cs_residual": r, "cs_tolerance": tol_cs, "stationarity_residual": stat,
+                         "stationarity_tolerance": tol_st})
+    return rows
+
+
+def _slot_check(name, rows, key, *, case, theorem, trusted, details):
+    """One check over every slot: ``|residual| ≤ tolerance`` for each (``not applicable`` without a slot)."""
+    if not rows:
+        return compare(name, None, None, case=case, theorem=theorem, details={"precondition": "no nonzero slot"})
+    res = [abs(r[f"{key}_residual"]) for r in rows]
+    tols = [r[f"{key}_tolerance"] for r in rows]
+    worst = int(np.argmax([x - t for x, t in zip(res, tols)]))
+    ok = all(x <= t for x, t in zip(res, tols))
+    r = compare(name, ok, True, case=case, theorem=theorem, certified=trusted, witness={"slot": rows[worst]},
+                details={**details, "slots": rows})
+    return replace(r, observed=max(res), expected=0.0, margin=tols[worst] - res[worst], tolerance=tols[worst])
+
+
 def _bool_check(name, ok, *, case, theorem, trusted, margin=None, tolerance=None, observed=None, expected=None,
                 details=None, elapsed_s=0.0):
     """A decided inequality: ``compare(ok, True)`` with the observed/expected/margin/tolerance kept."""
@@ -109,7 +284,7 @@ def _bool_check(name, ok, *, case, theorem, trusted, margin=None, tolerance=None
                    expected=expected if expected is not None else r.expected, margin=margin, tolerance=tolerance)
 
 
-def _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx):
+def _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx, pool):
     label = f"[{spec['name']}]"
     net = geom.Net(np.asarray(spec["U"], float), np.asarray(spec["alpha"], float), bias=bool(spec["bias"]))
     t0 = time.perf_counter()
@@ -126,11 +301,11 @@ def _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx):
     rnd = ROUNDING_RTOL * scale
     if spec.get("verdict") == "holds":  # an optimal net's residual is ν*, which is dual feasible
         Xa = geom.nets.augment(X, net.bias)
-        phi = float(geom.dual_values(Xa, cert.nu, geom.enumerate_patterns(Xa, ties="regions").patterns).phi)
-        bound = beta * (1.0 + ctx.tol.certificate)
-        yield _bool_check(f"dual feasibility φ(ν̂) ≤ β {label}", phi <= bound, case=name, theorem="SPEC.md §C.2",
-                          trusted=True, margin=bound - phi, tolerance=beta * ctx.tol.certificate, observed=phi,
-                          expected=beta)
+        net_pool = pool if net.bias == case.bias else geom.enumerate_patterns(Xa, ties="regions").patterns
+        conic, why = phi_conic(Xa, np.asarray(cert.nu, float), net_pool)
+        yield _dual_feasibility(f"dual feasibility φ(ν̂) ≤ β {label}", conic, why,
+                                beta * (1.0 + ctx.tol.certificate), beta, case=name, theorem="SPEC.md §C.2",
+                                trusted=True)
     if "objective" in spec:
         yield compare(f"L_β {label}", cert.objective, spec["objective"], case=name, theorem="SPEC.md §A.1",
                       tolerance=rtol * abs(spec["objective"]) + rnd)
@@ -204,21 +379,44 @@ def convex_checks(case, ctx):
     name, e = case.name, case.expected
     X, y, beta = np.asarray(case.X, float), np.asarray(case.y, float), float(case.beta)
     rtol = float(e.get("rtol", SPEC_DIGITS_RTOL))
+    Xa = geom.nets.augment(X, case.bias)
+    pool = geom.enumerate_patterns(Xa, ties="regions").patterns  # the exact regions, once per case
     sol = geom.solve_convex(X, y, beta, bias=case.bias, tol=ctx.tol)
     secs = float(sol.stats.get("seconds", 0.0))
     trusted = bool(sol.certified)
-    gap = max(float(sol.gap), 0.0)
-    scale = max(1.0, abs(sol.p_star))
-    rnd = ROUNDING_RTOL * scale
-    Xa = geom.nets.augment(X, case.bias)
     info = {"status": sol.status, "rel_gap": sol.rel_gap, "gap": sol.gap, "case_rtol": rtol,
             "pattern_source": sol.pattern_source, "rounds": sol.stats.get("rounds"),
             "working_set": sol.stats.get("working_set"), "pool": sol.stats.get("pool")}
     yield Measurement(case=name, name=SOLVE_TIME, value=secs, theorem="SPEC.md §A.3", unit="s",
                       details={**info, "neurons": sol.neurons}, elapsed_s=secs)
-
     yield compare("certified optimum", sol.certified, True, case=name, theorem="SPEC.md §C.3",
-                  certified=sol.status == "optimal", details=info, elapsed_s=secs)
+                  certified=sol.status == "optimal", details=info, elapsed_s=secs, kind=CONSISTENCY)
+
+    # the candidate W = (U, V), evaluated here: its fit, residual, convex objective and network ψ(W)
+    fit = _fit(Xa, sol.patterns, sol.U, sol.V)
+    nu = y - fit
+    penalty = float(np.sum(np.linalg.norm(sol.U, axis=1)) + np.sum(np.linalg.norm(sol.V, axis=1)))
+    convex_obj = 0.5 * float(np.sum((fit - y) ** 2)) + beta * penalty
+    net = sol.to_net()
+    net_obj = float(net.objective(X, y, beta)) if net.width else 0.5 * float(y @ y)
+    scale = max(1.0, abs(net_obj))
+    rnd = ROUNDING_RTOL * scale
+    # the independent dual bound: ν̃ = ν min(1, β/φ̄) with φ̄ from the conic solve
+    t0 = time.perf_counter()
+    conic, why = phi_conic(Xa, nu, pool)
+    t_conic = time.perf_counter() - t0
+    if conic is not None:
+        phi_up = conic["phi_upper"]
+        nu_t = nu * min(1.0, beta / phi_up) if phi_up > 0 else nu
+        lower = float(nu_t @ y - 0.5 * nu_t @ nu_t)
+        gap_ind = net_obj - lower
+        gap, gap_from = max(gap_ind, 0.0), "independent (conic φ)"
+        gap_w = max(convex_obj - lower, 0.0)  # of the convex objective at W, for the slot checks
+    else:
+        lower = gap_ind = None
+        gap, gap_from = max(float(sol.gap), 0.0), "the solver's certificate (no independent φ: " + why + ")"
+        gap_w = gap
+    info = {**info, "gap_bound": gap, "gap_bound_from": gap_from}
     # values against theory
     if "p_star" in e:
         yield compare(CHECK_P, sol.p_star, e["p_star"], case=name, theorem=_T_I, certified=trusted,
@@ -231,43 +429,43 @@ def convex_checks(case, ctx):
         tol = None if want is None else rtol * float(np.max(np.abs(want), initial=0.0)) + fit_tol + rnd
         yield compare({"y_star": "y*", "nu_star": "ν*"}[key], np.asarray(value).tolist(), want, case=name,
                       theorem=_T_I, certified=trusted, tolerance=tol,
-                      details={"bound": "‖ŷ − y*‖₂ ≤ √(2·gap) + case precision", "gap": sol.gap})
-    # duality
-    yield _bool_check("weak duality p ≥ D(ν̃)", sol.gap >= -rnd, case=name, theorem="SPEC.md §C.3",
-                      trusted=True, margin=sol.gap, tolerance=rnd, observed=sol.p_star, expected=sol.lower_bound)
-    yield _bool_check("strong duality: rel gap ≤ tol.gap", sol.rel_gap <= ctx.tol.gap, case=name,
-                      theorem="SPEC.md §C.1", trusted=sol.status == "optimal", margin=ctx.tol.gap - sol.rel_gap,
-                      tolerance=ctx.tol.gap, observed=sol.rel_gap, expected=ctx.tol.gap)
-    fit = _fit(Xa, sol.patterns, sol.U, sol.V)
-    yield compare("y* = Σ D_k X̃(u_k − v_k)", sol.y_star.tolist(), fit.tolist(), case=name, theorem="SPEC.md §A.3",
-                  tolerance=rnd)
-    yield compare("convention R: ν* = y − y*", sol.nu_star.tolist(), (y - sol.y_star).tolist(), case=name,
-                  theorem=_T_C, tolerance=rnd)
+                      details={"bound": "‖ŷ − y*‖₂ ≤ √(2·gap) + case precision", "gap_bound": gap,
+                               "gap_bound_from": gap_from})
+    # duality, with the independent dual bound
+    duality = {"lower_bound": lower, "phi_upper": None if conic is None else conic["phi_upper"],
+               "solver_lower_bound": sol.lower_bound, "elapsed_conic_s": t_conic}
+    if conic is None:
+        yield compare("weak duality L_β(ψ(W)) ≥ D(ν̃)", None, None, case=name, theorem="SPEC.md §C.3",
+                      details={"precondition": why})
+        yield compare("strong duality: rel gap ≤ tol.gap", None, None, case=name, theorem="SPEC.md §C.1",
+                      details={"precondition": why})
+    else:
+        yield _bool_check("weak duality L_β(ψ(W)) ≥ D(ν̃)", gap_ind >= -rnd, case=name, theorem="SPEC.md §C.3",
+                          trusted=True, margin=gap_ind, tolerance=rnd, observed=net_obj, expected=lower,
+                          details=duality)
+        rel = gap_ind / scale
+        yield _bool_check("strong duality: rel gap ≤ tol.gap", rel <= ctx.tol.gap, case=name,
+                          theorem="SPEC.md §C.1", trusted=sol.status == "optimal", margin=ctx.tol.gap - rel,
+                          tolerance=ctx.tol.gap, observed=rel, expected=ctx.tol.gap,
+                          details={**duality, "solver_rel_gap": sol.rel_gap})
     margin, excess = _cone_slack(Xa, sol.patterns, sol.U, sol.V)
     yield _bool_check("primal feasibility u_k, v_k ∈ C_k", margin >= -CONE_RTOL, case=name,
                       theorem="SPEC.md §A.2", trusted=True, margin=margin, tolerance=CONE_RTOL,
                       observed=margin if np.isfinite(margin) else None, expected=0.0,
                       details={"excess": excess, "margin": "min (2D−I)x̃ᵀz / (‖x̃‖ max‖z‖)"})
-    # φ(ν*) recomputed here over the exact regions, every entry projected (no screening threshold)
-    pool = geom.enumerate_patterns(Xa, ties="regions").patterns
-    phi = float(geom.dual_values(Xa, sol.nu_star, pool).phi)
-    yield compare("reported φ(ν*)", sol.phi, phi, case=name, theorem="SPEC.md §C.2", tolerance=ROUNDING_RTOL * beta,
-                  details={"n_regions": int(pool.shape[0])})
     x_norm = float(np.linalg.norm(Xa, 2))
-    bound = beta + x_norm * fit_tol + ROUNDING_RTOL * beta
-    yield _bool_check("dual feasibility φ(ν*) ≤ β", phi <= bound, case=name, theorem="SPEC.md §C.2",
-                      trusted=trusted, margin=bound - phi, tolerance=bound - beta, observed=phi, expected=beta)
-    penalty = float(np.sum(np.linalg.norm(sol.U, axis=1)) + np.sum(np.linalg.norm(sol.V, axis=1)))
-    cs = beta * penalty - float(sol.nu_star @ sol.y_star)
-    lo, hi = min(0.0, (beta - phi) * penalty) - rnd, gap + rnd
-    yield _bool_check("complementary slackness: βΣ‖u‖ = ν*ᵀy*", lo <= cs <= hi, case=name,
-                      theorem="SPEC.md §C.1, §D.2", trusted=trusted, margin=cs, tolerance=max(hi, -lo),
-                      observed=cs, expected=[lo, hi])
-    # ψ (SPEC.md §A.4–A.5)
-    # ψ is exact on feasible W; the solver's residual cone infeasibility (``excess``) enters the tolerances
-    net = sol.to_net()
-    convex_obj = 0.5 * float(np.sum((fit - y) ** 2)) + beta * penalty
-    net_obj = float(net.objective(X, y, beta)) if net.width else 0.5 * float(y @ y)
+    eps_phi = x_norm * np.sqrt(2.0 * gap_w)
+    yield _dual_feasibility("dual feasibility φ(ν*) ≤ β", conic, why, beta + eps_phi + ROUNDING_RTOL * beta, beta,
+                            case=name, theorem="SPEC.md §C.2", trusted=trusted)
+    yield _moreau_check(Xa, nu, pool, conic, why, case=name)
+    # KKT slot by slot (SPEC.md §C.1): complementary slackness and stationarity
+    rows = _slots(Xa, beta, sol, nu, gap_w + rnd, eps_phi)
+    slot_info = {"gap_bound": gap_w, "gap_bound_from": gap_from}
+    yield _slot_check("complementary slackness ±νᵀD_k X̃ z_k = β‖z_k‖ (every slot)", rows, "cs", case=name,
+                      theorem=_T_C, trusted=trusted, details=slot_info)
+    yield _slot_check("stationarity Π_{C_k}(±X̃ᵀD_kν) = β z_k/‖z_k‖ (every slot)", rows, "stationarity",
+                      case=name, theorem="SPEC.md §C.1–C.2", trusted=trusted, details=slot_info)
+    # ψ (SPEC.md §A.4–A.5): exact on feasible W; the residual cone infeasibility (``excess``) enters the tolerances
     out = np.asarray(net.output(X)) if net.width else np.zeros_like(y)
     d_fit = excess * np.sqrt(len(y))  # ‖f_ψ − fit‖₂ bound
     psi_details = {"cone_excess": excess}
@@ -275,12 +473,23 @@ def convex_checks(case, ctx):
                   tolerance=rnd + d_fit * (float(np.linalg.norm(fit - y)) + d_fit), details=psi_details)
     yield compare("ψ preserves the fit", out.tolist(), fit.tolist(), case=name, theorem="SPEC.md §A.5",
                   tolerance=rnd + excess, details=psi_details)
-    yield compare("p* = L_β(ψ(W))", sol.p_star, net_obj, case=name, theorem="SPEC.md §A.5", tolerance=rnd)
-    yield compare("ψ(W) is scaled", net.is_scaled(rtol=ROUNDING_RTOL), True, case=name, theorem="SPEC.md §A.4")
-    yield compare("width of ψ(W) = card(W)", net.width, sol.neurons, case=name, theorem="SPEC.md §A.5")
     if "m_star" in e:
         yield _bool_check("card(W) ≥ m*", sol.neurons >= e["m_star"], case=name, theorem="SPEC.md §A.3",
                           trusted=trusted, observed=sol.neurons, expected=e["m_star"])
+    # consistency: quantities the solver computed from one another
+    yield compare("y* = Σ D_k X̃(u_k − v_k)", sol.y_star.tolist(), fit.tolist(), case=name, theorem="SPEC.md §A.3",
+                  tolerance=rnd, kind=CONSISTENCY)
+    yield compare("convention R: ν* = y − y*", sol.nu_star.tolist(), (y - sol.y_star).tolist(), case=name,
+                  theorem=_T_C, tolerance=rnd, kind=CONSISTENCY)
+    phi_geom = float(geom.dual_values(Xa, sol.nu_star, pool).phi)  # every entry projected (no screening)
+    yield compare("reported φ(ν*)", sol.phi, phi_geom, case=name, theorem="SPEC.md §C.2",
+                  tolerance=ROUNDING_RTOL * beta, details={"n_regions": int(pool.shape[0])}, kind=CONSISTENCY)
+    yield compare("p* = L_β(ψ(W))", sol.p_star, net_obj, case=name, theorem="SPEC.md §A.5", tolerance=rnd,
+                  kind=CONSISTENCY)
+    yield compare("ψ(W) is scaled", net.is_scaled(rtol=ROUNDING_RTOL), True, case=name, theorem="SPEC.md §A.4",
+                  kind=CONSISTENCY)
+    yield compare("width of ψ(W) = card(W)", net.width, sol.neurons, case=name, theorem="SPEC.md §A.5",
+                  kind=CONSISTENCY)
     # certificates of given networks (SPEC.md §C.3, §I I9)
     for spec in e.get("nets", ()):
-        yield from _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx)
+        yield from _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx, pool)

@@ -1,49 +1,70 @@
 """The ``patterns`` suite: activation patterns and regions of every registered arrangement (SPEC.md §B).
 
-For each case tagged ``arrangement`` (with ``X̃ = [X, 1]`` when the case has ``bias=True``, SPEC.md §A.6):
+For each case tagged ``arrangement`` (with ``X̃ = [X, 1]`` when the case has ``bias=True``, SPEC.md §A.6).  Every
+check is a *theorem* check (against a theory value or an independent computation) or a *consistency* check
+(``kind="consistency"``, counted apart in the reports: true by construction of the enumerator).
 
-* ``patterns (ties=geq)``: ``|𝒟_≥|`` from :func:`geom.enumerate_patterns` against ``expected["patterns"]``, and
-  the pattern set itself against ``expected["pattern_set"]`` when given (SPEC.md §B.1–B.2);
-* ``regions``: the number of full-dimensional cells against ``expected["regions"]`` (Cover, Zaslavsky, §B.2);
-  ``patterns (ties=regions)``: the ``ties="regions"`` enumeration returns exactly that many patterns, all in
-  ``𝒟_≥`` (§B.1);
-* ``rank``, ``general position`` (§B.2);
-* ``characteristic polynomial`` (deletion–restriction, exact) against ``expected["charpoly"]``, and Zaslavsky's
-  ``regions = (−1)^r χ(−1)`` on the computed polynomial (§B.2);
+Theorem checks:
+
+* ``patterns (ties=geq)``: ``|𝒟_≥|`` from :func:`geom.enumerate_patterns` against ``expected["patterns"]``, the
+  pattern set itself against ``expected["pattern_set"]`` and ``|𝒟_≥| − |𝒟_reg|`` against
+  ``expected["patterns_minus_regions"]`` when given (SPEC.md §B.1–B.2);
+* ``regions``: the number of regions the enumeration *found* against ``expected["regions"]`` (Cover, Zaslavsky,
+  §B.2); ``patterns (ties=regions)``: the ``ties="regions"`` enumeration returns that many patterns (§B.1);
+* ``witnesses realize their patterns (exact)`` and ``region witnesses are interior (exact)``: every witness
+  ``w`` gives its pattern ``1[X̃w ≥ 0]``, and every region witness has ``X̃w ≠ 0`` on each nonzero row, decided
+  here in exact rational arithmetic on the stored float64 values (a float product with Higham's bound first,
+  :class:`fractions.Fraction` for the entries it leaves undecided), independently of :mod:`geom.exact`:
+  soundness of the list;
+* ``regions found = |χ(−1)|``: the regions found against Zaslavsky's count from the exact characteristic
+  polynomial (deletion–restriction, :func:`geom.characteristic_polynomial`): completeness.  It is a theorem
+  check when the enumerator certified its count by Cover's formula, and a *consistency* check when it
+  certified it by this very polynomial (``count_certificate == "charpoly"``);
+* ``rank``, ``general position`` (§B.2); ``characteristic polynomial`` against ``expected["charpoly"]``;
 * ``Gordan``: in general position, ``|𝒟_≥| − |𝒟_reg| = 1[∄u: Xu > 0]`` (§B.2), the right side decided by two
   LPs (the cell LP of §B.4 and Gordan's alternative), margin and tolerance reported;
 * ``sampled ⊆ exact``: every pattern found by Gaussian sampling is in ``𝒟_≥`` (§B.4), and the *measurement*
   ``sampling recall`` (fraction of ``𝒟_≥`` found by 10 000 samples), which is not a pass or a fail.
 
-Checks whose expected value the case does not state are reported ``not applicable``; results of an uncertified
-enumeration are ``inconclusive``.  Cases tagged ``large`` are enumerated once (``ties="geq"``) and not sampled.
+Consistency check: ``regions ⊆ patterns`` (both enumerations share the region stage, so the region patterns are
+in ``𝒟_≥`` by construction).
+
+Checks whose expected value the case does not state are reported ``not applicable``.  Whatever depends on an
+uncertified enumeration is ``inconclusive``, never ``holds`` (the exact witness checks are decided here and do
+not depend on it).  Cases tagged ``large`` are enumerated once (``ties="geq"``) and not sampled.
 
 Examples
 --------
 >>> import cases
 >>> from verify._suite import RunContext
 >>> out = list(patterns_checks(cases.get_case("spec-I1"), RunContext(seed=0)))
->>> [(r.check, r.status.value) for r in out if isinstance(r, CheckResult)][:3]
-[('patterns (ties=geq)', 'holds'), ('pattern set (ties=geq)', 'holds'), ('regions', 'holds')]
+>>> [(r.check, r.status.value) for r in out if isinstance(r, CheckResult)][:2]
+[('patterns (ties=geq)', 'holds'), ('pattern set (ties=geq)', 'holds')]
+>>> sorted({(r.kind, r.status.value) for r in out if isinstance(r, CheckResult)})
+[('consistency', 'holds'), ('theorem', 'holds'), ('theorem', 'not applicable')]
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import replace
+from fractions import Fraction
 
 import numpy as np
 
 import geom
+from geom.tolerances import gamma
 
-from .._result import CheckResult, Measurement, Status, compare
+from .._result import CONSISTENCY, THEOREM, CheckResult, Measurement, Status, compare
 from .._suite import register_suite
 
-__all__ = ["patterns_checks", "patterns_figure", "N_SAMPLES", "CHECK_PATTERNS", "CHECK_REGIONS", "RECALL"]
+__all__ = ["patterns_checks", "patterns_figure", "exact_signs", "N_SAMPLES", "CHECK_PATTERNS", "CHECK_REGIONS",
+           "CHECK_ZASLAVSKY", "RECALL"]
 
 N_SAMPLES = 10_000
 CHECK_PATTERNS = "patterns (ties=geq)"
 CHECK_REGIONS = "regions"
+CHECK_ZASLAVSKY = "regions found = |χ(−1)|"
 RECALL = "sampling recall"
 #: HiGHS's default primal/dual feasibility tolerance: LP margins within it are not trusted (Gordan check).
 LP_FEASIBILITY = 1e-7
@@ -51,6 +72,59 @@ LP_FEASIBILITY = 1e-7
 
 def _bits(P) -> list[str]:
     return ["".join("1" if b else "0" for b in row) for row in np.asarray(P, dtype=bool)]
+
+
+def exact_signs(Xa, W, *, chunk: int = 65536):
+    """Yield ``(start, ge, zero)`` per chunk of rows of ``W``: ``ge = 1[X̃w ≥ 0]`` and ``zero = 1[X̃w = 0]``, exact.
+
+    The products are computed in float64 and decided where ``|fl(x̃·w)| > γ_{d+1} |x̃|·|w|`` (Higham's bound,
+    which holds for any summation order); the entries left undecided are summed exactly in
+    :class:`fractions.Fraction` from the stored float64 values (an entry whose bound is 0 has all terms 0).
+
+    >>> X, w = np.array([[1.0, 1.0, 1.0], [1.0, -1.0, 1.0]]), np.array([[1e16, 1.0, -1e16]])
+    >>> (w @ X.T).tolist()  # float64 loses the 1 and the sign
+    [[0.0, 0.0]]
+    >>> [(g.tolist(), z.tolist()) for _, g, z in exact_signs(X, w)]
+    [([[True, False]], [[False, False]])]
+    """
+    Xa = np.asarray(Xa, dtype=np.float64)
+    W = np.asarray(W, dtype=np.float64)
+    bound_factor = gamma(Xa.shape[1] + 1)
+    for start in range(0, W.shape[0], chunk):
+        Wc = W[start:start + chunk]
+        S = Wc @ Xa.T
+        bound = bound_factor * (np.abs(Wc) @ np.abs(Xa).T)
+        ge, zero = S > bound, (bound == 0.0)
+        undecided = ~ge & ~(S < -bound) & (bound > 0.0)
+        for p, i in zip(*np.nonzero(undecided)):
+            t = sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(Wc[p], Xa[i]))
+            ge[p, i], zero[p, i] = t >= 0, t == 0
+        ge |= zero
+        yield start, ge, zero
+
+
+def _witness_scan(Xa, P):
+    """Per pattern of ``P``, exactly: does its witness realize it, and is the witness interior (``X̃w ≠ 0`` on
+    every nonzero row)?  Returns ``(realizes, interior, seconds)`` (boolean arrays)."""
+    t0 = time.perf_counter()
+    nonzero_rows = np.any(np.asarray(Xa) != 0, axis=1)
+    realizes = np.zeros(P.count, dtype=bool)
+    interior = np.zeros(P.count, dtype=bool)
+    for start, ge, zero in exact_signs(Xa, P.witnesses):
+        stop = start + ge.shape[0]
+        realizes[start:stop] = np.all(ge == P.patterns[start:stop], axis=1)
+        interior[start:stop] = ~np.any(zero[:, nonzero_rows], axis=1)
+    return realizes, interior, time.perf_counter() - t0
+
+
+def _witness_check(name, P, ok, elapsed_s, *, case):
+    """``compare(#failing witnesses, 0)``, with the first failing pattern and its witness."""
+    bad = np.flatnonzero(~ok)
+    first = None if not bad.size else {"pattern": _bits(P.patterns[bad[0]:bad[0] + 1])[0],
+                                       "witness": P.witnesses[bad[0]].tolist(), "failing": int(bad.size)}
+    return compare(name, int(bad.size), 0, case=case, theorem="SPEC.md §A.2, §B.1", witness=first,
+                   details={"witnesses": int(P.count), "arithmetic": "float64 with Higham's bound, "
+                            "fractions.Fraction for the undecided entries"}, elapsed_s=elapsed_s)
 
 
 def _gordan(Xa):
@@ -74,9 +148,9 @@ def _gordan(Xa):
     return t, s
 
 
-def _gordan_check(case, P, Xa):
+def _gordan_check(case, P, Xa, found, certified):
     name, theorem = "Gordan: patterns − regions = 1[∄u: Xu > 0]", "SPEC.md §B.2"
-    observed = P.count - P.n_regions
+    observed = P.count - found
     if case.expected.get("general_position") is not True:
         return compare(name, observed, None, case=case.name, theorem=theorem,
                        details={"precondition": "rows in general position (not stated for this case)"})
@@ -93,7 +167,7 @@ def _gordan_check(case, P, Xa):
                            observed=observed, margin=t, tolerance=LP_FEASIBILITY,
                            details={**details, "reason": "both LP margins within the solver tolerance"},
                            elapsed_s=dt)
-    r = compare(name, observed, expected, case=case.name, theorem=theorem, certified=P.certified,
+    r = compare(name, observed, expected, case=case.name, theorem=theorem, certified=certified,
                 details=details, elapsed_s=dt)
     return replace(r, margin=margin, tolerance=LP_FEASIBILITY)
 
@@ -162,42 +236,60 @@ def patterns_checks(case, ctx):
         witness = {"missing": sorted(set(want) - set(got)), "extra": sorted(set(got) - set(want))}
         yield compare("pattern set (ties=geq)", got, want, case=name, theorem="SPEC.md §B.2",
                       certified=P.certified, witness=witness, details=cert)
-    yield compare(CHECK_REGIONS, P.n_regions, e.get("regions"), case=name, theorem="SPEC.md §B.2",
-                  certified=P.certified, details=cert)
-    if not large:
-        R = geom.enumerate_patterns(case.X, bias=case.bias, ties="regions", tol=ctx.tol)
+    realizes, interior, dt = _witness_scan(Xa, P)
+    yield _witness_check("witnesses realize their patterns (exact)", P, realizes, dt, case=name)
+    R = None if large else geom.enumerate_patterns(case.X, bias=case.bias, ties="regions", tol=ctx.tol)
+    if R is not None:
+        r_realizes, r_interior, dt = _witness_scan(Xa, R)
+        regions_ok = r_realizes & r_interior
+        yield _witness_check("region witnesses are interior (exact)", R, regions_ok, dt, case=name)
+        found = int(regions_ok.sum())  # distinct region patterns with an exactly verified interior witness
+    else:
+        found = int((realizes & interior).sum())
+    certified = P.certified and (R is None or R.certified)
+    cert = {**cert, "regions_found": found, "regions_found_how": "distinct patterns with an exactly verified "
+            "interior witness (" + ("ties='regions' enumeration" if R is not None else "of ties='geq'") + ")"}
+    yield compare(CHECK_REGIONS, found, e.get("regions"), case=name, theorem="SPEC.md §B.2", certified=certified,
+                  details=cert)
+    if isinstance(e.get("patterns_minus_regions"), int):
+        yield compare("patterns − regions", P.count - found, e["patterns_minus_regions"], case=name,
+                      theorem="SPEC.md §B.2", certified=certified, details=cert)
+    if R is not None:
         yield compare("patterns (ties=regions)", R.count, e.get("regions"), case=name, theorem="SPEC.md §B.1",
                       certified=R.certified, details={"certified": R.certified}, elapsed_s=R.seconds)
         geq = set(_bits(P.patterns))
         outside = [b for b in _bits(R.patterns) if b not in geq]
         yield compare("regions ⊆ patterns", not outside, True, case=name, theorem="SPEC.md §B.1",
-                      certified=P.certified and R.certified, witness={"not_in_geq": outside[:10]})
+                      certified=P.certified and R.certified, witness={"not_in_geq": outside[:10]},
+                      kind=CONSISTENCY, details={"why": "both enumerations share the region stage"})
     yield compare("rank", P.rank, e.get("rank"), case=name, theorem="SPEC.md §B.2")
     yield compare("general position", P.general_position, e.get("general_position"), case=name,
-                  theorem="SPEC.md §B.2")
-    if "charpoly" in e:
-        t0 = time.perf_counter()
-        chi = [int(c) for c in geom.characteristic_polynomial(Xa).all_coeffs()]
-        dt = time.perf_counter() - t0
-        yield compare("characteristic polynomial", chi, e["charpoly"], case=name, theorem="SPEC.md §B.2",
-                      details={"high_to_low": True}, elapsed_s=dt)
-        deg = len(chi) - 1
-        zaslavsky = abs(sum(c * (-1) ** (deg - i) for i, c in enumerate(chi)))
-        yield compare("Zaslavsky: regions = |χ(−1)|", P.n_regions, zaslavsky, case=name, theorem="SPEC.md §B.2",
-                      certified=P.certified)
-    else:
-        yield compare("characteristic polynomial", None, None, case=name, theorem="SPEC.md §B.2")
-    yield _gordan_check(case, P, Xa)
+                  theorem="SPEC.md §B.2", certified=P.certified)
+    t0 = time.perf_counter()
+    chi = [int(c) for c in geom.characteristic_polynomial(Xa).all_coeffs()]
+    dt = time.perf_counter() - t0
+    yield compare("characteristic polynomial", chi, e.get("charpoly"), case=name, theorem="SPEC.md §B.2",
+                  details={"high_to_low": True}, elapsed_s=dt)
+    deg = len(chi) - 1
+    zaslavsky = abs(sum(c * (-1) ** (deg - i) for i, c in enumerate(chi)))
+    by_charpoly = P.count_certificate == "charpoly"
+    yield compare(CHECK_ZASLAVSKY, found, zaslavsky, case=name, theorem="SPEC.md §B.2", certified=certified,
+                  kind=CONSISTENCY if by_charpoly else THEOREM, elapsed_s=dt,
+                  details={**cert, "zaslavsky": zaslavsky,
+                           "independent": "no: the enumerator certified its count by this polynomial"
+                           if by_charpoly else "yes: the enumerator's count certificate is "
+                           f"{P.count_certificate!r}"})
+    yield _gordan_check(case, P, Xa, found, certified)
     if not large:
         t0 = time.perf_counter()
         S = geom.sample_patterns(case.X, N_SAMPLES, seed=ctx.seed, bias=case.bias)
         recall = geom.pattern_recall(S, P)
         dt = time.perf_counter() - t0
-        exact, found = set(_bits(P.patterns)), set(_bits(geom.to_numpy(S.patterns)))
-        bogus = sorted(found - exact)
+        exact, sampled = set(_bits(P.patterns)), set(_bits(geom.to_numpy(S.patterns)))
+        bogus = sorted(sampled - exact)
         yield compare("sampled ⊆ exact", not bogus, True, case=name, theorem="SPEC.md §B.4",
                       certified=P.certified, witness={"not_in_exact": bogus[:10]}, elapsed_s=dt)
         yield Measurement(case=name, name=RECALL, value=recall, theorem="SPEC.md §B.4", unit="fraction",
                           details={"n_samples": N_SAMPLES, "seed": ctx.seed, "sampled": S.count, "exact": P.count,
-                                   "missed": len(exact - found), "tie_only": P.n_tie_only},
+                                   "missed": len(exact - sampled), "tie_only": P.n_tie_only},
                           elapsed_s=dt)

@@ -1,0 +1,302 @@
+"""Reports written as one set: run ids in every file, concurrent writers serialized, killed writers rolled
+forward or back, mixed sets refused; theorem and consistency checks counted apart."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import verify
+import verify._report as R
+from geom.exceptions import DataFileError, InvalidInputError
+from verify import CheckResult, Status
+from verify._report import (
+    check_report_set,
+    load_report,
+    read_run_id,
+    recover_reports,
+    render_from_json,
+)
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SUITE = "toy-set"
+FILES = [f"{SUITE}.json", f"{SUITE}.md", f"{SUITE}.html", f"{SUITE}_figure.png"]
+# fixed commit and date, so that a subprocess builds the same results (the same run ids)
+_PROVENANCE = {**verify.provenance(seed=None), "git": {"commit": "0" * 40, "dirty": False},
+               "timestamp_utc": "2026-01-01T00:00:00Z"}
+
+
+def _result(tag: str, *, consistency_status=Status.HOLDS) -> verify.SuiteResult:
+    """A small suite result whose content (hence run id) depends on ``tag``."""
+    checks = [CheckResult(case=f"case-{i}", check="value", theorem="SPEC.md §B.2", status=Status.HOLDS,
+                          observed=i, expected=i) for i in range(3)]
+    checks += [CheckResult(case="case-0", check="not stated", theorem="SPEC.md §B.2",
+                           status=Status.NOT_APPLICABLE),
+               CheckResult(case="case-0", check="p* = L(ψ(W))", theorem="SPEC.md §A.5", status=consistency_status,
+                           observed=1.0, expected=1.0, kind="consistency")]
+    return verify.SuiteResult(suite=SUITE, description=f"run {tag}", results=tuple(checks), measurements=(),
+                              cases=("case-0", "case-1", "case-2"), provenance=_PROVENANCE, elapsed_s=0.0)
+
+
+def _ids(out) -> dict:
+    """Run id of every present file, read directly (no recovery)."""
+    return {n: read_run_id(os.path.join(out, n)) for n in FILES if os.path.exists(os.path.join(out, n))}
+
+
+def _leftovers(out) -> list:
+    return sorted(n for n in os.listdir(out) if n.startswith("."))
+
+
+# ---- run ids -------------------------------------------------------------------------------------------------
+
+def test_every_file_carries_the_run_id(tmp_path):
+    paths = verify.write_report(_result("a"), tmp_path)
+    rid = load_report(paths["json"])["run_id"]
+    assert len(rid) == 16 and int(rid, 16) >= 0
+    assert _ids(tmp_path) == dict.fromkeys(FILES, rid)
+    assert check_report_set(tmp_path, SUITE) == rid
+    assert _leftovers(tmp_path) == []  # no temporary directory, journal or lock file left
+    # the id is a digest of the content: the same result gives the same bytes, another result another id
+    again = verify.write_report(_result("a"), tmp_path / "again")
+    assert Path(again["html"]).read_bytes() == Path(paths["html"]).read_bytes()
+    other = verify.write_report(_result("b"), tmp_path / "other")
+    assert load_report(other["json"])["run_id"] != rid
+
+
+def test_mixed_set_is_refused(tmp_path):
+    verify.write_report(_result("a"), tmp_path / "a")
+    verify.write_report(_result("b"), tmp_path / "b")
+    os.replace(tmp_path / "b" / f"{SUITE}.md", tmp_path / "a" / f"{SUITE}.md")
+    with pytest.raises(DataFileError, match=f"Report files of suite '{SUITE}' in .* are not one set: expected the "
+                                            "same run id in every file; got "):
+        check_report_set(tmp_path / "a", SUITE)
+    with pytest.raises(DataFileError, match="not one set"):
+        load_report(tmp_path / "a" / f"{SUITE}.json")
+    load_report(tmp_path / "a" / f"{SUITE}.json", check_set=False)  # what re-rendering reads
+    render_from_json(tmp_path / "a" / f"{SUITE}.json", tmp_path / "a")  # re-rendering repairs the set
+    assert check_report_set(tmp_path / "a", SUITE) == read_run_id(tmp_path / "a" / f"{SUITE}.json")
+
+
+def test_legacy_files_without_ids_are_accepted(tmp_path):
+    paths = verify.write_report(_result("a"), tmp_path)
+    data = load_report(paths["json"])
+    del data["run_id"]
+    (tmp_path / f"{SUITE}.json").write_text(R.report_json(data))
+    for n in FILES[1:]:
+        os.remove(tmp_path / n)
+    (tmp_path / f"{SUITE}.md").write_text("# an old report\n")
+    assert check_report_set(tmp_path, SUITE) is None
+    # a re-render from the legacy JSON stamps its digest, which is the JSON's id
+    render_from_json(tmp_path / f"{SUITE}.json", tmp_path)
+    assert check_report_set(tmp_path, SUITE) == R.report_id(data)
+
+
+def test_rerender_elsewhere_keeps_that_directory_one_set(tmp_path):
+    a = verify.write_report(_result("a"), tmp_path / "a")
+    verify.write_report(_result("b"), tmp_path / "b")
+    paths = render_from_json(a["json"], tmp_path / "b")  # b holds another toy-set.json: it is replaced too
+    assert sorted(paths) == ["figure", "html", "json", "md"]
+    assert check_report_set(tmp_path / "b", SUITE) == read_run_id(a["json"])
+    paths = render_from_json(a["json"], tmp_path / "c")  # no JSON there: only the renders
+    assert sorted(paths) == ["figure", "html", "md"]
+    assert check_report_set(tmp_path / "c", SUITE) == read_run_id(a["json"])
+
+
+def test_a_set_without_figure_removes_the_old_figure(tmp_path, monkeypatch):
+    verify.write_report(_result("a"), tmp_path)
+    monkeypatch.setattr(R, "render_figure", lambda report: None)
+    paths = verify.write_report(_result("b"), tmp_path)
+    assert sorted(paths) == ["html", "json", "md"]
+    assert not os.path.exists(tmp_path / f"{SUITE}_figure.png")
+    assert "![figure]" not in Path(paths["md"]).read_text(encoding="utf-8")
+    assert check_report_set(tmp_path, SUITE) == read_run_id(paths["json"])
+
+
+# ---- interrupted writers -------------------------------------------------------------------------------------
+
+def test_exception_mid_commit_completes_the_new_set(tmp_path, monkeypatch):
+    old = read_run_id(verify.write_report(_result("old"), tmp_path)["json"])
+    real, calls = R._move, []
+
+    def flaky(src, dst):  # the second move fails once
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(5, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(R, "_move", flaky)
+    with pytest.raises(DataFileError, match="Cannot write the report of suite 'toy-set'"):
+        verify.write_report(_result("new"), tmp_path)
+    new = R.report_id(R._report_dict(_result("new")))
+    assert new != old
+    assert _ids(tmp_path) == dict.fromkeys(FILES, new)  # completed by the writer itself after the failure
+    assert _leftovers(tmp_path) == []
+
+
+def test_persistent_failure_mid_commit_is_rolled_forward_by_the_next_reader(tmp_path, monkeypatch):
+    old = read_run_id(verify.write_report(_result("old"), tmp_path)["json"])
+    real, calls = R._move, []
+
+    def broken(src, dst):  # every move after the first fails
+        calls.append(dst)
+        if len(calls) > 1:
+            raise OSError(28, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(R, "_move", broken)
+    with pytest.raises(DataFileError):
+        verify.write_report(_result("new"), tmp_path)
+    raw = _ids(tmp_path)
+    new = raw[f"{SUITE}_figure.png"]
+    assert new != old and raw[f"{SUITE}.json"] == old  # mixed on disk, journal left
+    assert os.path.exists(tmp_path / f".{SUITE}.commit.tmp")
+    monkeypatch.setattr(R, "_move", real)
+    assert check_report_set(tmp_path, SUITE) == new
+    assert _ids(tmp_path) == dict.fromkeys(FILES, new) and _leftovers(tmp_path) == []
+
+
+def test_failure_before_commit_leaves_the_old_set(tmp_path, monkeypatch):
+    old = read_run_id(verify.write_report(_result("old"), tmp_path)["json"])
+
+    def no_journal(path, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(R, "atomic_write", no_journal)
+    with pytest.raises(DataFileError):
+        verify.write_report(_result("new"), tmp_path)
+    assert _ids(tmp_path) == dict.fromkeys(FILES, old) and _leftovers(tmp_path) == []
+
+
+_KILLER = textwrap.dedent("""
+    import os, signal, sys
+    sys.path.insert(0, {repo!r})
+    import verify
+    import verify._report as R
+    sys.path.insert(0, {tests!r})
+    from test_report_set import _result
+    where, k = sys.argv[1], int(sys.argv[2])
+    calls = []
+    real = getattr(R, where)
+
+    def killer(*args):
+        calls.append(args)
+        if len(calls) == k:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args)
+
+    setattr(R, where, killer)
+    verify.write_report(_result("new"), sys.argv[3])
+""")
+
+
+def _killed_writer(tmp_path, where, k):
+    script = tmp_path / "killer.py"
+    script.write_text(_KILLER.format(repo=REPO, tests=os.path.join(REPO, "tests")))
+    out = tmp_path / "out"
+    res = subprocess.run([sys.executable, str(script), where, str(k), str(out)], capture_output=True, text=True,
+                         timeout=300, check=False)
+    assert res.returncode == -signal.SIGKILL, res.stderr
+    return out
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_sigkill_between_moves_is_rolled_forward(tmp_path, k):
+    """A writer killed (SIGKILL) before its k-th move: the next reader completes its set."""
+    old = read_run_id(verify.write_report(_result("old"), tmp_path / "out")["json"])
+    out = _killed_writer(tmp_path, "_move", k)
+    new = R.report_id(R._report_dict(_result("new")))
+    raw = _ids(out)
+    assert sorted(raw.values()).count(new) == k - 1 and sorted(raw.values()).count(old) == 5 - k
+    assert check_report_set(out, SUITE) == new  # recovery, then the check
+    assert _ids(out) == dict.fromkeys(FILES, new) and _leftovers(out) == []
+
+
+def test_sigkill_before_the_journal_leaves_the_old_set(tmp_path):
+    old = read_run_id(verify.write_report(_result("old"), tmp_path / "out")["json"])
+    out = _killed_writer(tmp_path, "atomic_write", 1)  # the set is in its temporary directory, no journal
+    assert any(".pending-" in n for n in os.listdir(out))
+    assert recover_reports(out) == []
+    assert _ids(out) == dict.fromkeys(FILES, old) and _leftovers(out) == []
+    # and the next writer is not disturbed by the leftovers of a killed one
+    assert read_run_id(verify.write_report(_result("b"), out)["json"]) != old
+
+
+# ---- concurrent writers --------------------------------------------------------------------------------------
+
+def _writer(out, tag, n, seed):
+    for i in range(n):
+        time.sleep(0.002 * ((seed * 7 + i) % 5))
+        verify.write_report(_result(tag), out)
+
+
+def test_concurrent_writers_never_mix(tmp_path):
+    """Two processes write different results into one directory, 8 times each, while this process checks the
+    set over and over: every check sees one complete set of either run, never a mix.  (Writing the files one
+    after the other, as before run ids, gave a mixed set in about 8% of such reads; without the lock the two
+    writers remove each other's temporary files.)"""
+    out = str(tmp_path)
+    ids = {R.report_id(R._report_dict(_result(t))) for t in ("p", "q")}
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_writer, args=(out, t, 8, s)) for s, t in enumerate(("p", "q"))]
+    for p in procs:
+        p.start()
+    seen = []
+    while any(p.is_alive() for p in procs):
+        if os.path.exists(os.path.join(out, f"{SUITE}.json")):
+            seen.append(check_report_set(out, SUITE))  # raises on a mixed set
+        time.sleep(0.001)
+    for p in procs:
+        p.join(timeout=300)
+        assert p.exitcode == 0
+    seen.append(check_report_set(out, SUITE))
+    assert set(seen) <= ids and len(seen) > 1
+    assert set(_ids(out).values()) <= ids and len(set(_ids(out).values())) == 1
+    assert _leftovers(out) == []
+
+
+# ---- theorem and consistency checks counted apart ------------------------------------------------------------
+
+def test_summary_counts_kinds_apart(tmp_path):
+    paths = verify.write_report(_result("a"), tmp_path)
+    data = load_report(paths["json"])
+    assert data["counts_by_kind"]["theorem"] == {"holds": 3, "violated": 0, "inconclusive": 0,
+                                                 "not applicable": 1, "error": 0}
+    assert data["counts_by_kind"]["consistency"]["holds"] == 1
+    assert [r["kind"] for r in data["results"]] == ["theorem"] * 4 + ["consistency"]
+    md = Path(paths["md"]).read_text(encoding="utf-8")
+    assert "| theorem checks | 3 | 0 | 0 | 1 | 0 | 4 |" in md
+    assert "| consistency checks | 1 | 0 | 0 | 0 | 0 | 1 |" in md
+    assert "| all | 4 | 0 | 0 | 1 | 0 | 5 |" in md
+    assert "theorem checks: 3 holds / 0 violated / 0 inconclusive / 1 not applicable / 0 error; consistency " \
+           "checks: 1 holds / 0 violated" in md
+    theorem_part, consistency_part = md.split("## Consistency checks")
+    assert "| case-0 | p* = L(ψ(W)) |" in consistency_part and "| case-0 | p* = L(ψ(W)) |" not in theorem_part
+    assert "**PASS: no check violated, no error**" in md
+    html = Path(paths["html"]).read_text(encoding="utf-8")
+    assert "<tr><th>consistency checks</th><td>1</td>" in html and "<h2>Consistency checks</h2>" in html
+
+
+def test_a_violated_consistency_check_fails_the_run(tmp_path):
+    res = _result("bad", consistency_status=Status.VIOLATED)
+    assert not res.ok
+    paths = verify.write_report(res, tmp_path)
+    md = Path(paths["md"]).read_text(encoding="utf-8")
+    assert "**FAIL: 1 violated, 0 error(s)**" in md
+    assert "### case-0: p* = L(ψ(W)) (violated; consistency check)" in md
+    assert "| consistency checks | 0 | 1 | 0 | 0 | 0 | 1 |" in md
+
+
+def test_check_kind_is_validated():
+    with pytest.raises(InvalidInputError, match=r"The 'kind' parameter of CheckResult must be one of "
+                                                r"\{'theorem', 'consistency'\}. Got 'tautology' instead."):
+        CheckResult(case="c", check="k", theorem="§", status=Status.HOLDS, kind="tautology")
+    with pytest.raises(TypeError, match="The 'status' parameter of CheckResult must be a verify.Status"):
+        CheckResult(case="c", check="k", theorem="§", status="holds")
