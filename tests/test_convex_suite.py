@@ -4,6 +4,7 @@ solver is never reported as ``holds``."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ import geom
 from cases.spec_instances import i2_closed_form, i3_closed_form, single_neuron_closed_form, soft_threshold_pair
 from verify import CheckResult, Status, run_suite, write_report
 from verify._suite import RunContext
-from verify.suites.convex import CHECK_P, convex_checks
+from verify.suites.convex import CHECK_P, CONIC_ATOL, CONIC_MAX_PATTERNS, _slots, convex_checks, phi_conic
 
 CONVEX = cases.list_cases("convex")
 
@@ -128,3 +129,134 @@ def test_unconverged_solver_is_inconclusive(monkeypatch):
                   "dual feasibility φ(ν*) ≤ β", "card(W) ≥ m*"):
         assert out[check].status is Status.INCONCLUSIVE, check
     assert out["certified optimum"].details["status"] == "max_rounds"
+
+
+# ---- theorem checks are independent of the solver's own claims ----------------------------------------------
+
+CONSISTENCY_CHECKS = {"certified optimum", "y* = Σ D_k X̃(u_k − v_k)", "convention R: ν* = y − y*",
+                      "reported φ(ν*)", "p* = L_β(ψ(W))", "ψ(W) is scaled", "width of ψ(W) = card(W)"}
+
+
+def test_kinds_of_the_convex_checks(suite_result):
+    kinds = {}
+    for x in suite_result.results:
+        kinds.setdefault(x.check.split(" [")[0], set()).add(x.kind)
+    assert {c for c, k in kinds.items() if k == {"consistency"}} == CONSISTENCY_CHECKS
+    assert all(k == {"theorem"} for c, k in kinds.items() if c not in CONSISTENCY_CHECKS)
+    n = len(suite_result.cases)
+    assert sum(x.kind == "consistency" for x in suite_result.results) == len(CONSISTENCY_CHECKS) * n
+    for x in suite_result.results:  # the independent φ was available: nothing fell back to the solver's gap
+        if x.check in ("p*", "y*") and x.status is Status.HOLDS:
+            assert x.details["gap_bound_from"] == "independent (conic φ)", x.case
+
+
+def test_a_solver_that_lies_about_its_certificate_is_caught(monkeypatch):
+    """The solver returns W scaled by 1.05 with the original (optimal) p*, y*, ν*, gap and ``certified=True``:
+    the gap computed here from W catches it; the consistency checks flag the mismatch too.  The slot checks still
+    hold: their tolerances follow from that (now large) gap, as they must for any point within it of p*."""
+    real = geom.solve_convex
+
+    def liar(*args, **kwargs):
+        sol = real(*args, **kwargs)
+        return dataclasses.replace(sol, U=1.05 * sol.U, V=1.05 * sol.V)
+
+    monkeypatch.setattr(geom, "solve_convex", liar)
+    out = _by_check(convex_checks(cases.get_case("spec-I3-closed-form"), RunContext()))
+    for check in ("strong duality: rel gap ≤ tol.gap", "y* = Σ D_k X̃(u_k − v_k)", "p* = L_β(ψ(W))"):
+        assert out[check].status is Status.VIOLATED, check
+    for check in ("weak duality L_β(ψ(W)) ≥ D(ν̃)", "primal feasibility u_k, v_k ∈ C_k", "ψ preserves the fit",
+                  "certified optimum", "complementary slackness ±νᵀD_k X̃ z_k = β‖z_k‖ (every slot)"):
+        assert out[check].status is Status.HOLDS, check
+
+
+def test_slot_checks_catch_a_rotated_direction():
+    """With the gap bound of the optimum, a neuron direction rotated by 0.05 rad inside its cone violates
+    complementary slackness (second order in the angle) and stationarity (first order)."""
+    c = cases.get_case("spec-I4-closed-form")
+    X, y, beta = np.asarray(c.X, float), np.asarray(c.y, float), float(c.beta)
+    Xa = geom.nets.augment(X, c.bias)
+    sol = geom.solve_convex(X, y, beta, bias=c.bias)
+    nu = y - sol.y_star
+    rows = _slots(Xa, beta, sol, nu, 1e-12, 1e-6)
+    assert len(rows) == 1 and rows[0]["pattern"] == "11"
+    assert abs(rows[0]["cs_residual"]) <= rows[0]["cs_tolerance"]
+    assert rows[0]["stationarity_residual"] <= rows[0]["stationarity_tolerance"]
+    t = 0.05
+    rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    turned = dataclasses.replace(sol, U=sol.U @ rot.T)
+    assert np.all(Xa @ turned.U[0] > 0)  # still in the cone of pattern 11
+    (r,) = _slots(Xa, beta, turned, nu, 1e-12, 1e-6)
+    norm = float(np.linalg.norm(sol.U[0]))
+    np.testing.assert_allclose(r["cs_residual"], -beta * norm * (1 - np.cos(t)), rtol=1e-6)
+    np.testing.assert_allclose(r["stationarity_residual"], beta * 2 * np.sin(t / 2), rtol=1e-6)
+    assert abs(r["cs_residual"]) > 10 * r["cs_tolerance"]
+    assert r["stationarity_residual"] > 3 * r["stationarity_tolerance"]
+
+
+def test_a_wrong_phi_oracle_is_caught_by_the_moreau_check(monkeypatch):
+    """A conic φ that reports half the true values: dual feasibility then 'holds' for the wrong reason, but the
+    per-pattern comparison with the NNLS projections (two independent computations of §C.2) is violated."""
+    import verify.suites.convex as suite
+
+    real = suite.phi_conic
+
+    def halved(*args):
+        out, why = real(*args)
+        return {**out, "values": out["values"] / 2, "upper": out["upper"] / 2, "phi": out["phi"] / 2,
+                "phi_upper": out["phi_upper"] / 2}, why
+
+    monkeypatch.setattr(suite, "phi_conic", halved)
+    out = _by_check(convex_checks(cases.get_case("spec-I2"), RunContext()))
+    moreau = out["φ: conic maximum = ‖Π_C(±X̃ᵀDν)‖ (every region)"]
+    assert moreau.status is Status.VIOLATED
+    np.testing.assert_allclose(moreau.witness["nnls"], 2 * moreau.witness["conic"], rtol=1e-6)
+
+
+def test_a_wrong_dual_sign_is_caught(monkeypatch):
+    """Convention G (ν = y* − y) reported instead of R: the duality and slot checks use W's own residual, computed
+    here, so they are unaffected; ν* against theory and the convention check catch the report."""
+    real = geom.solve_convex
+
+    def convention_g(*args, **kwargs):
+        sol = real(*args, **kwargs)
+        return dataclasses.replace(sol, nu_star=-sol.nu_star)
+
+    monkeypatch.setattr(geom, "solve_convex", convention_g)
+    out = _by_check(convex_checks(cases.get_case("spec-I1"), RunContext()))
+    assert out["ν*"].status is Status.VIOLATED and out["ν*"].kind == "theorem"
+    assert out["convention R: ν* = y − y*"].status is Status.VIOLATED
+    assert out["dual feasibility φ(ν*) ≤ β"].status is Status.HOLDS  # of W's own residual
+
+
+def test_without_cvxpy_the_independent_checks_are_not_applicable(monkeypatch):
+    monkeypatch.setitem(sys.modules, "cvxpy", None)  # import cvxpy raises ImportError
+    out = _by_check(convex_checks(cases.get_case("spec-I1"), RunContext()))
+    for check in ("dual feasibility φ(ν*) ≤ β", "weak duality L_β(ψ(W)) ≥ D(ν̃)", "strong duality: rel gap ≤ tol.gap",
+                  "φ: conic maximum = ‖Π_C(±X̃ᵀDν)‖ (every region)"):
+        assert out[check].status is Status.NOT_APPLICABLE, check
+        assert "cvxpy" in out[check].details["precondition"]
+    assert out[CHECK_P].status is Status.HOLDS
+    assert out[CHECK_P].details["gap_bound_from"].startswith("the solver's certificate")
+
+
+def test_phi_conic_brackets_the_exact_dual_values():
+    """On random small data: the conic maxima agree with the NNLS projections of geom.dual_values, and the
+    multiplier bound is a true upper bound (≥ the exact value, up to float64 rounding)."""
+    rng = np.random.default_rng(3)
+    for n, d in ((5, 2), (6, 3), (4, 4)):
+        Xa = rng.normal(size=(n, d))
+        nu = rng.normal(size=n)
+        pool = geom.enumerate_patterns(Xa, ties="regions").patterns
+        out, why = phi_conic(Xa, nu, pool)
+        assert why is None
+        exact = np.asarray(geom.dual_values(Xa, nu, pool).values)
+        np.testing.assert_allclose(out["values"], exact, rtol=0, atol=CONIC_ATOL)
+        assert np.all(out["upper"] >= exact - 1e-14), float(np.min(out["upper"] - exact))
+        assert np.all(out["upper"] - exact <= 1e-8)
+        np.testing.assert_allclose(out["phi"], exact.max(), rtol=0, atol=CONIC_ATOL)
+
+
+def test_phi_conic_guards():
+    Xa = np.eye(2)
+    assert phi_conic(Xa, np.ones(2), np.zeros((CONIC_MAX_PATTERNS + 1, 2), bool)) == (
+        None, f"{CONIC_MAX_PATTERNS + 1} region patterns exceed CONIC_MAX_PATTERNS = {CONIC_MAX_PATTERNS}")

@@ -1,9 +1,11 @@
 """Verification of the theory (SPEC.md) on the registered cases: suites of checks, reports with provenance.
 
 A suite (:data:`SUITES`, :func:`register_suite`) yields small named checks (:class:`CheckResult`) whose
-:class:`Status` is ``holds`` only after an actual comparison.  :func:`run_suite` collects them with the run's
-:func:`provenance`; :func:`write_report` writes ``<suite>.json`` and renders ``<suite>.md``, ``<suite>.html``
-and a figure from that JSON.  Command line: ``relu-landscape`` or ``python -m verify`` (:mod:`verify.cli`).
+:class:`Status` is ``holds`` only after an actual comparison, and whose ``kind`` says whether it checks a theorem
+against an independent value or only the consistency of quantities computed from one another (reports count the
+two apart).  :func:`run_suite` collects them with the run's :func:`provenance`; :func:`write_report` writes
+``<suite>.json`` and renders ``<suite>.md``, ``<suite>.html`` and a figure from that JSON, as one set carrying
+one run id (:func:`check_report_set`).  Command line: ``relu-landscape`` or ``python -m verify`` (:mod:`verify.cli`).
 
 Examples
 --------
@@ -14,13 +16,18 @@ Examples
 """
 
 from . import suites  # noqa: F401  (registers the suites)
-from ._report import render_html, render_markdown, write_report
-from ._result import CheckResult, Measurement, Status, check_margin, compare, error_result
+from ._report import check_report_set, load_report, render_html, render_markdown, write_report
+from ._result import (CONSISTENCY, KINDS, THEOREM, CheckResult, Measurement, Status, check_margin, compare,
+                      count_by_kind, error_result)
 from ._suite import SUITES, RunContext, Suite, SuiteResult, register_suite, run_suite
 from .provenance import provenance
 
 __all__ = [
     "Status",
+    "KINDS",
+    "THEOREM",
+    "CONSISTENCY",
+    "count_by_kind",
     "CheckResult",
     "Measurement",
     "compare",
@@ -33,6 +40,8 @@ __all__ = [
     "register_suite",
     "run_suite",
     "write_report",
+    "load_report",
+    "check_report_set",
     "render_markdown",
     "render_html",
     "provenance",

