@@ -222,6 +222,11 @@ def test_exact_signs_against_fractions():
         for i in range(X.shape[0]):
             t = sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(W[p], X[i]))
             assert (ge[p, i], zero[p, i]) == (t >= 0, t == 0), (p, i)
+    # integer data beyond 2^53 are used exactly, not as their float64 roundings
+    Xi = np.array([[2**62 + 1, -(2**62)], [3, -2]], dtype=np.int64)
+    Wi = np.array([[1.0, 1.0], [2.0**62, 2.0**62 + 2**10]])
+    (_, ge, zero), = list(exact_signs(Xi, Wi))
+    assert ge.tolist() == [[True, True], [False, True]] and not zero.any()  # float64 gives 0 for the first
 
 
 # ---- reports -------------------------------------------------------------------------------------------------

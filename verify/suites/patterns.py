@@ -13,16 +13,18 @@ Theorem checks:
   §B.2); ``patterns (ties=regions)``: the ``ties="regions"`` enumeration returns that many patterns (§B.1);
 * ``witnesses realize their patterns (exact)`` and ``region witnesses are interior (exact)``: every witness
   ``w`` gives its pattern ``1[X̃w ≥ 0]``, and every region witness has ``X̃w ≠ 0`` on each nonzero row, decided
-  here in exact rational arithmetic on the stored float64 values (a float product with Higham's bound first,
-  :class:`fractions.Fraction` for the entries it leaves undecided), independently of :mod:`geom.exact`:
-  soundness of the list;
+  here in exact rational arithmetic on the data's own values (a float product with Higham's bound first,
+  :class:`fractions.Fraction` for the entries it leaves undecided), independently of :mod:`geom.exact`; a
+  pattern listed in ``integer_witnesses`` (a region too thin for any float64 vector) is checked with its exact
+  integer witness: soundness of the list;
 * ``regions found = |χ(−1)|``: the regions found against Zaslavsky's count from the exact characteristic
   polynomial (deletion–restriction, :func:`geom.characteristic_polynomial`): completeness.  It is a theorem
   check when the enumerator certified its count by Cover's formula, and a *consistency* check when it
   certified it by this very polynomial (``count_certificate == "charpoly"``);
 * ``rank``, ``general position`` (§B.2); ``characteristic polynomial`` against ``expected["charpoly"]``;
 * ``Gordan``: in general position, ``|𝒟_≥| − |𝒟_reg| = 1[∄u: Xu > 0]`` (§B.2), the right side decided by two
-  LPs (the cell LP of §B.4 and Gordan's alternative), margin and tolerance reported;
+  LPs (the cell LP of §B.4 and Gordan's alternative) whose answer is confirmed in exact arithmetic (``Xu > 0``
+  for the LP's ``u``, or an exact positive dependency on the support of its ``y``), else ``inconclusive``;
 * ``sampled ⊆ exact``: every pattern found by Gaussian sampling is in ``𝒟_≥`` (§B.4), and the *measurement*
   ``sampling recall`` (fraction of ``𝒟_≥`` found by 10 000 samples), which is not a pass or a fail.
 
@@ -66,7 +68,8 @@ CHECK_PATTERNS = "patterns (ties=geq)"
 CHECK_REGIONS = "regions"
 CHECK_ZASLAVSKY = "regions found = |χ(−1)|"
 RECALL = "sampling recall"
-#: HiGHS's default primal/dual feasibility tolerance: LP margins within it are not trusted (Gordan check).
+#: HiGHS's default primal/dual feasibility tolerance, reported with the Gordan check's LP margins (its answer is
+#: decided by the exact confirmation of the LP's certificate, not by this number).
 LP_FEASIBILITY = 1e-7
 
 
@@ -77,9 +80,10 @@ def _bits(P) -> list[str]:
 def exact_signs(Xa, W, *, chunk: int = 65536):
     """Yield ``(start, ge, zero)`` per chunk of rows of ``W``: ``ge = 1[X̃w ≥ 0]`` and ``zero = 1[X̃w = 0]``, exact.
 
-    The products are computed in float64 and decided where ``|fl(x̃·w)| > γ_{d+1} |x̃|·|w|`` (Higham's bound,
-    which holds for any summation order); the entries left undecided are summed exactly in
-    :class:`fractions.Fraction` from the stored float64 values (an entry whose bound is 0 has all terms 0).
+    The products are computed in float64 and decided where ``|fl(x̃·w)| > γ_{d+2} |x̃|·|w|`` (Higham's bound,
+    which holds for any summation order; the extra term covers rounding integer data beyond 2^53 to float64);
+    the entries left undecided are summed exactly in :class:`fractions.Fraction` from the data's own values
+    (Python integers for an integer array) and the float64 witnesses (an entry whose bound is 0 has all terms 0).
 
     >>> X, w = np.array([[1.0, 1.0, 1.0], [1.0, -1.0, 1.0]]), np.array([[1e16, 1.0, -1e16]])
     >>> (w @ X.T).tolist()  # float64 loses the 1 and the sign
@@ -87,17 +91,19 @@ def exact_signs(Xa, W, *, chunk: int = 65536):
     >>> [(g.tolist(), z.tolist()) for _, g, z in exact_signs(X, w)]
     [([[True, False]], [[False, False]])]
     """
-    Xa = np.asarray(Xa, dtype=np.float64)
+    Xa = np.asarray(Xa)
+    exact_rows = Xa.tolist()  # Python ints for integer data, floats otherwise: both exact as Fractions
+    Xf = Xa.astype(np.float64)
     W = np.asarray(W, dtype=np.float64)
-    bound_factor = gamma(Xa.shape[1] + 1)
+    bound_factor = gamma(Xf.shape[1] + 2)
     for start in range(0, W.shape[0], chunk):
         Wc = W[start:start + chunk]
-        S = Wc @ Xa.T
-        bound = bound_factor * (np.abs(Wc) @ np.abs(Xa).T)
+        S = Wc @ Xf.T
+        bound = bound_factor * (np.abs(Wc) @ np.abs(Xf).T)
         ge, zero = S > bound, (bound == 0.0)
         undecided = ~ge & ~(S < -bound) & (bound > 0.0)
         for p, i in zip(*np.nonzero(undecided)):
-            t = sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(Wc[p], Xa[i]))
+            t = sum(Fraction(a) * Fraction(float(b)) for a, b in zip(exact_rows[i], Wc[p]))
             ge[p, i], zero[p, i] = t >= 0, t == 0
         ge |= zero
         yield start, ge, zero
@@ -114,6 +120,12 @@ def _witness_scan(Xa, P):
         stop = start + ge.shape[0]
         realizes[start:stop] = np.all(ge == P.patterns[start:stop], axis=1)
         interior[start:stop] = ~np.any(zero[:, nonzero_rows], axis=1)
+    # regions too thin for any float64 vector carry an exact integer witness instead
+    rows = np.asarray(Xa).tolist()
+    for k, u in getattr(P, "integer_witnesses", ()):
+        t = [sum(Fraction(a) * int(b) for a, b in zip(row, u)) for row in rows]
+        realizes[k] = [v >= 0 for v in t] == P.patterns[k].tolist()
+        interior[k] = not any(v == 0 for v, nz in zip(t, nonzero_rows) if nz)
     return realizes, interior, time.perf_counter() - t0
 
 
@@ -128,47 +140,79 @@ def _witness_check(name, P, ok, elapsed_s, *, case):
 
 
 def _gordan(Xa):
-    """``(t*, s*)``: ``t* = max t`` s.t. ``Xa u ≥ t``, ``|u| ≤ 1``, ``0 ≤ t ≤ 1`` (``t* > 0`` iff some ``Xa u > 0``,
-    SPEC.md §B.4) and ``s* = min ‖Xaᵀ y‖_∞`` over ``y ≥ 0``, ``Σ y = 1`` (``s* = 0`` iff none does, Gordan)."""
+    """The two LPs of Gordan's alternative on the rows of ``Xa`` scaled to unit length (the alternative does not
+    change under positive row scaling): ``(t*, u)`` with ``t* = max t`` s.t. ``X̂u ≥ t``, ``|u| ≤ 1``,
+    ``0 ≤ t ≤ 1`` (SPEC.md §B.4), and ``(s*, y)`` with ``s* = min ‖X̂ᵀy‖_∞`` over ``y ≥ 0``, ``Σ y = 1``; ``None``
+    for an LP that failed."""
     from scipy.optimize import linprog
 
     n, d = Xa.shape
+    Xh = Xa / np.linalg.norm(Xa, axis=1, keepdims=True)
     c = np.zeros(d + 1)
     c[-1] = -1.0
-    A = np.hstack([-Xa, np.ones((n, 1))])
+    A = np.hstack([-Xh, np.ones((n, 1))])
     r1 = linprog(c, A_ub=A, b_ub=np.zeros(n), bounds=[(-1, 1)] * d + [(0, 1)], method="highs")
-    # variables (y, s): min s, -s <= Xa^T y <= s
+    # variables (y, s): min s, -s <= X̂^T y <= s
     c2 = np.zeros(n + 1)
     c2[-1] = 1.0
-    A2 = np.vstack([np.hstack([Xa.T, -np.ones((d, 1))]), np.hstack([-Xa.T, -np.ones((d, 1))])])
+    A2 = np.vstack([np.hstack([Xh.T, -np.ones((d, 1))]), np.hstack([-Xh.T, -np.ones((d, 1))])])
     r2 = linprog(c2, A_ub=A2, b_ub=np.zeros(2 * d), A_eq=np.r_[np.ones(n), 0.0][None, :], b_eq=[1.0],
                  bounds=[(0, None)] * n + [(0, None)], method="highs")
-    t = -float(r1.fun) if r1.status == 0 else None
-    s = float(r2.fun) if r2.status == 0 else None
-    return t, s
+    first = (-float(r1.fun), r1.x[:d]) if r1.status == 0 else (None, None)
+    second = (float(r2.fun), r2.x[:n]) if r2.status == 0 else (None, None)
+    return first, second
+
+
+def _exact_positive_direction(rows, u) -> bool:
+    """``x·u > 0`` for every row, in exact rational arithmetic."""
+    return all(sum(Fraction(a) * Fraction(float(b)) for a, b in zip(r, u)) > 0 for r in rows)
+
+
+def _exact_positive_dependency(rows, y) -> bool:
+    """Whether the support of the LP's ``y`` carries an exact ``y' ≥ 0``, ``Σy' = 1``, ``Σ y'_i x_i = 0``: the
+    unique solution of that linear system on the support, solved in rationals, is positive."""
+    import sympy
+
+    support = [i for i in np.flatnonzero(y > 1e-9 * max(float(np.max(y)), 1e-300))]
+    if not support:
+        return False
+    M = sympy.Matrix([[sympy.Rational(Fraction(rows[i][j])) for i in support] for j in range(len(rows[0]))]
+                     + [[1] * len(support)])
+    b = sympy.Matrix([0] * len(rows[0]) + [1])
+    try:
+        sol, params = M.gauss_jordan_solve(b)
+    except ValueError:  # no solution on this support
+        return False
+    return params.shape[0] == 0 and all(v > 0 for v in sol)
 
 
 def _gordan_check(case, P, Xa, found, certified):
+    """``|𝒟_≥| − |𝒟_reg| = 1[∄u: Xu > 0]`` in general position; the right side from the LPs, each answer
+    confirmed exactly (the LP's ``u`` has ``Xu > 0`` in rationals, or its ``y`` support carries an exact positive
+    dependency), else ``inconclusive``."""
     name, theorem = "Gordan: patterns − regions = 1[∄u: Xu > 0]", "SPEC.md §B.2"
     observed = P.count - found
     if case.expected.get("general_position") is not True:
         return compare(name, observed, None, case=case.name, theorem=theorem,
                        details={"precondition": "rows in general position (not stated for this case)"})
     t0 = time.perf_counter()
-    t, s = _gordan(np.asarray(Xa, dtype=np.float64))
-    details = {"t_star": t, "s_star": s, "lp": "scipy.optimize.linprog (HiGHS)"}
-    dt = time.perf_counter() - t0
-    if t is not None and t > LP_FEASIBILITY:
-        expected, margin = 0, t
-    elif s is not None and s <= LP_FEASIBILITY:
-        expected, margin = 1, -s
+    rows = np.asarray(Xa).tolist()  # exact values (Python ints for integer data)
+    (t, u), (s, y) = _gordan(np.asarray(Xa, dtype=np.float64))
+    details = {"t_star": t, "s_star": s, "lp": "scipy.optimize.linprog (HiGHS), answers confirmed exactly"}
+    Xf = np.asarray(Xa, dtype=np.float64)
+    Xh = Xf / np.linalg.norm(Xf, axis=1, keepdims=True)
+    candidates = [u] if u is not None else []
+    candidates.append(np.linalg.lstsq(Xh, np.ones(len(Xh)), rcond=None)[0])  # X̂u = 1 when the rows are independent
+    if any(_exact_positive_direction(rows, c) for c in candidates):
+        expected, margin, details["certificate"] = 0, t, "u with Xu > 0 (exact)"
+    elif y is not None and _exact_positive_dependency(rows, y):
+        expected, margin, details["certificate"] = 1, -s, "y ≥ 0, y ≠ 0 with Xᵀy = 0 (exact)"
     else:
         return CheckResult(case=case.name, check=name, theorem=theorem, status=Status.INCONCLUSIVE,
-                           observed=observed, margin=t, tolerance=LP_FEASIBILITY,
-                           details={**details, "reason": "both LP margins within the solver tolerance"},
-                           elapsed_s=dt)
+                           observed=observed, margin=t, tolerance=LP_FEASIBILITY, elapsed_s=time.perf_counter() - t0,
+                           details={**details, "reason": "neither LP answer could be confirmed in exact arithmetic"})
     r = compare(name, observed, expected, case=case.name, theorem=theorem, certified=certified,
-                details=details, elapsed_s=dt)
+                details=details, elapsed_s=time.perf_counter() - t0)
     return replace(r, margin=margin, tolerance=LP_FEASIBILITY)
 
 
