@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import cases
 import geom
 import verify
 from geom.exceptions import DataFileError, InvalidInputError
@@ -309,3 +310,19 @@ def test_provenance_keys_and_values():
 
 def test_git_revision_outside_a_checkout(tmp_path):
     assert git_revision(str(tmp_path)) == {"commit": "unknown", "dirty": None}
+
+
+@pytest.mark.parametrize("X, side, certificate", [
+    ([[1.0, 0.0], [-1.0, 1e-15]], 0, "u with Xu > 0 (exact)"),  # nearly antiparallel: both LP margins ≈ 1e-16
+    ([[1.0, 0.0], [-1.0, 0.0]], 1, "y ≥ 0, y ≠ 0 with Xᵀy = 0 (exact)"),  # antiparallel: no u with Xu > 0
+])
+def test_gordan_side_is_confirmed_exactly(X, side, certificate):
+    """The LP margins cannot tell these two apart (both ≈ 0); the exact confirmation of the LP's answer does."""
+    from verify.suites.patterns import _gordan, patterns_checks
+
+    (t, _), (s, _) = _gordan(np.array(X))
+    assert t < 1e-7 and s < 1e-7
+    case = dataclasses.replace(cases.get_case("coordinate-2"), X=np.array(X), expected={"general_position": True})
+    g = {r.check: r for r in patterns_checks(case, verify.RunContext()) if isinstance(r, CheckResult)}[
+        "Gordan: patterns − regions = 1[∄u: Xu > 0]"]
+    assert (g.status, g.observed, g.expected, g.details["certificate"]) == (Status.HOLDS, side, side, certificate)
