@@ -588,7 +588,7 @@ def _commit(out_dir: str, suite: str, files: dict, run_id: str) -> dict:
     with _locked(out_dir):
         for s in _suites_with_journals(out_dir):
             _roll_forward(out_dir, s)
-        _clean_pending(out_dir, suite)
+        _clean_pending(out_dir, None)  # under the lock, every temporary directory is a dead writer's
         pending = os.path.join(out_dir, f"{_pending_prefix(suite)}{run_id}-{secrets.token_hex(4)}.tmp")
         journal_written = False
         try:
