@@ -143,17 +143,21 @@ def restricted_hyperplanes(rows, k):
     return canonical_hyperplanes(restricted), p, idx
 
 
-def level_candidates(rows, k: int, dim: int | None = None) -> list[tuple[int, ...]]:
+def level_candidates(rows, k: int, dim: int | None = None, regions_of=None) -> list[tuple[int, ...]]:
     """Integer witnesses of the regions of ``A_{k+1}`` on both sides of ``H_{k+1} = rows[k]^⊥`` that the
     restriction ``A_k^H`` creates: the regions of the whole arrangement whose facet of largest index is
-    ``H_{k+1}`` are among their sign vectors (module docstring)."""
+    ``H_{k+1}`` are among their sign vectors (module docstring).
+
+    ``regions_of(reps, dim)`` supplies integer witnesses of every region of the restriction (default: this
+    module's exact recursion).
+    """
     rows = [tuple(int(v) for v in r) for r in rows]
     dim = len(rows[0]) if dim is None else dim
     h = rows[k]
     if k == 0:
         return [h, tuple(-v for v in h)]
     reps, p, idx = restricted_hyperplanes(rows, k)
-    Wr = exact_cell_witnesses(reps, dim - 1)
+    Wr = (regions_of or exact_cell_witnesses)(reps, dim - 1)
     B = np.zeros((dim, dim - 1), dtype=object)  # z = B w lifts h^⊥'s coordinates back (exactly)
     B[:, :] = 0
     for c, i in enumerate(idx):

@@ -32,13 +32,16 @@ from ..kernels import pack_patterns, unique_pattern_indices
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances
 from ._cells import cell_witnesses
 from ._charpoly import charpoly_coefficients, cover_count
-from ._exact_cells import distinct_regions, exact_region_signs, level_candidates, restricted_hyperplanes
+from ._exact_cells import (distinct_regions, exact_cell_witnesses, exact_region_signs, level_candidates,
+                           restricted_hyperplanes)
 from ._ties import closed_flats
 
 __all__ = ["Patterns", "enumerate_patterns", "TIES_OPTIONS"]
 
 TIES_OPTIONS = ("geq", "regions")
 _EXACT_FLOAT = 2**53
+_SMALL_EXACT = 12
+"""Arrangements with at most this many hyperplanes are enumerated by the exact recursion directly."""
 _CHARPOLY_BUDGET = 2_000_000
 """Flats (``Σ_{j<r} binom(m, j)``) up to which the exact count is computed before refusing on Cover's bound."""
 
@@ -204,7 +207,8 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress):
     n_exact = 0
     exact = None
     for attempt in (tol, replace(tol, witness_margin=0.0)):
-        W = cell_witnesses(Y, integral=integral, tol=attempt, progress=progress)
+        with np.errstate(all="ignore"):  # the float stage only proposes; every witness is checked exactly
+            W = cell_witnesses(Y, integral=integral, tol=attempt, progress=progress)
         progress = None
         S, valid, ne = exact_sign_matrix(exact_rows_J, W, Yf=Y if exact_float else None)
         n_exact += ne
@@ -227,7 +231,8 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress):
         fallback = True
         S_now = np.array(sigs, dtype=bool).reshape(-1, len(exact_rows_J))
         for k in _deficient_levels(S_now, exact_rows_J):
-            cands, keys = distinct_regions(exact_rows_J, level_candidates(exact_rows_J, k))
+            cands, keys = distinct_regions(exact_rows_J, level_candidates(exact_rows_J, k,
+                                                                            regions_of=_certified_witnesses))
             for u, key in zip(cands, keys):
                 kb = np.packbits(key).tobytes()
                 if kb in found:
@@ -245,6 +250,52 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress):
     S = np.array(sigs, dtype=bool).reshape(-1, len(exact_rows_J))
     Wt = np.array(wits, dtype=np.float64).reshape(-1, D)
     return S, Wt, inexact, exact, how, ok, n_exact, fallback
+
+
+def _integer_vector(w) -> tuple[int, ...]:
+    """The dyadic float vector ``w`` times the least power of two that makes it integral (same ray)."""
+    fr = [Fraction(float(v)) for v in w]
+    den = max(f.denominator for f in fr)  # powers of two: the largest is a common multiple
+    return tuple(int(f * den) for f in fr)
+
+
+def _certified_witnesses(rows, dim: int) -> list[tuple[int, ...]]:
+    """Integer witnesses of every region of the distinct primitive integer ``rows`` in ``R^dim``.
+
+    The float recursion proposes, the exact sign test keeps the distinct verified regions, and only the
+    levels found deficient (docs/theory.md §B.6) are recomputed, recursively, one dimension down: the thin
+    regions cost exact work, the rest runs at float speed.
+    """
+    rows = [tuple(int(v) for v in r) for r in rows]
+    if dim <= 3 or len(rows) <= _SMALL_EXACT:
+        return exact_cell_witnesses(rows, dim)
+    max_int = max(abs(v) for r in rows for v in r)
+    if max_int < 2**52:
+        Y, integral = np.array(rows, dtype=np.float64), True
+    else:
+        Y, integral = scaled_float_rows(rows), False
+    with np.errstate(all="ignore"):
+        W = cell_witnesses(Y, integral=integral)
+    S, valid, _ = exact_sign_matrix(rows, W, Yf=Y if integral else None)
+    keys = np.packbits(S, axis=1)
+    seen, out, sig = set(), [], []
+    for i in np.flatnonzero(valid):
+        kb = keys[i].tobytes()
+        if kb not in seen:
+            seen.add(kb)
+            out.append(_integer_vector(W[i]))
+            sig.append(S[i])
+    coef = charpoly_coefficients(np.array(rows, dtype=object if max_int >= 2**62 else np.int64))
+    exact = (-1) ** dim * sum(c * (-1) ** i for i, c in enumerate(coef))
+    if len(out) < exact:
+        for k in _deficient_levels(np.array(sig, dtype=bool).reshape(-1, len(rows)), rows):
+            cands, ckeys = distinct_regions(rows, level_candidates(rows, k, dim, regions_of=_certified_witnesses))
+            for u, key in zip(cands, ckeys):
+                kb = np.packbits(key).tobytes()
+                if kb not in seen:
+                    seen.add(kb)
+                    out.append(tuple(u))
+    return out
 
 
 def _rounded(u) -> np.ndarray:
