@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 SYSPKGS := libcdd-dev libgmp-dev
 EXTRAS  ?= test,torch,plot
 
-.PHONY: setup run test bench oracle clean
+.PHONY: setup run test lint bench oracle clean
 
 setup: $(STAMP)
 
@@ -25,9 +25,14 @@ $(STAMP): setup.cfg pyproject.toml Makefile
 run: $(STAMP)
 	$(PY) -m verify run --out reports
 
-## make test: the test suite (unit, property, doctests, CLI)
-test: $(STAMP)
+## make test: lint (ruff with bugbear, assertions that cannot fail), then the test suite (unit, property,
+## doctests, CLI, differential fuzzers)
+test: $(STAMP) lint
 	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check -q --config .ci/ruff.toml geom verify cases tests benchmarks .ci
+	$(PY) .ci/lint_tests.py geom verify cases tests benchmarks
 
 ## make oracle: optional oracles for benchmarks (SageMath's arrangement code from PyPI)
 oracle: $(STAMP)

@@ -166,7 +166,7 @@ def scaled_float_rows(rows) -> np.ndarray:
     keep their hyperplanes and orientations, and the largest entry of each row lies in ``[1, 2)``.
 
     >>> scaled_float_rows([[3, 2**70], [-6, 0]]).tolist()
-    [[2.5410988417629010e-21, 1.0], [-1.5, 0.0]]
+    [[2.541098841762901e-21, 1.0], [-1.5, 0.0]]
     """
     out = np.zeros((len(rows), len(rows[0]) if rows else 0))
     for i, r in enumerate(rows):

@@ -15,8 +15,8 @@ Examples
 >>> import numpy as np
 >>> W = {"u": np.array([[1.5, 0.0]]), "v": np.array([[0.0, 0.0]])}
 >>> net = psi(W["u"], W["v"])
->>> net.U.tolist(), net.alpha.tolist()
-([[1.224744871391589, 0.0]], [1.224744871391589])
+>>> np.round(net.U, 12).tolist(), np.round(net.alpha, 12).tolist()    # √1.5 each (SPEC.md §A.5)
+([[1.224744871392, 0.0]], [1.224744871392])
 >>> float(net.objective(np.array([[1.0, 0.0]]), np.array([2.0]), 1.0))
 1.625
 """

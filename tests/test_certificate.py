@@ -186,9 +186,14 @@ def _exact_gain(X, nu, u, sign):
     return sign * t, sum((Fraction(float(c)) ** 2 for c in u), Fraction(0))
 
 
-def test_uncertified_pool_never_holds():
+def test_uncertified_pool_never_holds(monkeypatch):
     """Certification is ignored downstream: ψ(W*) over an uncertified enumeration used to be ``holds``."""
+    from geom.arrangements import _patterns
+
     X, y = np.array([[1.0], [1.0 + 2.0**-52]]), np.array([1.0, 2.0])
+    real = _patterns.cell_witnesses  # make the enumeration miss a region and its repair fail
+    monkeypatch.setattr(_patterns, "cell_witnesses", lambda *a, **k: real(*a, **k)[:-1])
+    monkeypatch.setattr(_patterns, "level_candidates", lambda *a, **k: [])
     with pytest.warns(geom.PrecisionWarning):
         P = geom.enumerate_patterns(X, bias=True, ties="regions")
     s = geom.solve_convex(X, y, 0.1, bias=True, patterns=P)

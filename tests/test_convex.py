@@ -232,22 +232,41 @@ def test_logistic_needs_pm1_labels():
 X_TIE, Y_TIE = np.array([[1.0], [1.0 + 2.0**-52]]), np.array([1.0, 2.0])
 
 
-def _uncertified_patterns():
+def _break_enumeration(monkeypatch):
+    """Make the enumeration miss a region and its exact repair fail: the pool is then honestly uncertified."""
+    from geom.arrangements import _patterns
+
+    real = _patterns.cell_witnesses
+    monkeypatch.setattr(_patterns, "cell_witnesses", lambda *a, **k: real(*a, **k)[:-1])
+    monkeypatch.setattr(_patterns, "level_candidates", lambda *a, **k: [])
+
+
+def _uncertified_patterns(monkeypatch):
+    _break_enumeration(monkeypatch)
     with pytest.warns(geom.PrecisionWarning):
         P = geom.enumerate_patterns(X_TIE, bias=True, ties="regions")
-    assert not P.certified  # 3 of the 4 regions found (the lead's enumeration may fix this instance one day)
+    assert not P.certified and P.n_regions == 3 and P.exact_regions == 4
     return P
 
 
-def test_uncertified_pool_is_never_certified():
+def test_uncertified_pool_is_never_certified(monkeypatch):
     """Certification is ignored downstream: an uncertified enumeration must not give ``certified=True``."""
-    P = _uncertified_patterns()
+    P = _uncertified_patterns(monkeypatch)
     s = geom.solve_convex(X_TIE, Y_TIE, 0.1, bias=True, patterns=P)
     assert (s.certified, s.pool_certified, s.status, s.pattern_source) == (False, False, "pool_optimal", "exact")
     assert s.to_dict()["pool_certified"] is False
     with pytest.warns(geom.PrecisionWarning):  # enumerated inside: same answer
         s = geom.solve_convex(X_TIE, Y_TIE, 0.1, bias=True)
     assert (s.certified, s.pool_certified, s.status) == (False, False, "pool_optimal")
+
+
+def test_near_duplicate_rows_are_certified_now():
+    """The instance of the defect (x = 1 and 1 + 2⁻⁵²): the enumeration finds all 4 regions, so the solve is
+    certified."""
+    P = geom.enumerate_patterns(X_TIE, bias=True, ties="regions")
+    assert P.certified and P.count == P.exact_regions == 4
+    s = geom.solve_convex(X_TIE, Y_TIE, 0.1, bias=True, patterns=P)
+    assert s.certified and s.pool_certified and s.status == "optimal"
 
 
 def test_patterns_object_is_used_as_given(monkeypatch):

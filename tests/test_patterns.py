@@ -81,7 +81,6 @@ def test_sets_equal_brute_force_and_counts_equal_whitney(name):
     assert_array_equal(exact_patterns_of(X, P.witnesses), P.patterns)
     chi = whitney_charpoly(X)
     assert geom.characteristic_polynomial(X).all_coeffs() == chi.all_coeffs()
-    d = X.shape[1]
     assert P.n_regions == abs(chi.eval(-1)) == geom.count_regions(X)
     R = geom.enumerate_patterns(X, ties="regions")
     assert R.count == P.n_regions

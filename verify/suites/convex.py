@@ -158,7 +158,7 @@ def phi_conic(Xa, nu, patterns):
     Examples
     --------
     >>> out, why = phi_conic(np.array([[-1.0], [1.0]]), np.array([0.5, 0.5]), np.array([[0, 1], [1, 0]], bool))
-    >>> np.round(out["values"], 8).tolist(), out["phi_upper"] >= out["phi"] - 1e-12   # SPEC.md §I, I1
+    >>> (np.round(out["values"], 8) + 0.0).tolist(), out["phi_upper"] >= out["phi"] - 1e-12   # SPEC.md §I, I1
     ([[0.5, 0.0], [0.5, 0.0]], True)
     """
     try:
