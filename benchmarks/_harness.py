@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULT_TAG = "BENCH-RESULT "
 
 __all__ = ["ROOT", "RESULT_TAG", "maxrss_mb", "emit", "run_child", "write_json", "progress", "machine_info",
-           "package_version"]
+           "package_version", "baseline_checkout"]
 
 
 def maxrss_mb() -> float:
@@ -37,18 +37,20 @@ def emit(result: dict) -> None:
     sys.stdout.flush()
 
 
-def run_child(script: str, worker_args: list[str], timeout: float, python: str | None = None) -> dict:
+def run_child(script: str, worker_args: list[str], timeout: float, python: str | None = None,
+              root: Path | None = None) -> dict:
     """Run ``script`` as a worker; returns ``{"status", "result", "peak_rss_mb", "wall_s", "stderr"}``.
 
     ``status`` is ``"ok"``, ``"timeout"`` or ``"error"``.  A worker that printed a result and then ran past the
     limit (for example in an optional second measurement) counts as ``"ok"`` with
     ``result["timed_out_after_result"] = True``.
     """
+    root = ROOT if root is None else Path(root)  # another checkout (a baseline commit) imports its own code
     cmd = [python or sys.executable, str(Path(script).resolve()), *worker_args]
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     with tempfile.TemporaryFile() as fout, tempfile.TemporaryFile() as ferr:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=fout, stderr=ferr, cwd=ROOT, env=env, start_new_session=True)
+        proc = subprocess.Popen(cmd, stdout=fout, stderr=ferr, cwd=root, env=env, start_new_session=True)
         status, ru, timed_out = None, None, False
         while True:
             pid, st, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -144,3 +146,13 @@ def machine_info(**extra) -> dict:
             "relu_landscape": package_version("relu-landscape"), "git_commit": git("rev-parse", "HEAD"),
             "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
             "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **extra}
+
+
+def baseline_checkout(rev: str, into: str) -> Path:
+    """The tree of commit ``rev`` extracted into the folder ``into`` (``git archive``): a baseline whose code the
+    same benchmark runs in the same session, so that speed is reported as a ratio measured on one machine."""
+    dest = Path(into) / f"baseline-{rev}"
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest

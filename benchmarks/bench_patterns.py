@@ -36,7 +36,7 @@ import time
 from math import comb
 from pathlib import Path
 
-from _harness import ROOT, emit, maxrss_mb, progress, run_child, write_json
+from _harness import ROOT, baseline_checkout, emit, maxrss_mb, progress, run_child, write_json
 from _harness import machine_info as harness_machine_info
 
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "patterns.json"
@@ -198,10 +198,20 @@ def machine_info(sage_version: str | None) -> dict:
     return harness_machine_info(passagemath_polyhedra=sage_version)
 
 
-def bench_instance(name: str, samples: list[int], use_sage: bool, timeout: float, tmpdir: str) -> dict:
+def bench_instance(name: str, samples: list[int], use_sage: bool, timeout: float, tmpdir: str,
+                   baseline: Path | None = None) -> dict:
     _, info = build_instance(name)
     row = {"instance": name, **info}
     save = os.path.join(tmpdir, f"{name}.npy")
+    if baseline is not None:  # the same worker from the baseline commit's tree, in this run
+        progress(f"{name}: baseline")
+        b = run_child(str(baseline / "benchmarks" / "bench_patterns.py"),
+                      ["--worker", "ours", "--instance", name, "--save", save + ".base.npy"], OURS_TIMEOUT_S,
+                      root=baseline)
+        row["baseline_status"] = b["status"]
+        row["baseline_seconds"] = b["result"]["seconds"] if b["status"] == "ok" else None
+        row["baseline_peak_rss_mb"] = b["peak_rss_mb"]
+        row["baseline_certified"] = b["result"]["certified"] if b["status"] == "ok" else None
     progress(f"{name}: ours")
     ours = run_child(__file__, ["--worker", "ours", "--instance", name, "--save", save], OURS_TIMEOUT_S)
     row["status"] = ours["status"]
@@ -214,6 +224,8 @@ def bench_instance(name: str, samples: list[int], use_sage: bool, timeout: float
         row["patterns_per_s"] = r["count"] / r["seconds"] if r["certified"] and r["seconds"] > 0 else None
         exp = info["expected_regions"]
         row["regions_match_expected"] = None if exp is None else r["regions"] == exp
+        if row.get("baseline_seconds"):
+            row["ratio_vs_baseline"] = r["seconds"] / row["baseline_seconds"]
     else:
         row.update({"count": None, "regions": None, "certified": False, "seconds": None,
                     "patterns_per_s": None, "error": ours["stderr"] or ours["status"]})
@@ -274,13 +286,14 @@ def _fmt_sage(row, method):
 
 
 def render_table(rows: list[dict], samples: list[int], timeout: float) -> str:
-    head = ["instance", "n", "d", "patterns", "regions", "cert", "ours s", "patt/s", "peak MB",
+    head = ["instance", "n", "d", "patterns", "regions", "cert", "ours s", "base s", "ours/base", "patt/s", "peak MB",
             "sage reg s", "sage nreg s", "x reg", "x nreg"] + [f"recall {k:.0e}" for k in samples]
     lines = []
     for r in rows:
         rec = {s.get("k"): s for s in r["sampling"]}
         cells = [r["instance"], str(r["n"]), str(r["d"]), _fmt(r.get("count"), ","), _fmt(r.get("regions"), ","),
                  {True: "yes", False: "NO"}[bool(r.get("certified"))], _fmt(r.get("seconds"), ".2f"),
+                 _fmt(r.get("baseline_seconds"), ".2f"), _fmt(r.get("ratio_vs_baseline"), ".2f"),
                  _fmt(r.get("patterns_per_s"), ",.0f"), _fmt(r.get("peak_rss_mb"), ".0f"),
                  _fmt_sage(r, "regions"), _fmt_sage(r, "n_regions"), _fmt_ratio(r, "ratio"),
                  _fmt_ratio(r, "ratio_n_regions")]
@@ -360,6 +373,9 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=float, default=None,
                     help="per-call limit for each Sage call, seconds (default 120; 20 with --quick)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON output (default {DEFAULT_OUT})")
+    ap.add_argument("--baseline", metavar="REV",
+                    help="also time the enumeration of commit REV (its own tree, same run) and report ours/base")
+    ap.add_argument("--instances", help="comma-separated instance names (default: all of the mode)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--instance", help=argparse.SUPPRESS)
     ap.add_argument("--save", help=argparse.SUPPRESS)
@@ -382,9 +398,11 @@ def main(argv=None) -> int:
     info = machine_info(sage_ver)
     t0 = time.perf_counter()
     rows = []
+    names = args.instances.split(",") if args.instances else instance_names(args.quick)
     with tempfile.TemporaryDirectory(prefix="bench_patterns_") as tmpdir:
-        for name in instance_names(args.quick):
-            rows.append(bench_instance(name, samples, use_sage, timeout, tmpdir))
+        base = baseline_checkout(args.baseline, tmpdir) if args.baseline else None
+        for name in names:
+            rows.append(bench_instance(name, samples, use_sage, timeout, tmpdir, base))
     total = time.perf_counter() - t0
     info["loadavg_at_end"] = list(os.getloadavg())
     info["git_commit_end"] = machine_info(sage_ver)["git_commit"]  # differs if HEAD moved during the run
@@ -392,7 +410,7 @@ def main(argv=None) -> int:
     payload = {"benchmark": "patterns", "mode": "quick" if args.quick else "full",
                "command": " ".join([os.path.relpath(sys.executable, ROOT) if sys.executable.startswith(str(ROOT))
                                     else sys.executable, "benchmarks/bench_patterns.py", *(argv or sys.argv[1:])]),
-               "machine": info, "sage": {"used": use_sage, "reason": sage_reason or None, "timeout_s": timeout},
+               "machine": info, "baseline": args.baseline, "sage": {"used": use_sage, "reason": sage_reason or None, "timeout_s": timeout},
                "sampling": {"k": samples, "seed": SAMPLE_SEED}, "units": {"seconds": "wall-clock s",
                "peak_rss_mb": "MiB (ru_maxrss of the fresh subprocess)", "ratio": "Sage s / our s"},
                "rows": rows, "goals": goals(rows), "notes": notes, "total_seconds": total}
