@@ -212,8 +212,9 @@ def exact_sign_matrix(rows, W, *, Yf=None, chunk: int = 65536):
     S = np.zeros((N, m), dtype=bool)
     valid = np.all(np.isfinite(W), axis=1)
     n_exact = 0
+    all_finite = bool(valid.all())
     for s in range(0, N, chunk):
-        Wc = np.where(np.isfinite(W[s:s + chunk]), W[s:s + chunk], 0.0)
+        Wc = W[s:s + chunk] if all_finite else np.where(np.isfinite(W[s:s + chunk]), W[s:s + chunk], 0.0)
         P = Wc @ Yf.T
         bound = g * (np.abs(Wc) @ absY.T)
         sure = np.abs(P) > bound

@@ -30,7 +30,7 @@ from ..exact import exact_rank, exact_sign_matrix, integer_rows, pivot_columns, 
 from ..exceptions import PrecisionWarning, ProblemTooLargeError
 from ..kernels import pack_patterns, unique_pattern_indices
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances
-from ._cells import cell_witnesses
+from ._cells import _row_keys, cell_witnesses
 from ._charpoly import charpoly_coefficients, cover_count
 from ._exact_cells import (distinct_regions, exact_cell_witnesses, exact_region_signs, level_candidates,
                            restricted_hyperplanes)
@@ -199,10 +199,18 @@ def _float_rows(hyp_rows, exact_rows_J, float_rows, hyp_first, orient, J, max_in
     return scaled_float_rows(exact_rows_J), False
 
 
+def _first_distinct(S: np.ndarray) -> np.ndarray:
+    """Indices of the first occurrence of each distinct row of the boolean matrix ``S``, in order."""
+    if S.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, first = np.unique(_row_keys(np.packbits(S, axis=1)), return_index=True)
+    return np.sort(first)
+
+
 def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress):
     """Distinct exactly verified region sign vectors over the hyperplanes, completed and certified."""
-    found: dict[bytes, int] = {}
-    sigs, wits = [], []
+    m, D = len(exact_rows_J), len(exact_rows_J[0])
+    S_all, W_all = np.zeros((0, m), dtype=bool), np.zeros((0, D))
     exact_float = max_int < 2**52 or integral
     n_exact = 0
     exact = None
@@ -212,44 +220,41 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress):
         progress = None
         S, valid, ne = exact_sign_matrix(exact_rows_J, W, Yf=Y if exact_float else None)
         n_exact += ne
-        keys = np.packbits(S, axis=1)
-        for i in np.flatnonzero(valid):
-            k = keys[i].tobytes()
-            if k not in found:
-                found[k] = len(sigs)
-                sigs.append(S[i])
-                wits.append(W[i])
-        if len(found) == cover:
-            return np.array(sigs), np.array(wits), {}, cover, "cover", True, n_exact, False
+        S_all, W_all = np.concatenate([S_all, S[valid]]), np.concatenate([W_all, W[valid]])
+        keep = _first_distinct(S_all)
+        S_all, W_all = S_all[keep], W_all[keep]
+        if S_all.shape[0] == cover:
+            return S_all, W_all, {}, cover, "cover", True, n_exact, False
         if exact is None:
             exact = _exact_count(exact_rows_J, r, max_int)
-        if len(found) >= exact:
+        if S_all.shape[0] >= exact:
             break
     fallback = False
     inexact = {}
-    if len(found) < exact:
+    if S_all.shape[0] < exact:
         fallback = True
-        S_now = np.array(sigs, dtype=bool).reshape(-1, len(exact_rows_J))
-        for k in _deficient_levels(S_now, exact_rows_J):
+        found = {np.packbits(row).tobytes() for row in S_all}
+        sigs, wits = [], []
+        for k in _deficient_levels(S_all, exact_rows_J):
             cands, keys = distinct_regions(exact_rows_J, level_candidates(exact_rows_J, k,
                                                                             regions_of=_certified_witnesses))
             for u, key in zip(cands, keys):
                 kb = np.packbits(key).tobytes()
                 if kb in found:
                     continue
-                found[kb] = len(sigs)
+                found.add(kb)
                 sigs.append(key)
                 w = _float_witness(list(u), exact_rows_J)
                 if w is None:
-                    inexact[len(wits)] = list(u)
+                    inexact[S_all.shape[0] + len(wits)] = list(u)
                     w = _rounded(u)
                 wits.append(w)
-    ok = len(found) == exact
+        if sigs:
+            S_all = np.concatenate([S_all, np.array(sigs, dtype=bool).reshape(-1, m)])
+            W_all = np.concatenate([W_all, np.array(wits, dtype=np.float64).reshape(-1, D)])
+    ok = S_all.shape[0] == exact
     how = ("cover" if exact == cover else "charpoly") if ok else "none"  # Cover's count proves general position
-    D = len(exact_rows_J[0])
-    S = np.array(sigs, dtype=bool).reshape(-1, len(exact_rows_J))
-    Wt = np.array(wits, dtype=np.float64).reshape(-1, D)
-    return S, Wt, inexact, exact, how, ok, n_exact, fallback
+    return S_all, W_all, inexact, exact, how, ok, n_exact, fallback
 
 
 def _integer_vector(w) -> tuple[int, ...]:
@@ -418,8 +423,9 @@ def _core(rows: list[list[int]], d: int, float_rows, want_ties: bool, tol: Toler
     keep = np.sort(unique_pattern_indices(pack_patterns(P)))
     if keep.size != P.shape[0]:  # closed flats give disjoint pattern sets: a repeat means a broken invariant
         certified = False
-    remap = {int(old): new for new, old in enumerate(keep)}
-    inexact = {remap[i]: u for i, u in inexact.items() if i in remap}
+    if inexact:
+        remap = {int(old): new for new, old in enumerate(keep)}
+        inexact = {remap[i]: u for i, u in inexact.items() if i in remap}
     return _Core(P[keep], Wt[keep], R[keep], inexact, int(S.shape[0]), exact, bool(certified), gp, how, n_exact,
                  fallback)
 
@@ -513,8 +519,10 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
     P[:, nz] = core.patterns[:, oriented_idx[nz]]
     order = unique_pattern_indices(pack_patterns(P))
     P, W, is_region = P[order], core.witnesses[order], core.is_region[order]
-    position = {int(old): new for new, old in enumerate(order)}
-    integer_witnesses = tuple(sorted((position[i], tuple(int(v) for v in u)) for i, u in core.inexact.items()))
+    integer_witnesses = ()
+    if core.inexact:
+        position = {int(old): new for new, old in enumerate(order)}
+        integer_witnesses = tuple(sorted((position[i], tuple(int(v) for v in u)) for i, u in core.inexact.items()))
     rank = exact_rank(rows) if rows else 0
     # SPEC.md §B.2: every set of ≤ r rows independent.  A zero row is a dependent 1-set; two parallel rows
     # are a dependent 2-set, which matters only when r ≥ 2.
