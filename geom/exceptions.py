@@ -18,7 +18,6 @@ __all__ = [
     "InvalidInputError",
     "InvalidInputTypeError",
     "DataFileError",
-    "NotApplicableError",
     "CertificationError",
     "SolverError",
     "InfeasibleError",
@@ -47,10 +46,6 @@ class InvalidInputTypeError(GeomError, TypeError):
 
 class DataFileError(GeomError, OSError):
     """A data file could not be read or does not hold what it should."""
-
-
-class NotApplicableError(GeomError):
-    """A precondition of a theorem or algorithm does not hold for this input."""
 
 
 class CertificationError(GeomError):

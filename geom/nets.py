@@ -31,7 +31,7 @@ import numpy as np
 
 from ._validation import check_matrix, check_vector, message
 from .datafiles import MAX_FILE_BYTES, read_npz, real_array, regular_file, save_npz_atomic
-from .exceptions import DataFileError, InvalidInputError, InvalidInputTypeError
+from .exceptions import BackendUnavailableError, DataFileError, InvalidInputError, InvalidInputTypeError
 from .kernels import relu_forward, relu_objective
 
 __all__ = ["Net", "psi", "phi", "split_neuron", "permute", "zero_pad", "save_net", "load_net",
@@ -264,13 +264,23 @@ def beta_from_torch(weight_decay: float, n: int, *, reduction: str = "mean") -> 
     return weight_decay * n / 2.0 if reduction == "mean" else weight_decay / 2.0
 
 
+def _import_torch(func: str):
+    """PyTorch, or :class:`~geom.exceptions.BackendUnavailableError` naming the extra that installs it."""
+    try:
+        import torch
+    except ImportError as exc:
+        raise BackendUnavailableError(f"{func} needs PyTorch, which is not installed: pip install "
+                                      "'relu-landscape[torch]'") from exc
+    return torch
+
+
 def net_from_torch(state_dict) -> Net:
     """Network from the ``state_dict`` of ``nn.Sequential(nn.Linear(d, m), nn.ReLU(), nn.Linear(m, 1, bias=False))``.
 
     A first-layer bias becomes the last column of ``U`` (``bias=True``).  ``state_dict`` may also be a path: a
     regular file read with ``torch.load(..., weights_only=True)`` (tensors only, never arbitrary pickled objects).
     """
-    import torch
+    torch = _import_torch("net_from_torch")
 
     if isinstance(state_dict, (str, os.PathLike)):
         path = os.fspath(state_dict)
@@ -314,8 +324,8 @@ def net_from_torch(state_dict) -> Net:
 
 def net_to_torch(net: Net):
     """``nn.Sequential(nn.Linear(d, m, bias=net.bias), nn.ReLU(), nn.Linear(m, 1, bias=False))`` in float64."""
-    import torch
-    from torch import nn
+    torch = _import_torch("net_to_torch")
+    nn = torch.nn
 
     m, d = net.width, net.input_dim
     model = nn.Sequential(nn.Linear(d, m, bias=net.bias), nn.ReLU(), nn.Linear(m, 1, bias=False)).double()

@@ -218,3 +218,20 @@ def test_torch_load_is_called_with_weights_only(tmp_path, monkeypatch):
 
 class _Opaque:
     """An object that ``torch.load(weights_only=True)`` must refuse to unpickle."""
+
+
+def test_missing_torch_is_a_backend_error(monkeypatch):
+    """Without PyTorch the torch entry points raise BackendUnavailableError naming the extra (not ImportError
+    from deep inside)."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_torch(name, *args, **kwargs):
+        if name == "torch" or name.startswith("torch."):
+            raise ImportError("No module named 'torch'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    with pytest.raises(geom.exceptions.BackendUnavailableError, match=r"net_to_torch needs PyTorch.*\[torch\]"):
+        geom.net_to_torch(geom.Net(np.ones((1, 2)), np.ones(1)))
