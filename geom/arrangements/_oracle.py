@@ -58,43 +58,37 @@ def implicit_equalities(Xq) -> set[int]:
     By Goldman–Tucker these are exactly the rows in the support of some positive dependency
     ``y ≥ 0, Xᵀy = 0``; the set is empty iff some ``u`` has ``Xu > 0`` (Gordan).
 
-    Computed by exact LPs (cdd GMP): ``max (Σ_{i∈R} x_i)·u`` over ``{Xu ≥ 0, −1 ≤ u ≤ 1}``.  A positive optimum
-    shows rows of ``R`` that are positive somewhere (dropped from ``R``); a zero optimum proves every row left in
-    ``R`` vanishes on the cone.  (cddlib's own implicit-linearity routine aborted the interpreter on some
-    inputs with large integers, so it is not used.)
+    Computed by exact LPs (:mod:`._simplex`, rational arithmetic): ``max (Σ_{i∈R} x_i)·u`` over
+    ``{Xu ≥ 0, −1 ≤ u ≤ 1}``.  A positive optimum shows rows of ``R`` that are positive somewhere (dropped from
+    ``R``); a zero optimum proves every row left in ``R`` vanishes on the cone.  (cddlib's GMP routines aborted
+    the interpreter on some inputs with large integers, so they are not used here.)
 
     >>> sorted(implicit_equalities([[1, 0], [-1, 0], [0, 1]]))
     [0, 1]
     """
-    import cdd
-    import cdd.gmp
+    from ._simplex import maximize
 
     if not Xq:
         return set()
     rows = [[Fraction(v) for v in x] for x in Xq]
     d = len(rows[0])
-    box = []
+    # u = p − q with p, q ≥ 0:  −X p + X q ≤ 0,  p − q ≤ 1,  q − p ≤ 1
+    A = [[-v for v in x] + list(x) for x in rows]
     for j in range(d):
-        e = [Fraction(0)] * d
-        e[j] = Fraction(1)
-        box.append([Fraction(1)] + [-v for v in e])
-        box.append([Fraction(1)] + e)
-    ineq = [[Fraction(0)] + x for x in rows] + box
+        e = [Fraction(int(i == j)) for i in range(d)]
+        A.append(e + [-v for v in e])
+        A.append([-v for v in e] + e)
+    b = [Fraction(0)] * len(rows) + [Fraction(1)] * (2 * d)
     R = {i for i, x in enumerate(rows) if any(x)}
     while R:
-        obj = [Fraction(0)] + [sum((rows[i][j] for i in R), Fraction(0)) for j in range(d)]
-        mat = cdd.gmp.matrix_from_array(ineq, rep_type=cdd.RepType.INEQUALITY, obj_type=cdd.LPObjType.MAX,
-                                        obj_func=obj)
-        lp = cdd.gmp.linprog_from_matrix(mat)
-        cdd.gmp.linprog_solve(lp)
-        if lp.status != cdd.LPStatusType.OPTIMAL:  # pragma: no cover - the LP is feasible (u = 0) and bounded
-            raise RuntimeError(f"cdd.gmp returned LP status {lp.status!r}")
-        if lp.obj_value <= 0:
+        g = [sum((rows[i][j] for i in R), Fraction(0)) for j in range(d)]
+        value, pq = maximize(g + [-v for v in g], A, b)
+        if value is None or value <= 0:  # bounded by the box; zero: every row of R vanishes on the cone
             break
-        u = [Fraction(v) for v in lp.primal_solution]
-        pos = {i for i in R if sum((a * b for a, b in zip(rows[i], u)), Fraction(0)) > 0}
+        u = [pq[j] - pq[d + j] for j in range(d)]
+        pos = {i for i in R if sum((a * w for a, w in zip(rows[i], u)), Fraction(0)) > 0}
         if not pos:  # pragma: no cover - a positive objective has a positive row
-            raise RuntimeError("cdd.gmp: positive LP optimum without a positive row")
+            raise RuntimeError("exact simplex: positive optimum without a positive row")
         R -= pos
     zero = {i for i, x in enumerate(rows) if not any(x)}
     return R | zero
