@@ -229,3 +229,18 @@ def test_certify_signs_uses_exact_arithmetic_below_the_filter():
     assert not ok
     ok, _ = certify_signs(X, np.array([[1.0, -1.0]]), np.array([[True]]))  # exact zero fails
     assert not ok
+
+
+def test_max_patterns_refuses_up_front_and_is_validated():
+    """Work that cannot finish is refused before it starts, with the bound that decided it; a bad limit is an
+    input error naming the parameter."""
+    X = np.random.default_rng(0).standard_normal((3000, 6))
+    with pytest.raises(geom.ProblemTooLargeError, match=r"max_patterns.*4,036,524,733,509,200 regions.*Cover"):
+        geom.enumerate_patterns(X, max_patterns=5_000_000)
+    small = np.random.default_rng(1).standard_normal((30, 3))  # Cover: 872 regions
+    assert geom.enumerate_patterns(small, ties="regions", max_patterns=872).count == 872
+    with pytest.raises(geom.ProblemTooLargeError, match="871"):
+        geom.enumerate_patterns(small, ties="regions", max_patterns=871)
+    for bad in (0, -5, 2.5, float("nan"), "10"):
+        with pytest.raises((geom.InvalidInputError, geom.InvalidInputTypeError), match="'max_patterns' parameter"):
+            geom.enumerate_patterns(small, max_patterns=bad)

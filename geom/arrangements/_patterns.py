@@ -25,7 +25,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .._validation import check_matrix, check_option
+from .._validation import check_int, check_matrix, check_option
 from ..exact import exact_rank, exact_sign_matrix, integer_rows, pivot_columns, primitive_direction, scaled_float_rows
 from ..exceptions import PrecisionWarning, ProblemTooLargeError
 from ..kernels import pack_patterns, unique_pattern_indices
@@ -483,6 +483,8 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
     func = "enumerate_patterns"
     X = check_matrix(X, name="X", func=func)
     check_option(ties, TIES_OPTIONS, name="ties", func=func)
+    if max_patterns is not None:
+        max_patterns = check_int(max_patterns, name="max_patterns", func=func, minimum=1)
     if not isinstance(bias, (bool, np.bool_)):
         from ..exceptions import InvalidInputTypeError
         from .._validation import message
