@@ -31,7 +31,7 @@ from scipy.optimize import nnls
 
 from ._xp import array_namespace, asarray_like, to_numpy
 from .exact import integer_rows, primitive_direction
-from .kernels import pack_patterns
+from .kernels import pack_patterns, row_keys
 from .tolerances import gamma
 
 #: Relative allowance for rounding in the Lipschitz screen ``‖Π_C g‖ ≤ ‖Π_C g₀‖ + ‖g − g₀‖`` of
@@ -97,9 +97,8 @@ def hyperplane_groups(X) -> list[np.ndarray]:
 
 
 def _row_keys(P: np.ndarray) -> np.ndarray:
-    """One sortable scalar per pattern: the packed words of :func:`geom.kernels.pack_patterns` as raw bytes."""
-    packed = np.ascontiguousarray(pack_patterns(np.asarray(P, dtype=bool)))
-    return packed.view(np.dtype((np.void, packed.shape[1] * packed.itemsize))).ravel()
+    """One sortable scalar per pattern (:func:`geom.kernels.row_keys` of the packed words)."""
+    return row_keys(pack_patterns(np.asarray(P, dtype=bool)))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ._xp import array_namespace, device_of
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "pack_patterns",
     "unpack_patterns",
     "unique_pattern_indices",
+    "row_keys",
     "relu_forward",
     "relu_objective",
     "relu_gradients",
@@ -109,6 +112,23 @@ def unique_pattern_indices(keys):
     new = xp.any(sk[1:, :] != sk[:-1, :], axis=1)
     first = xp.concat([xp.ones(1, dtype=xp.bool, device=device_of(keys)), new])
     return order[first]
+
+
+def row_keys(packed: np.ndarray) -> np.ndarray:
+    """One sortable NumPy scalar per row of a packed pattern matrix (``uint8`` from ``np.packbits`` or the words
+    of :func:`pack_patterns`): a ``uint64`` when the row fits in 8 bytes, else the row's raw bytes.  Equal rows
+    get equal keys, so ``np.unique`` / ``np.searchsorted`` on the keys work on whole patterns (host side).
+
+    >>> row_keys(np.packbits(np.array([[1, 0, 1], [1, 0, 1], [0, 1, 1]], bool), axis=1)).tolist()
+    [160, 160, 96]
+    """
+    kb = np.ascontiguousarray(packed)
+    kb = kb.view(np.uint8).reshape(kb.shape[0], kb.shape[1] * kb.itemsize)
+    if kb.shape[1] <= 8:
+        pad = np.zeros((kb.shape[0], 8), dtype=np.uint8)
+        pad[:, : kb.shape[1]] = kb
+        return pad.view("<u8").ravel()
+    return kb.view(np.dtype((np.void, kb.shape[1]))).ravel()
 
 
 def relu_forward(X, U, alpha):

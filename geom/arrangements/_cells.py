@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..kernels import row_keys
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances
 
 __all__ = ["cell_witnesses", "distinct_hyperplanes"]
@@ -113,18 +114,8 @@ def _dedup(C: np.ndarray, Y: np.ndarray, tol: Tolerances, chunk: int = 131072) -
         keys.append(np.packbits(P[ok] > 0, axis=1, bitorder="little"))
         del P
     C = np.concatenate(keep_rows)
-    _, idx = np.unique(_row_keys(np.concatenate(keys)), return_index=True)
+    _, idx = np.unique(row_keys(np.concatenate(keys)), return_index=True)
     return C[np.sort(idx)]
-
-
-def _row_keys(kb: np.ndarray) -> np.ndarray:
-    """One sortable key per row of packed bytes: a uint64 when it fits, else a void of the row's bytes."""
-    if kb.shape[1] <= 8:
-        pad = np.zeros((kb.shape[0], 8), dtype=np.uint8)
-        pad[:, : kb.shape[1]] = kb
-        return pad.view("<u8").ravel()
-    kb = np.ascontiguousarray(kb)
-    return kb.view(np.dtype((np.void, kb.shape[1]))).ravel()
 
 
 def _cells_1d(Y):

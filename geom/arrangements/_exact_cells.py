@@ -28,6 +28,8 @@ from functools import cmp_to_key
 
 import numpy as np
 
+from ..kernels import row_keys
+
 __all__ = ["exact_cell_witnesses", "exact_region_signs", "canonical_hyperplanes", "level_candidates",
            "restricted_hyperplanes", "distinct_regions"]
 
@@ -186,9 +188,7 @@ def distinct_regions(rows, cands):
     idx = np.flatnonzero(ok)
     if idx.size == 0:
         return [], np.zeros((0, len(rows)), dtype=bool)
-    packed = np.packbits(S[idx], axis=1)
-    packed = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
-    _, first = np.unique(packed, return_index=True)
+    _, first = np.unique(row_keys(np.packbits(S[idx], axis=1)), return_index=True)
     keep = idx[np.sort(first)]
     return [tuple(cands[i]) for i in keep], S[keep]
 

@@ -28,9 +28,9 @@ import numpy as np
 from .._validation import check_int, check_matrix, check_option
 from ..exact import exact_rank, exact_sign_matrix, integer_rows, pivot_columns, primitive_direction, scaled_float_rows
 from ..exceptions import PrecisionWarning, ProblemTooLargeError
-from ..kernels import pack_patterns, unique_pattern_indices
+from ..kernels import pack_patterns, row_keys, unique_pattern_indices
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances
-from ._cells import _row_keys, cell_witnesses
+from ._cells import cell_witnesses
 from ._charpoly import charpoly_coefficients, cover_count
 from ._exact_cells import (distinct_regions, exact_cell_witnesses, exact_region_signs, level_candidates,
                            restricted_hyperplanes)
@@ -203,7 +203,7 @@ def _first_distinct(S: np.ndarray) -> np.ndarray:
     """Indices of the first occurrence of each distinct row of the boolean matrix ``S``, in order."""
     if S.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
-    _, first = np.unique(_row_keys(np.packbits(S, axis=1)), return_index=True)
+    _, first = np.unique(row_keys(np.packbits(S, axis=1)), return_index=True)
     return np.sort(first)
 
 
