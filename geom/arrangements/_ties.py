@@ -28,6 +28,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import flint
+import numpy as np
 
 from ._oracle import implicit_equalities
 
@@ -45,9 +46,14 @@ def _nullspace(rows, d):
     return [[int(N[i, j]) for j in range(nullity)] for i in range(d)], int(nullity)
 
 
-def _zero_set(rows, N, k, d):
-    return tuple(j for j, r in enumerate(rows)
-                 if all(sum(r[a] * N[a][c] for a in range(d)) == 0 for c in range(k)))
+def _zero_set(R, N, k, d):
+    """Rows of the object array ``R`` vanishing on the span of the basis ``N`` (exact integer products)."""
+    if k == 0:
+        return tuple(range(R.shape[0]))
+    Nm = np.empty((d, k), dtype=object)
+    for a in range(d):
+        Nm[a, :] = N[a]
+    return tuple(int(j) for j in np.flatnonzero(np.all(R.dot(Nm) == 0, axis=1)))
 
 
 def closed_flats(rows: list[list[int]], *, max_flats: int = MAX_FLATS):
@@ -78,6 +84,9 @@ def closed_flats(rows: list[list[int]], *, max_flats: int = MAX_FLATS):
     if not T:
         return [], True
     Tset = frozenset(T)
+    R = np.empty((len(rows), d), dtype=object)
+    for j, r in enumerate(rows):
+        R[j, :] = [int(v) for v in r]
     out, seen = [], {()}
     stack = [((), [])]  # (zero set, generating rows)
     visited = 0
@@ -85,7 +94,7 @@ def closed_flats(rows: list[list[int]], *, max_flats: int = MAX_FLATS):
         Z, gens = stack.pop()
         for i in sorted(Tset.difference(Z)):
             N, k = _nullspace([rows[j] for j in gens + [i]], d)
-            Znew = _zero_set(rows, N, k, d)
+            Znew = _zero_set(R, N, k, d)
             if Znew in seen:
                 continue
             seen.add(Znew)
@@ -94,7 +103,10 @@ def closed_flats(rows: list[list[int]], *, max_flats: int = MAX_FLATS):
                 return out, False
             if not Tset.issuperset(Znew):
                 continue  # a row outside T(X) vanishes here and on every flat below: nothing closed below
-            if set(implicit_equalities([[Fraction(v) for v in rows[j]] for j in Znew])) == set(range(len(Znew))):
+            # a positive dependency with full support needs more rows than their rank (d − k): skip the LP
+            # for the (usual) flats whose zero set is independent
+            if len(Znew) > d - k and (set(implicit_equalities([[Fraction(v) for v in rows[j]] for j in Znew]))
+                                      == set(range(len(Znew)))):
                 out.append((Znew, N, k))
             if k > 0:
                 stack.append((Znew, gens + [i]))
