@@ -11,6 +11,8 @@ from numpy.testing import assert_allclose
 import geom
 from geom.exceptions import InfeasibleError, InvalidInputError
 
+from _cvx_reference import reference_problem
+
 #: Closed forms of SPEC.md §I are exact; the solver is accurate to ~1e-10 relative after polishing.
 RTOL_CLOSED = 1e-8
 #: SPEC.md quotes I4 to 7 significant digits.
@@ -23,16 +25,7 @@ def _full_cvxpy(X, y, beta, bias=False):
     """Independent oracle: (C) over *all* regions, modelled in cvxpy and solved by Clarabel."""
     cp = pytest.importorskip("cvxpy")
     Xa = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1) if bias else X
-    P = geom.enumerate_patterns(Xa, ties="regions").patterns.astype(float)
-    K, p = P.shape[0], Xa.shape[1]
-    U, V = cp.Variable((K, p)), cp.Variable((K, p))
-    fit = sum(cp.multiply(P[k], Xa @ (U[k] - V[k])) for k in range(K))
-    cons = []
-    for k in range(K):
-        B = (2 * P[k] - 1)[:, None] * Xa
-        cons += [B @ U[k] >= 0, B @ V[k] >= 0]
-    obj = 0.5 * cp.sum_squares(fit - y) + beta * (cp.sum(cp.norm(U, 2, axis=1)) + cp.sum(cp.norm(V, 2, axis=1)))
-    prob = cp.Problem(cp.Minimize(obj), cons)
+    prob = reference_problem(cp, Xa, y, beta, geom.enumerate_patterns(Xa, ties="regions").patterns)
     prob.solve(solver="CLARABEL", tol_gap_abs=1e-10, tol_gap_rel=1e-10, tol_feas=1e-10)
     return prob.value
 

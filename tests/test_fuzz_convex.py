@@ -28,6 +28,8 @@ from numpy.testing import assert_allclose
 import geom
 from geom.nets import Net
 
+from _cvx_reference import reference_problem
+
 cp = pytest.importorskip("cvxpy")
 
 N_DEFAULT = 16
@@ -62,16 +64,7 @@ def _instance(seed: int):
 
 def _cvxpy_value(Xa, y, beta, pool):
     """(C) over every pattern of ``pool``, each cone with all its rows (SPEC.md §A.3), solved by Clarabel."""
-    P = pool.astype(float)
-    K, p = P.shape[0], Xa.shape[1]
-    U, V = cp.Variable((K, p)), cp.Variable((K, p))
-    fit = sum(cp.multiply(P[k], Xa @ (U[k] - V[k])) for k in range(K))
-    cons = []
-    for k in range(K):
-        B = (2 * P[k] - 1)[:, None] * Xa
-        cons += [B @ U[k] >= 0, B @ V[k] >= 0]
-    obj = 0.5 * cp.sum_squares(fit - y) + beta * (cp.sum(cp.norm(U, 2, axis=1)) + cp.sum(cp.norm(V, 2, axis=1)))
-    prob = cp.Problem(cp.Minimize(obj), cons)
+    prob = reference_problem(cp, Xa, y, beta, pool)
     for tol, rtol in ((1e-10, RTOL_CVX), (1e-8, RTOL_CVX_RETRY)):  # tight first; looser if Clarabel stalls
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "Solution may be inaccurate": judged by the status
