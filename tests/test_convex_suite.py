@@ -260,3 +260,25 @@ def test_phi_conic_guards():
     Xa = np.eye(2)
     assert phi_conic(Xa, np.ones(2), np.zeros((CONIC_MAX_PATTERNS + 1, 2), bool)) == (
         None, f"{CONIC_MAX_PATTERNS + 1} region patterns exceed CONIC_MAX_PATTERNS = {CONIC_MAX_PATTERNS}")
+
+
+def test_cone_slack_does_not_skip_a_nan_slot():
+    """Regression: ``min(worst, nan)`` kept ``worst``, so a NaN slot read as feasible (margin ``inf``)."""
+    from verify.suites.convex import _cone_slack
+
+    Xa = np.array([[1.0], [-1.0]])
+    pats = np.array([[True, False], [True, False]])
+    for U in (np.array([[np.nan], [0.0]]), np.array([[1.0], [np.nan]]), np.array([[np.nan], [1.0]])):
+        margin, _ = _cone_slack(Xa, pats, U, np.zeros((2, 1)))
+        assert np.isnan(margin), U.tolist()
+    margin, excess = _cone_slack(Xa, pats, np.array([[1.0], [0.5]]), np.zeros((2, 1)))
+    assert (margin, excess) == (0.5, 0.0)  # min over slots of (2D−I)x̃ᵀz / (‖x̃‖ max‖z‖) = 0.5 / 1
+
+
+def test_phi_conic_refuses_a_non_finite_upper_bound(monkeypatch):
+    """Regression: a NaN ``phi_upper`` failed ``phi_up > 0`` and left ν unscaled (an unproven lower bound)."""
+    import verify.suites.convex as mod
+
+    monkeypatch.setattr(mod, "gamma", lambda k: float("nan"))
+    out, why = phi_conic(np.array([[-1.0], [1.0]]), np.array([0.5, 0.5]), np.array([[0, 1], [1, 0]], bool))
+    assert out is None and "non-finite" in why

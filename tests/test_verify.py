@@ -326,3 +326,16 @@ def test_gordan_side_is_confirmed_exactly(X, side, certificate):
     g = {r.check: r for r in patterns_checks(case, verify.RunContext()) if isinstance(r, CheckResult)}[
         "Gordan: patterns − regions = 1[∄u: Xu > 0]"]
     assert (g.status, g.observed, g.expected, g.details["certificate"]) == (Status.HOLDS, side, side, certificate)
+
+
+def test_nan_never_compares_equal():
+    """Regression: jsonable turns NaN into the string "nan", which used to compare equal to itself (HOLDS)."""
+    kw = dict(case="c", theorem="§")
+    nan = float("nan")
+    for observed, expected, tol in ((nan, nan, None), (nan, nan, 1e-9), (np.float64(nan), nan, None),
+                                    ([1.0, nan], [1.0, nan], None), (np.array([nan]), [nan], 1e-9),
+                                    (nan, 1.0, None), ([[nan]], [[nan]], None)):
+        r = compare("x", observed, expected, tolerance=tol, **kw)
+        assert r.status is Status.VIOLATED, (observed, expected, tol)
+        assert compare("x", observed, expected, tolerance=tol, certified=False, **kw).details["agrees"] is False
+    assert compare("x", float("inf"), float("inf"), **kw).status is Status.HOLDS  # ±inf are values, NaN is not

@@ -209,8 +209,28 @@ class Measurement:
         return dict(sorted(jsonable(d).items()))
 
 
+def _has_nan(value) -> bool:
+    """Whether a number, array or (nested) list/tuple/dict holds a NaN (which :func:`jsonable` turns into the
+    string ``"nan"``, equal to itself: NaN must never compare equal)."""
+    if value is None or isinstance(value, (bool, str, np.bool_)):
+        return False
+    if isinstance(value, numbers.Real):
+        return math.isnan(float(value))
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "fc":
+            return bool(np.isnan(value).any())
+        return value.dtype == object and any(_has_nan(v) for v in value.ravel())
+    if isinstance(value, dict):
+        return any(_has_nan(v) for v in value.values())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_has_nan(v) for v in value)
+    return False
+
+
 def _same(observed, expected, tolerance):
-    """``(equal, margin)`` after normalizing both sides to JSON types."""
+    """``(equal, margin)`` after normalizing both sides to JSON types (never equal when either holds a NaN)."""
+    if _has_nan(observed) or _has_nan(expected):
+        return False, None
     o, e = jsonable(observed), jsonable(expected)
     if isinstance(o, (bool, str)) or isinstance(e, (bool, str)):
         return type(o) is type(e) and o == e, None

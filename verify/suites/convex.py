@@ -126,7 +126,9 @@ def _cone_slack(Xa, patterns, U, V):
         for z in (u, v):
             if np.any(z):
                 t = S @ z
-                worst = min(worst, float(np.min(t / rows)) / big)
+                m = float(np.min(t / rows)) / big
+                if not (m >= worst):  # a NaN slot makes the margin NaN (``min`` would skip it)
+                    worst = m
                 excess += float(np.max(-t, initial=0.0))
     return worst, max(excess, 0.0)
 
@@ -151,7 +153,7 @@ def phi_conic(Xa, nu, patterns):
     (dict or None, str or None)
         ``({"values", "upper"}`` of shape ``(P, 2)`` (columns ``+``, ``−``), ``"phi"``, ``"phi_upper"``,
         ``"n_patterns"``, ``"solver"``, ``"status"}, None)``, or ``(None, reason)`` when cvxpy is missing, the
-        pool exceeds :data:`CONIC_MAX_PATTERNS` or the solve fails.  Clarabel runs at 1e-12; an
+        pool exceeds :data:`CONIC_MAX_PATTERNS`, the solve fails or its values are not finite.  Clarabel runs at 1e-12; an
         ``"optimal_inaccurate"`` end is accepted (the upper bound holds for any ``λ ≥ 0``; on 40 random small
         instances the values stayed within 4e-10 of the exact ones, well inside :data:`CONIC_ATOL`).
 
@@ -189,6 +191,8 @@ def phi_conic(Xa, nu, patterns):
     # ‖g + B_kᵀλ‖ in float64, plus Higham's γ_{n+d+2} on the absolute sums: a rigorous upper bound
     upper = (np.linalg.norm(G + (S * lam.T) @ Xa, axis=1)
              + gamma(Xa.shape[0] + Xa.shape[1] + 2) * np.linalg.norm(np.abs(G) + lam.T @ np.abs(Xa), axis=1))
+    if not (np.all(np.isfinite(values)) and np.all(np.isfinite(upper))):  # no bound to scale ν by
+        return None, "the conic solve gave non-finite values or upper bounds of φ"
     return {"values": values.reshape(2, P).T, "upper": upper.reshape(2, P).T, "phi": float(values.max(initial=0.0)),
             "phi_upper": float(upper.max(initial=0.0)), "n_patterns": P, "solver": "cvxpy/CLARABEL",
             "status": prob.status}, None

@@ -71,6 +71,9 @@ RECALL = "sampling recall"
 #: HiGHS's default primal/dual feasibility tolerance, reported with the Gordan check's LP margins (its answer is
 #: decided by the exact confirmation of the LP's certificate, not by this number).
 LP_FEASIBILITY = 1e-7
+#: Entries of the LP's ``y`` above this fraction of its largest entry form the support tried by the exact
+#: positive-dependency confirmation (the answer is decided in rationals; this only picks the support).
+DEPENDENCY_SUPPORT_RTOL = 1e-9
 
 
 def _bits(P) -> list[str]:
@@ -173,7 +176,7 @@ def _exact_positive_dependency(rows, y) -> bool:
     unique solution of that linear system on the support, solved in rationals, is positive."""
     import sympy
 
-    support = [i for i in np.flatnonzero(y > 1e-9 * max(float(np.max(y)), 1e-300))]
+    support = [i for i in np.flatnonzero(y > DEPENDENCY_SUPPORT_RTOL * max(float(np.max(y)), 1e-300))]
     if not support:
         return False
     M = sympy.Matrix([[sympy.Rational(Fraction(rows[i][j])) for i in support] for j in range(len(rows[0]))]
