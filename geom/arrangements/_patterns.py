@@ -149,19 +149,45 @@ def _dot(a, b) -> int:
     return sum(int(x) * int(y) for x, y in zip(a, b))
 
 
-def _float_witness(u: list[int], rows) -> np.ndarray | None:
-    """A float64 vector with exactly the signs of the integer vector ``u`` on the integer ``rows``, or None."""
-    e = max(max((abs(v) for v in u), default=0).bit_length() - 60, 0)
-    w = np.array([float(Fraction(v, 1 << e)) for v in u])
+def _same_signs(w: np.ndarray, u, rows) -> bool:
+    """Exactly: does the float vector ``w`` have the signs (zeros included) of the integer vector ``u``?"""
     if not np.all(np.isfinite(w)):
-        return None
+        return False
     wq = [Fraction(float(v)) for v in w]
     for r in rows:
         a = _dot(r, u)
         b = sum((int(x) * q for x, q in zip(r, wq)), Fraction(0))
         if (a > 0) != (b > 0) or (a == 0) != (b == 0):
-            return None
-    return w
+            return False
+    return True
+
+
+def _float_witness(u: list[int], rows) -> np.ndarray | None:
+    """A float64 vector with exactly the signs of the integer vector ``u`` on the integer ``rows``, or None.
+
+    First ``u`` rounded; the exact children ``N z ± h`` sit close to a hyperplane relative to their size, so
+    when the rounding leaves the cell, a well-centred point is asked of a float LP (HiGHS: the largest margin
+    ``t`` with ``s_i ŷ_i·w ≥ t`` on unit rows ``ŷ_i``, ``‖w‖_∞ ≤ 1``) and checked exactly like any proposal.
+    Only regions too thin for float64 are left without one.
+    """
+    w = _rounded(u)
+    if _same_signs(w, u, rows):
+        return w
+    if any(_dot(r, u) == 0 for r in rows):  # a witness on a flat (tie-only pattern): the LP does not apply
+        return None
+    from scipy.optimize import linprog
+
+    Y = scaled_float_rows(rows)
+    Y = Y / np.linalg.norm(Y, axis=1)[:, None]
+    sgn = np.array([1.0 if _dot(r, u) > 0 else -1.0 for r in rows])
+    D = Y.shape[1]
+    A = np.hstack([-(sgn[:, None] * Y), np.ones((Y.shape[0], 1))])  # t − s_i ŷ_i·w ≤ 0
+    res = linprog(np.r_[np.zeros(D), -1.0], A_ub=A, b_ub=np.zeros(Y.shape[0]),
+                  bounds=[(-1.0, 1.0)] * D + [(0.0, 1.0)], method="highs")
+    if res.status != 0:
+        return None
+    w = np.asarray(res.x[:D], dtype=np.float64)
+    return w if _same_signs(w, u, rows) else None
 
 
 def _exact_count(exact_rows_J, r, max_int) -> int:
@@ -207,13 +233,14 @@ def _first_distinct(S: np.ndarray) -> np.ndarray:
     return np.sort(first)
 
 
-def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress):
-    """Distinct exactly verified region sign vectors over the hyperplanes, completed and certified."""
+def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=None):
+    """Distinct exactly verified region sign vectors over the hyperplanes, completed and certified.
+
+    ``exact`` is the exact region count when the caller already has it (it is computed otherwise)."""
     m, D = len(exact_rows_J), len(exact_rows_J[0])
     S_all, W_all = np.zeros((0, m), dtype=bool), np.zeros((0, D))
     exact_float = max_int < 2**52 or integral
     n_exact = 0
-    exact = None
     for attempt in (tol, replace(tol, witness_margin=0.0)):
         with np.errstate(all="ignore"):  # the float stage only proposes; every witness is checked exactly
             W = cell_witnesses(Y, integral=integral, tol=attempt, progress=progress)
@@ -231,28 +258,21 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress):
             break
     fallback = False
     inexact = {}
+    consistent = True
     if S_all.shape[0] < exact:
         fallback = True
-        found = {np.packbits(row).tobytes() for row in S_all}
-        sigs, wits = [], []
-        for k in _deficient_levels(S_all, exact_rows_J):
-            cands, keys = distinct_regions(exact_rows_J, level_candidates(exact_rows_J, k,
-                                                                            regions_of=_certified_witnesses))
-            for u, key in zip(cands, keys):
-                kb = np.packbits(key).tobytes()
-                if kb in found:
-                    continue
-                found.add(kb)
-                sigs.append(key)
-                w = _float_witness(list(u), exact_rows_J)
-                if w is None:
-                    inexact[S_all.shape[0] + len(wits)] = list(u)
-                    w = _rounded(u)
-                wits.append(w)
-        if sigs:
-            S_all = np.concatenate([S_all, np.array(sigs, dtype=bool).reshape(-1, m)])
+        us, keys, consistent = _missing_regions(exact_rows_J, S_all, D, exact)
+        wits = []
+        for u in us:
+            w = _float_witness(list(u), exact_rows_J)
+            if w is None:
+                inexact[S_all.shape[0] + len(wits)] = list(u)
+                w = _rounded(u)
+            wits.append(w)
+        if us:
+            S_all = np.concatenate([S_all, np.array(keys, dtype=bool).reshape(-1, m)])
             W_all = np.concatenate([W_all, np.array(wits, dtype=np.float64).reshape(-1, D)])
-    ok = S_all.shape[0] == exact
+    ok = consistent and S_all.shape[0] == exact
     how = ("cover" if exact == cover else "charpoly") if ok else "none"  # Cover's count proves general position
     return S_all, W_all, inexact, exact, how, ok, n_exact, fallback
 
@@ -282,25 +302,36 @@ def _certified_witnesses(rows, dim: int) -> list[tuple[int, ...]]:
     with np.errstate(all="ignore"):
         W = cell_witnesses(Y, integral=integral)
     S, valid, _ = exact_sign_matrix(rows, W, Yf=Y if integral else None)
-    keys = np.packbits(S, axis=1)
-    seen, out, sig = set(), [], []
-    for i in np.flatnonzero(valid):
-        kb = keys[i].tobytes()
-        if kb not in seen:
-            seen.add(kb)
-            out.append(_integer_vector(W[i]))
-            sig.append(S[i])
+    idx = np.flatnonzero(valid)
+    keep = idx[_first_distinct(S[idx])]
+    out = [_integer_vector(W[i]) for i in keep]
     coef = charpoly_coefficients(np.array(rows, dtype=object if max_int >= 2**62 else np.int64))
     exact = (-1) ** dim * sum(c * (-1) ** i for i, c in enumerate(coef))
     if len(out) < exact:
-        for k in _deficient_levels(np.array(sig, dtype=bool).reshape(-1, len(rows)), rows):
-            cands, ckeys = distinct_regions(rows, level_candidates(rows, k, dim, regions_of=_certified_witnesses))
-            for u, key in zip(cands, ckeys):
-                kb = np.packbits(key).tobytes()
-                if kb not in seen:
-                    seen.add(kb)
-                    out.append(tuple(u))
+        us, _, _ = _missing_regions(rows, S[keep], dim, exact)
+        out.extend(us)
     return out
+
+
+def _missing_regions(rows, S, dim: int, exact: int):
+    """``(witnesses, sign vectors, consistent)`` of the regions of ``rows`` missing from the sign vectors ``S``:
+    the deficient levels (:func:`_deficient_levels`) recomputed with exact integer witnesses.
+
+    ``consistent`` is the cross-check of two exact counts: ``1 + Σ_k r(A_k^{H_{k+1}})`` (deletion–restriction,
+    level by level) must equal ``exact`` (the caller's count), or nothing may be certified.
+    """
+    need = _level_counts(rows)
+    seen = {np.packbits(row).tobytes() for row in S}
+    us, keys = [], []
+    for k in _deficient_levels(S, need):
+        cands, ckeys = distinct_regions(rows, level_candidates(rows, k, dim, regions_of=_certified_witnesses))
+        for u, key in zip(cands, ckeys):
+            kb = np.packbits(key).tobytes()
+            if kb not in seen:
+                seen.add(kb)
+                us.append(tuple(u))
+                keys.append(key)
+    return us, keys, 1 + sum(need) == exact
 
 
 def _rounded(u) -> np.ndarray:
@@ -322,15 +353,15 @@ def _level_counts(exact_rows_J) -> list[int]:
     return out
 
 
-def _deficient_levels(S, exact_rows_J) -> list[int]:
+def _deficient_levels(S, need) -> list[int]:
     """Levels ``k`` where fewer regions of ``A_k`` are seen split by ``H_{k+1}`` than the restriction has.
 
     A region ``R`` whose facet of largest index is ``H_{k+1}`` is a whole region of ``A_{k+1}``; if ``R`` is
     missing from ``S``, the pair ``(R, R')`` across that facet is missing at level ``k`` and nowhere else, so
-    recomputing the deficient levels exactly completes the list.
+    recomputing the deficient levels exactly completes the list.  ``need[k]`` is ``r(A_k^{H_{k+1}})``
+    (:func:`_level_counts`).
     """
     m = S.shape[1]
-    need = _level_counts(exact_rows_J)
     if S.shape[0] < 2:
         return list(range(m))
     order = np.lexsort(S.T[::-1])  # lexicographic: every prefix class is a run
@@ -387,9 +418,7 @@ def _core(rows: list[list[int]], d: int, float_rows, want_ties: bool, tol: Toler
     known = _check_budget(mh, r, cover, exact_rows_J, max_int, max_patterns)
     Y, integral = _float_rows(hyp_rows, exact_rows_J, float_rows, hyp_first, orient, J, max_int)
     S_h, W, inexact_J, exact, how, certified, n_exact, fallback = _regions(
-        exact_rows_J, Y, integral, r, cover, max_int, tol, progress)
-    if known is not None and exact != known:  # pragma: no cover - two exact counts disagree
-        certified = False
+        exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=known)
     gp = how == "cover"
     S = S_h[:, hyp_idx] ^ (np.array(orient) < 0)[None, :]
     U = np.zeros((S.shape[0], d))
