@@ -123,6 +123,15 @@ class ConvexSolution:
     interpolate : bool
     stats : dict
         ``rounds``, ``working_set``, ``pool``, ``solver_iterations``, ``solver_status``, ``seconds``, ...
+    X, y : ndarray
+        The data the solution was computed from (``X`` without the bias column; see ``bias``), kept so that the
+        next step (:func:`geom.optimal_polytope`) works from the same numbers and never recomputes the pool.
+    pool : ndarray of bool (P, n)
+        The pattern pool priced over (the certified region set when ``pool_certified``).
+    pool_index : RegionIndex or None
+        Facet index of the pool (``None`` for a pool that is not certified complete).
+    loss : str
+        ``"squared"`` or ``"logistic"`` (``"squared"`` in interpolation mode).
     """
 
     p_star: float
@@ -143,6 +152,11 @@ class ConvexSolution:
     bias: bool
     interpolate: bool
     stats: dict = field(repr=False)
+    X: np.ndarray = field(repr=False, default=None)
+    y: np.ndarray = field(repr=False, default=None)
+    pool: np.ndarray = field(repr=False, default=None)
+    pool_index: object = field(repr=False, default=None)
+    loss: str = "squared"
 
     @property
     def neurons(self) -> int:
@@ -444,4 +458,4 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
                           y_star=yhat, nu_star=nu, phi=phi, status=out_status, certified=certified,
                           pool_certified=pool_certified, pattern_source=source,
                           beta=float(beta_eff if not interpolate else 0.0), bias=bias, interpolate=interpolate,
-                          stats=stats)
+                          stats=stats, X=X, y=y, pool=pool, pool_index=index, loss=loss)
