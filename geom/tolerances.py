@@ -56,6 +56,19 @@ class Tolerances:
     dedup : float
         Relative distance under which two tight unit directions are the same column (SPEC.md §D.3)
         (default ``1e-7``).
+    separation : float
+        Safety factor of the float decisions of the optimal polytope (docs/theory.md §D): a decision taken with
+        threshold ``τ`` (tightness band, ``dedup``, ``rank``, ``vertex``) is *safe* only when no quantity falls
+        in the grey zone between ``τ`` and ``separation · τ``; otherwise the result is ``inconclusive``
+        (default ``100``).
+    rank : float
+        Singular values of the fit matrix ``A`` below ``rank`` times the largest are zero (default ``1e-9``).
+    vertex : float
+        A vertex coefficient below ``vertex`` times the vertex's largest is zero (the float polytope is an
+        ``O(u)`` perturbation of the exact one; its split vertices are merged back) (default ``1e-9``).
+    path : float
+        Points of a constructed optimal path must have ``|L_β(θ(t)) − p*| ≤ path · max(1, p*)`` (default
+        ``1e-9``).
     """
 
     witness_margin: float = 1e-12
@@ -68,6 +81,10 @@ class Tolerances:
     support: float = 1e-6
     tight: float = 1e-6
     dedup: float = 1e-7
+    separation: float = 100.0
+    rank: float = 1e-9
+    vertex: float = 1e-9
+    path: float = 1e-9
 
     def to_dict(self) -> dict:
         """Plain dictionary, for JSON results."""

@@ -1,0 +1,240 @@
+"""Which signed patterns are tight at ``ν*``, decided safely, and their deduplicated directions (docs/theory.md §D.1,
+§D.3).
+
+The optimal polytope is built from the signed patterns whose dual value ``φ_k(ν*) = ‖Π_{C_k}(±Xᵀ D_k ν*)‖``
+equals ``β``.  Equality of floats is not a decision, so the classification rests on a *rigorous radius*:
+
+* **Radius.**  For the squared loss the dual ``D(ν) = ½‖y‖² − ½‖y − ν‖²`` is 1-strongly concave and
+  ``ν* = Π_{𝒦_β}(y)``, so for any dual-feasible ``ν̃``: ``½‖ν̃ − ν*‖² ≤ D(ν*) − D(ν̃) ≤ p_up − D(ν̃)``, where
+  ``p_up`` is the (rounding-inflated) objective of a network, an upper bound of ``p*``.  With ``ν̃`` the scaled
+  certificate of ``ν̂`` (docs/theory.md §C.3), ``‖ν̂ − ν*‖ ≤ δ := ‖ν̂ − ν̃‖ + (2(p_up − D(ν̃)))^{1/2}``, and every
+  dual value is ``‖X‖₂``-Lipschitz in ``ν`` (projection onto a cone is 1-Lipschitz), so
+  ``|φ_k(ν̂) − φ_k(ν*)| ≤ ρ := ‖X‖₂ δ``.
+* **Classification.**  With the band ``ε = max(tol.tight, ρ/β)``: a signed pattern with ``φ_k(ν̂) < β(1 − ε)``
+  is *certainly not* tight; those above are the tight candidates ``T``.
+* **Safety.**  ``T`` is accepted when it is an isolated cluster at ``β``: every value in ``T`` is within ``ε``
+  of ``β`` and every other value is below ``β(1 − separation · ε)``.  The *tightness margin*
+  ``(min_T φ − max_{∉T} φ)/β`` is reported either way.  When the cluster is not isolated the ``ν`` is polished
+  (docs/theory.md §C.4: non-negative lasso on the candidate columns, ``ν = y − A c``) and the test repeated;
+  if it stays ambiguous, the decision is ``decided=False`` and everything built on it is ``inconclusive``.
+* **Interpolation limit** (``β → 0``, docs/theory.md §G.2): the dual ``max νᵀy`` is linear, not strongly concave,
+  so there is no radius; the band is ``tol.tight`` and ``rigorous=False``.  (Any dual optimum gives the same
+  optimal set, so the polytope is right whenever the band test is; it is just not proved.)
+
+Deduplication (docs/theory.md §D.3): tight signed directions closer than ``tol.dedup`` are one column (the same
+neuron, tight in several cones because it lies on their common wall); two directions in the grey zone between
+``tol.dedup`` and ``separation · tol.dedup`` make the decision ambiguous.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..convex.polish import nonnegative_lasso
+from ..duality import dual_bound, network_objective, objective_rounding
+from ..nets import Net
+from ..tolerances import Tolerances
+
+__all__ = ["Tightness", "decide_tightness", "columns_from_pairs"]
+
+
+@dataclass(frozen=True)
+class Tightness:
+    """The tight signed patterns at a dual point and how safely they were decided.
+
+    Attributes
+    ----------
+    pairs : ndarray of int (T, 2)
+        ``(pool row, sign slot)`` of each tight signed pattern (slot 0: ``+``, positive output; 1: ``−``).
+    values : ndarray (T,)
+        Their dual values relative to ``β`` (``φ_k/β``).
+    directions : ndarray (T, p)
+        Their maximizing unit directions ``Π/‖Π‖``.
+    min_tight, max_nontight : float
+        Smallest relative value in ``T`` and largest outside it (``max_nontight`` from rigorous upper bounds;
+        ``0`` when every other pattern was settled by the screens far below).
+    margin : float
+        ``min_tight − max_nontight`` (the tightness margin).
+    radius : float
+        ``ρ/β`` (NaN in the interpolation limit): the proved bound on ``|φ_k(ν̂) − φ_k(ν*)|/β``.
+    band : float
+        ``ε``: the classification threshold ``1 − ε``.
+    rigorous : bool
+        ``radius`` is a proof (squared loss); ``False`` in the interpolation limit.
+    decided : bool
+        The cluster at ``β`` is isolated (see the module docstring); ``reason`` says why not otherwise.
+    reason : str
+    nu : ndarray (n,)
+        The dual point the decision was taken at (the solution's ``ν*`` or its polished version).
+    lower_bound : float
+        ``D(ν̃)`` at that point.
+    polish_rounds : int
+        Polishing rounds that were needed (``0``: the solution's own ``ν*`` decided it).
+    """
+
+    pairs: np.ndarray = field(repr=False)
+    values: np.ndarray = field(repr=False)
+    directions: np.ndarray = field(repr=False)
+    min_tight: float
+    max_nontight: float
+    margin: float
+    radius: float
+    band: float
+    rigorous: bool
+    decided: bool
+    reason: str
+    nu: np.ndarray = field(repr=False)
+    lower_bound: float
+    polish_rounds: int
+
+    def to_dict(self) -> dict:
+        num = lambda v: float(v) if math.isfinite(v) else None  # noqa: E731
+        return {"tight_patterns": int(len(self.pairs)), "min_tight": num(self.min_tight),
+                "max_nontight": num(self.max_nontight), "margin": num(self.margin), "radius": num(self.radius),
+                "band": num(self.band), "rigorous": self.rigorous, "decided": self.decided, "reason": self.reason,
+                "polish_rounds": self.polish_rounds}
+
+
+def _classify(Xa, y, beta, nu, pool, index, p_up, interpolate, tol: Tolerances):
+    """One classification at ``nu``: a :class:`Tightness` (``polish_rounds = 0``)."""
+    loss = None if interpolate else "squared"
+    db = dual_bound(Xa, y, beta, nu, pool, loss=loss, index=index, threshold=beta * (1.0 - tol.phi_exact))
+    dv = db.values
+    vals = np.ldexp(dv.values, db.shift) / beta
+    upper = np.ldexp(dv.upper, db.shift) / beta
+    if interpolate:
+        radius, rigorous = math.nan, False
+        band = tol.tight
+    else:
+        gap = max(0.0, p_up - db.lower_bound) if math.isfinite(db.lower_bound) else math.inf
+        delta = float(np.linalg.norm(nu - db.nu_tilde)) + math.sqrt(2.0 * gap)
+        radius = float(np.linalg.norm(Xa, 2)) * delta / beta
+        rigorous = math.isfinite(radius)
+        band = max(tol.tight, radius * (1.0 + 1e-9)) if rigorous else math.inf
+    cand = dv.computed & (vals >= 1.0 - band)
+    pairs = np.argwhere(cand)
+    tvals = vals[cand]
+    dirs = dv.directions[cand]
+    rest = np.where(dv.computed, vals, upper)[~cand]
+    min_t = float(tvals.min()) if tvals.size else math.nan
+    max_n = float(rest.max()) if rest.size else 0.0
+    margin = min_t - max_n if tvals.size else math.nan
+    top = float(np.max(np.where(dv.computed, vals, upper), initial=0.0))
+    if not (math.isfinite(band) and band < 1.0 / tol.separation):
+        reason = f"the dual point is too inaccurate to decide tightness (radius {radius:.3g} of β)"
+    elif not tvals.size:
+        reason = "no pattern is tight at ν* (the solution is not optimal)"
+    elif not (top <= 1.0 + band):
+        reason = f"ν* is not dual feasible: a dual value is {top:.12g}·β > β(1 + {band:.3g})"
+    elif not (max_n <= 1.0 - tol.separation * band):
+        reason = (f"ambiguous tightness: a non-tight dual value {max_n:.12g}·β lies within {tol.separation:g} "
+                  f"bands ({band:.3g}) of β")
+    else:
+        reason = ""
+    return Tightness(pairs=pairs, values=tvals, directions=dirs, min_tight=min_t, max_nontight=max_n,
+                     margin=margin, radius=radius, band=band, rigorous=rigorous, decided=not reason, reason=reason,
+                     nu=np.asarray(nu, float), lower_bound=float(db.lower_bound), polish_rounds=0)
+
+
+def columns_from_pairs(Xa, pairs, directions, tol: Tolerances):
+    """Deduplicate tight signed directions into columns (docs/theory.md §D.3).
+
+    Returns ``(dirs (K, p), signs (K,), groups, ambiguous)``: ``groups[j]`` lists the ``(pool row, sign slot)``
+    pairs merged into column ``j``; ``ambiguous`` is a reason string (empty when every pair of directions is
+    either within ``tol.dedup`` or beyond ``tol.separation · tol.dedup``).
+    """
+    T = len(pairs)
+    parent = list(range(T))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    ambiguous = ""
+    for s in (0, 1):
+        idx = np.flatnonzero(pairs[:, 1] == s) if T else np.zeros(0, int)
+        if len(idx) < 2:
+            continue
+        D = directions[idx]
+        dist = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * np.clip(D @ D.T, -1.0, 1.0)))
+        close = dist <= tol.dedup
+        grey = (dist > tol.dedup) & (dist <= tol.separation * tol.dedup)
+        if grey.any() and not ambiguous:
+            a, b = np.argwhere(np.triu(grey, 1))[0]
+            ambiguous = (f"ambiguous deduplication: two tight directions are {dist[a, b]:.3g} apart, neither "
+                         f"clearly equal (≤ {tol.dedup:g}) nor clearly distinct")
+        for a, b in np.argwhere(np.triu(close, 1)):
+            ra, rb = find(idx[a]), find(idx[b])
+            if ra != rb:
+                parent[rb] = ra
+    roots = {}
+    for i in range(T):
+        roots.setdefault(find(i), []).append(i)
+    groups, dirs, signs = [], [], []
+    # deterministic order: positive columns first, then by first pool row
+    for members in sorted(roots.values(), key=lambda g: (int(pairs[g[0], 1]), int(pairs[g[0], 0]))):
+        v = directions[members].mean(axis=0)
+        dirs.append(v / np.linalg.norm(v))
+        signs.append(1.0 if pairs[members[0], 1] == 0 else -1.0)
+        groups.append(tuple((int(pairs[i, 0]), int(pairs[i, 1])) for i in members))
+    p = Xa.shape[1]
+    return (np.array(dirs).reshape(len(dirs), p), np.array(signs), tuple(groups), ambiguous)
+
+
+def fit_columns(Xa, dirs, signs) -> np.ndarray:
+    """``A = [σ_k (X ū_k)_+]`` (docs/theory.md §D.3)."""
+    return (np.maximum(Xa @ dirs.T, 0.0) * signs[None, :]) if len(dirs) else np.zeros((Xa.shape[0], 0))
+
+
+def column_net(dirs, signs, c, *, bias: bool) -> Net:
+    """ψ of ``Σ_k c_k ū_k`` placed one column per neuron: ``(√c_k ū_k, σ_k √c_k)`` for ``c_k > 0``."""
+    c = np.asarray(c, float)
+    keep = c > 0
+    r = np.sqrt(c[keep])
+    return Net(dirs[keep] * r[:, None], signs[keep] * r, bias=bias)
+
+
+def _upper_objective(Xa, X, y, beta, dirs, signs, c, bias):
+    """``L_β`` of ψ(c) plus its rounding bound: an upper bound of ``p*``."""
+    net = column_net(dirs, signs, c, bias=bias)
+    return network_objective(net, X, y, beta) + objective_rounding(net, X, y, beta)
+
+
+def decide_tightness(solution, Xa, tol: Tolerances, *, polish_rounds: int = 3) -> Tightness:
+    """Tight signed patterns of a :class:`~geom.ConvexSolution`, decided safely (module docstring).
+
+    The solution's ``ν*`` is tried first; if the cluster at ``β`` is not isolated, up to ``polish_rounds``
+    rounds of docs/theory.md §C.4 polishing (fix the candidate directions, non-negative lasso, ``ν = y − A c``)
+    are tried, each kept only if its certified gap is no worse.
+    """
+    X, y, beta = solution.X, solution.y, (1.0 if solution.interpolate else solution.beta)
+    pool, index = solution.pool, solution.pool_index
+    interp = solution.interpolate
+    p_up = solution.p_star + float(solution.stats.get("rounding", 0.0))
+    best = _classify(Xa, y, beta, solution.nu_star, pool, index, p_up, interp, tol)
+    if best.decided or interp:
+        return best
+    cur = best
+    for r in range(1, polish_rounds + 1):
+        # candidates: the tight cluster plus the grey zone, so the polish can re-decide which are tight
+        loose = Tolerances(**{**tol.to_dict(), "tight": min(0.5, cur.band * tol.separation)})
+        wide = _classify(Xa, y, beta, cur.nu, pool, index, p_up, interp, loose)
+        dirs, signs, _, _ = columns_from_pairs(Xa, wide.pairs, wide.directions, tol)
+        if not len(dirs):
+            break
+        A = fit_columns(Xa, dirs, signs)
+        c = nonnegative_lasso(A, y, beta)
+        nu = y - A @ c
+        p_up_r = min(p_up, _upper_objective(Xa, X, y, beta, dirs, signs, c, solution.bias))
+        cand = _classify(Xa, y, beta, nu, pool, index, p_up_r, interp, tol)
+        cand = Tightness(**{**cand.__dict__, "polish_rounds": r})
+        if cand.decided:
+            return cand
+        if math.isfinite(cand.radius) and not (cand.radius > cur.radius):
+            cur = cand
+    return Tightness(**{**best.__dict__, "polish_rounds": polish_rounds})
