@@ -32,6 +32,19 @@ from .arrangements import (
 from .certificate import PATTERN_SOURCES, Certificate, certify_net
 from .cones import DualValues, RegionIndex, dual_values, hyperplane_groups, project_cone, region_index
 from .convex import ConvexSolution, nonnegative_lasso, solve_convex
+from .polytope import OptimalPolytope, Vertex, brute_force_vertices, optimal_polytope, prune_to_vertex
+from .connectivity import (
+    OptimalPath,
+    Staircase,
+    component_counts,
+    connecting_path,
+    connectivity_graph,
+    lifted_counts,
+    permutation_path,
+    slots_from_net,
+    split_path,
+    staircase,
+)
 from .duality import DualBound, Escapes, dual_bound, network_objective, verify_escapes
 from .losses import LOSSES, dual_objective, loss_gradient, loss_value
 from .nets import Net, beta_from_torch, load_net, net_from_torch, net_to_torch, permute, phi, psi, save_net, split_neuron, zero_pad
@@ -104,6 +117,21 @@ __all__ = [
     "ConvexSolution",
     "solve_convex",
     "nonnegative_lasso",
+    "OptimalPolytope",
+    "Vertex",
+    "optimal_polytope",
+    "brute_force_vertices",
+    "prune_to_vertex",
+    "OptimalPath",
+    "Staircase",
+    "staircase",
+    "component_counts",
+    "connectivity_graph",
+    "lifted_counts",
+    "split_path",
+    "permutation_path",
+    "connecting_path",
+    "slots_from_net",
     "DualBound",
     "Escapes",
     "dual_bound",
