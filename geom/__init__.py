@@ -32,6 +32,7 @@ from .arrangements import (
 from .certificate import PATTERN_SOURCES, Certificate, certify_net
 from .cones import DualValues, RegionIndex, dual_values, hyperplane_groups, project_cone, region_index
 from .convex import ConvexSolution, nonnegative_lasso, solve_convex
+from .continuum import Continuum, optimal_interpolators, tail_sum_instance
 from .polytope import OptimalPolytope, Vertex, brute_force_vertices, optimal_polytope, prune_to_vertex
 from .connectivity import (
     OptimalPath,
@@ -118,6 +119,9 @@ __all__ = [
     "solve_convex",
     "nonnegative_lasso",
     "OptimalPolytope",
+    "Continuum",
+    "optimal_interpolators",
+    "tail_sum_instance",
     "Vertex",
     "optimal_polytope",
     "brute_force_vertices",

@@ -7,6 +7,9 @@ Subcommands (each one function registered with :func:`command`):
   ``y*``, ``ν*`` (convention R), ``card(W)``; ``--save-net`` writes the scaled network ``ψ(W)`` (§A.5);
 * ``certify NET DATA``: the global-optimality certificate of a saved network (SPEC.md §C.3): objective, lower
   bound, gap, escape patterns and a verdict;
+* ``polytope DATA``: the optimal polytope (SPEC.md §D), ``m*``, ``M*`` and the staircase of connectivity (§E)
+  with each statement's verdict and checked paths; ``--interpolate`` adds the continuum of optimal interpolators
+  (§G); ``--figure`` writes the staircase figure;
 * ``run``: the verification suites, reports written into ``--out`` (exit status 1 if a check is violated or
   errors);
 * ``cases``: the registered instances.
@@ -63,12 +66,13 @@ import numpy as np
 
 import cases as case_registry
 import geom
-from geom.datafiles import check_writable, load_data, read_npz, real_array, save_npz_atomic
+from geom.datafiles import atomic_write, check_writable, load_data, read_npz, real_array, save_npz_atomic
 from geom.exact import exact_rank, integer_rows, primitive_direction
 from geom.exceptions import DataFileError, GeomError, InvalidInputError, ProblemTooLargeError
 
 from ._report import write_report
 from ._result import jsonable
+from .figures import staircase_png
 from ._suite import SUITES, run_suite
 
 __all__ = ["main", "build_parser", "command", "arg", "COMMANDS", "UsageError"]
@@ -213,10 +217,10 @@ def _seed_arg(text):
     return value
 
 
-def _check_save_path(path, option="--save"):
+def _check_save_path(path, option="--save", suffix=".npz"):
     """Fail before any work if ``path`` (an ``.npz`` output) cannot be written; the message names ``option``."""
     try:
-        check_writable(path, suffix=".npz")
+        check_writable(path, suffix=suffix)
     except DataFileError as exc:
         raise UsageError(f"argument {option}: {exc}") from None
 
@@ -441,6 +445,89 @@ def _cmd_solve(args) -> int:
     print(f"ν* = {_preview(sol.nu_star)} (convention R: ν* = y − y*)")
     if args.save_net is not None:
         print(f"saved net ψ(W) (width {net.width}): {args.save_net}")
+    return 0
+
+
+@command("polytope", help="optimal polytope, critical widths m*, M* and the staircase of connectivity "
+                             "(SPEC.md §D, §E, §G)", args=[
+    arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
+    arg("--beta", type=_beta_arg, default=None, metavar="B",
+        help="weight decay β > 0 (default: the file's beta)"),
+    arg("--interpolate", action="store_true",
+        help="the β → 0 limit (minimum-norm interpolation, SPEC.md §G): also reports the continuum of optimal "
+             "interpolators; no --beta"),
+    arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (SPEC.md §A.6)"),
+    arg("--m-max", type=_count_arg, default=None, metavar="M",
+        help="largest width of the staircase (default n + 2)"),
+    arg("--max-vertices", type=_count_arg, default=100000, metavar="N",
+        help="refuse polytopes with more than N vertices (default 100,000)"),
+    arg("--json", action="store_true", help="print one JSON object instead of a summary"),
+    arg("--figure", metavar="FILE.png", default=None,
+        help="write the staircase figure (components and isolated points against m) to FILE.png (atomic)"),
+    _max_patterns_arg(),
+    arg("--quiet", action="store_true", help="no summary, progress bar or note"),
+])
+def _cmd_polytope(args) -> int:
+    if args.figure is not None:
+        _check_save_path(args.figure, "--figure", suffix=".png")
+    if args.interpolate and args.beta is not None:
+        raise UsageError("argument --interpolate: not allowed with --beta (the β → 0 limit has no β)")
+    data = load_data(args.data)
+    beta, beta_source = (None, "interpolate") if args.interpolate else _resolve_beta(args, data)
+    _pattern_budget(data.X, args.bias, args.max_patterns, quiet=args.quiet)
+    pool = geom.enumerate_patterns(data.X, bias=args.bias, ties="regions", progress=not args.quiet,
+                                   max_patterns=args.max_patterns)
+    sol = geom.solve_convex(data.X, data.y, 0.0 if args.interpolate else beta, bias=args.bias, patterns=pool,
+                            interpolate=args.interpolate)
+    P = geom.optimal_polytope(sol, max_vertices=args.max_vertices)
+    if P.m_star is not None and args.m_max is not None and args.m_max < P.m_star:
+        raise UsageError(f"argument --m-max: expected an integer ≥ m* = {P.m_star}; got {args.m_max}")
+    S = geom.staircase(P, m_max=args.m_max)
+    info = P.to_dict()
+    st = S.to_dict()
+    result = {"data": data.path, "n": data.n, "d": data.d, "beta_source": beta_source,
+              "p_star": info["p_star"], "certified": P.certified, "status": P.status, "reason": P.reason,
+              "solution": {k: v for k, v in sol.to_dict().items() if k not in ("y_star", "nu_star")},
+              **{k: info[k] for k in ("directions", "tightness_margin", "tightness", "vertex_margin", "vertices",
+                                      "edges", "m_star", "M_star", "support_counts", "rank", "dim", "K", "y_star")},
+              "staircase": [{"m": s["m"], "components": s["components"], "isolated": s["isolated"],
+                             "connected": s["connected"], "convex_components": s["convex_components"],
+                             "lifted": s["lifted"]} for s in st["staircase"]],
+              "claims": st["claims"], "verdicts": st["verdicts"], "paths": st["paths"],
+              "version": geom.__version__}
+    if args.interpolate:
+        result["continuum"] = geom.optimal_interpolators(P, lower_bound=sol.lower_bound).to_dict()
+    if args.figure is not None:
+        png = staircase_png(result)
+        if png is None:
+            raise UsageError("argument --figure: nothing to draw (no staircase) or matplotlib is not installed")
+        atomic_write(args.figure, png)
+        result["figure"] = args.figure
+    if args.json:
+        print(_dumps(result))
+        return 0
+    if args.quiet:
+        return 0
+    yes = {True: "yes", False: "no"}
+    what = "interpolation (β → 0)" if args.interpolate else f"β = {beta:g} (from {beta_source})"
+    print(f"{data.path}: n = {data.n}, d = {data.d}{' + bias' if args.bias else ''}, {what}")
+    print(f"p* = {sol.p_star:.12g}; polytope: {P.status}{' (' + P.reason + ')' if P.reason else ''}")
+    print(f"tight directions K = {P.K} (from {len(P.tightness.pairs)} tight signed patterns), rank A = {P.rank}, "
+          f"dim Q ≤ {P.dim}; tightness margin {P.tightness_margin:.3g} (band {P.tightness.band:.3g})")
+    counts = ", ".join(f"{P.support_counts[k]}×{k}" for k in sorted(P.support_counts))
+    print(f"vertices: {len(P.vertices)} (support sizes: {counts or 'none'}); edges: {len(P.edges)}; "
+          f"m* = {P.m_star}, M* = {P.M_star}")
+    for s in st["staircase"]:
+        print(f"  m = {s['m']:>3}: components {s['components']}, isolated {s['isolated']}, "
+              f"connected {yes[bool(s['connected'])]}")
+    for key, verdict in st["verdicts"].items():
+        print(f"  {verdict:>14}  {geom.connectivity.CLAIMS[key]}")
+    if args.interpolate:
+        c = result["continuum"]
+        print(f"continuum of optimal interpolators: {c['verdict']} (dim Q = {c['dim']}, functions differ by "
+              f"{c['difference']})")
+    if args.figure is not None:
+        print(f"figure: {args.figure}")
     return 0
 
 
