@@ -210,7 +210,8 @@ def prune_to_vertex(A, c, tol: Tolerances):
 
     While the support's columns are dependent, take a null vector ``ξ`` of ``A_S`` (with a negative entry),
     move to ``c + tξ`` with the largest ``t`` keeping ``c ≥ 0``, and set the coordinate that hits zero to an exact
-    zero.  ``A c`` is unchanged along each step; ``waypoints`` lists every point visited (``c`` first).
+    zero (with every coordinate below ``tol.vertex`` of the largest: several can vanish together).  ``A c`` is
+    unchanged along each step; ``waypoints`` lists every point visited (``c`` first).
 
     >>> import numpy as np
     >>> A = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5]])
@@ -237,5 +238,6 @@ def prune_to_vertex(A, c, tol: Tolerances):
         hit = S[neg][np.argmin(c[S][neg] / -xi[neg])]
         c[S] = np.maximum(c[S] + t * xi, 0.0)
         c[hit] = 0.0
+        c[c <= tol.vertex * float(c.max(initial=0.0))] = 0.0  # coordinates that reached zero together
         path.append(c.copy())
     return c, path

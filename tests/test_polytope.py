@@ -1,0 +1,298 @@
+"""The optimal polytope, m*, M* and the staircase (SPEC.md §D, §E, §G; docs/theory.md §D–§G).
+
+Expected values come from SPEC.md §I (typed in from the closed forms there), from the independent exact oracle
+``tests/_polytope_oracle.py`` (brute force over column subsets and the lifted graph, in ``Fraction``s, sharing no
+code with ``geom``), and from evaluating networks from scratch.
+"""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import geom
+from geom.connectivity import component_counts, lifted_counts
+from geom.polytope.vertices import exact_vertices, numerical_rank
+from geom.tolerances import DEFAULT_TOLERANCES, Tolerances
+
+from _polytope_oracle import oracle_edges, oracle_lifted, oracle_vertices
+
+TOL = DEFAULT_TOLERANCES
+
+
+def _gon(N):
+    t = 2 * np.pi * np.arange(N) / N
+    return np.c_[np.cos(t), np.sin(t)]
+
+
+# (X, y, β, bias, m*, M*, {m: (components, isolated)}) — SPEC.md §I (and §D.4: 22 vertices on the 5-gon)
+SPEC = {
+    "I1": ([[-1.0], [1.0]], [1.0, 2.0], 0.5, False, 2, 2, {2: (2, 2), 3: (1, 0)}),
+    "I1b": ([[-1.0], [1.0]], [1.0, 2.0], 1.5, False, 1, 1, {}),
+    "I2": ([[1.0, 0.0], [-0.5, math.sqrt(3) / 2]], [1.0, 1.0], 0.5, False, 1, 2,
+           {1: (1, 1), 2: (3, 2), 3: (1, 0), 4: (1, 0)}),
+    "I3": (np.eye(3), [2.0, 1.0, -1.0], 0.5, False, 2, 2, {2: (2, 2), 3: (1, 0)}),
+    "I4": ([[-0.2], [1.0]], [0.5, 1.0], 0.1, True, 1, 1, {1: (1, 1), 2: (1, 0)}),
+    "I7": ([[-1.0], [0.0], [1.0]], [0.0, 1.0, 0.0], 0.1, True, 3, 3, {3: (6, 6), 4: (1, 0)}),
+    "I7b": ([[-1.0], [0.0], [1.0]], [1.0, 0.0, 1.0], 0.1, True, 3, 3, {}),
+}
+
+
+@pytest.fixture(scope="module")
+def polytopes():
+    out = {}
+    for name, (X, y, beta, bias, *_rest) in SPEC.items():
+        sol = geom.solve_convex(np.asarray(X, float), np.asarray(y, float), beta, bias=bias)
+        out[name] = (sol, geom.optimal_polytope(sol))
+    return out
+
+
+@pytest.mark.parametrize("name", list(SPEC))
+def test_spec_instances(polytopes, name):
+    *_, m_star, M_star, counts = SPEC[name]
+    sol, P = polytopes[name]
+    assert P.status == "certified", P.reason
+    assert (P.m_star, P.M_star) == (m_star, M_star)
+    for m, expected in counts.items():
+        assert component_counts(P, m) == expected, m
+    S = geom.staircase(P)
+    assert all(v == "holds" for v in S.verdicts().values()), S.verdicts()
+
+
+def test_i3_deduplicates(polytopes):
+    """SPEC §I, I3: (2,1,0)/√5 is tight for 2 patterns, (0,0,1) (negative) for 4: two columns."""
+    _, P = polytopes["I3"]
+    assert P.K == 2
+    assert sorted(len(g) for g in P.groups) == [2, 4]
+    np.testing.assert_allclose(P.directions[0], np.array([2.0, 1.0, 0.0]) / math.sqrt(5), atol=1e-9)
+    np.testing.assert_allclose(P.directions[1], [0.0, 0.0, 1.0], atol=1e-9)
+    assert P.signs.tolist() == [1.0, -1.0]
+
+
+def test_i2_polytope_closed_form(polytopes):
+    """SPEC §I, I2: Q = {c₁₂ ∈ [0,1], c₁ = c₂ = (1−c₁₂)/2}: vertices {(½,½)-direction} and {e₁, e₂ directions}."""
+    _, P = polytopes["I2"]
+    np.testing.assert_allclose(P.y_star, [0.5, 0.5], rtol=1e-9)
+    sup = {len(v.support): v for v in P.vertices}
+    np.testing.assert_allclose(P.directions[sup[1].support[0]], [0.5, math.sqrt(3) / 2], atol=1e-9)
+    np.testing.assert_allclose(sorted(sup[2].coefficients[list(sup[2].support)]), [0.5, 0.5], rtol=1e-9)
+
+
+@pytest.mark.parametrize("N,vertices,sizes", [(3, 5, {2: 3, 3: 2}), (5, 22, {4: 10, 5: 12})])
+def test_regular_polygons(N, vertices, sizes):
+    """Regular N-gons, y = 1, β = ½: the 5-gon polytope has 22 vertices (SPEC.md §D.4, checked there by brute
+    force); cdd's vertices and adjacency agree with the tolerance-based brute force over column subsets and the
+    rank test.  (The exact oracle cannot be run on the float ``A``: these polytopes are degenerate — vertices of
+    support below the rank — and float rounding splits such vertices; the symbolic mode checks them exactly.)"""
+    sol = geom.solve_convex(_gon(N), np.ones(N), 0.5)
+    P = geom.optimal_polytope(sol)
+    assert P.status == "certified"
+    assert len(P.vertices) == vertices
+    assert P.support_counts == sizes
+    bf = geom.brute_force_vertices(P.A, P.y_star, TOL)
+    assert {v.support for v in bf.vertices} == {v.support for v in P.vertices}
+    index = {v.support: i for i, v in enumerate(bf.vertices)}
+    mine = {frozenset((index[P.vertices[i].support], index[P.vertices[j].support])) for i, j in P.edges}
+    assert mine == {frozenset(e) for e in bf.edges}
+
+
+def test_vertices_are_optimal_minimal_nets(polytopes):
+    """ψ of every vertex: objective p* (evaluated from scratch), width |supp|, certified by §C.3, minimal."""
+    for name in ("I2", "I3", "I7"):
+        sol, P = polytopes[name]
+        X, y, beta, bias = (np.asarray(SPEC[name][0], float), np.asarray(SPEC[name][1], float), SPEC[name][2],
+                            SPEC[name][3])
+        for i, v in enumerate(P.vertices):
+            net = P.vertex_net(i)
+            assert net.width == len(v.support)
+            obj = geom.network_objective(net, X, y, beta)
+            assert abs(obj - sol.p_star) <= 1e-9 * max(1.0, sol.p_star)
+            assert geom.certify_net(net, X, y, beta).verdict == "holds"
+            dirs = net.U / np.linalg.norm(net.U, axis=1, keepdims=True)
+            signs = np.sign(net.alpha)
+            for a in range(net.width):
+                for b in range(a + 1, net.width):
+                    assert not (signs[a] == signs[b] and np.linalg.norm(dirs[a] - dirs[b]) < 1e-6)
+
+
+def test_pruning_reaches_a_vertex(polytopes):
+    _, P = polytopes["I2"]
+    c = 0.5 * P.vertices[0].coefficients + 0.5 * P.vertices[1].coefficients
+    idx, path = P.prune(c)
+    assert idx is not None
+    for point in path:  # A c is constant and c ≥ 0 along the pruning
+        np.testing.assert_allclose(P.A @ point, P.y_star, atol=1e-12)
+        assert np.all(point >= 0)
+        assert abs(point.sum() - c.sum()) <= 1e-12  # penalty unchanged (ν*ᵀA = β1ᵀ)
+
+
+# ---- the vertex layer against the exact oracle on random polytopes -----------------------------------------------
+
+def _random_polytope(rng):
+    n, K = int(rng.integers(2, 5)), int(rng.integers(3, 8))
+    A = rng.integers(-3, 4, size=(n, K)).astype(float)
+    A[-1] = rng.integers(1, 4, size=K)  # a positive row keeps Q bounded, as ν*ᵀA = β1ᵀ does for tight columns
+    c0 = rng.integers(0, 3, size=K).astype(float)
+    if not c0.any():
+        c0[0] = 1.0
+    return A, c0
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_vertices_and_lifted_against_oracle(seed):
+    """cdd vertices (merged) = exact brute force; reduced count = lifted graph (oracle), for m* ≤ m ≤ m*+2."""
+    rng = np.random.default_rng(seed)
+    A, c0 = _random_polytope(rng)
+    b = A @ c0
+    if not np.any(b):
+        pytest.skip("b = 0")
+    r, _ = numerical_rank(A, TOL)
+    try:
+        ov = oracle_vertices(A, b)
+    except ValueError:
+        pytest.skip("oracle too large")
+    if any(not s for s, _ in ov):
+        pytest.skip("degenerate zero vertex")
+    v0, _ = geom.prune_to_vertex(A, c0, TOL)
+    vs = exact_vertices(A, v0, TOL, rank=r)
+    if vs.ambiguous or vs.raw_vertices == 0:
+        pytest.skip(f"unbounded or ambiguous random polytope: {vs.ambiguous}")
+    assert {v.support for v in vs.vertices} == {s for s, _ in ov}
+    index = {s: i for i, (s, _) in enumerate(ov)}
+    mine = {frozenset((index[vs.vertices[i].support], index[vs.vertices[j].support])) for i, j in vs.edges}
+    assert mine == oracle_edges(A, ov)
+    bf = geom.brute_force_vertices(A, b, TOL)
+    assert {v.support for v in bf.vertices} == {s for s, _ in ov}
+    P = SimpleNamespace(vertices=vs.vertices, edges=vs.edges)
+    m_star = min(len(v.support) for v in vs.vertices)
+    for m in range(max(m_star, 1), min(m_star + 2, 5) + 1):
+        expected = oracle_lifted(A, b, m)
+        assert component_counts(P, m) == expected, m
+        assert lifted_counts(P, m) in (None, expected)
+
+
+# ---- paths ----------------------------------------------------------------------------------------------------
+
+def test_paths_are_optimal_and_connect_what_they_claim(polytopes):
+    sol, P = polytopes["I2"]
+    X, y = np.asarray(SPEC["I2"][0]), np.asarray(SPEC["I2"][1])
+    for m in (2, 3, 4):
+        path = geom.split_path(P, m)
+        assert path.verdict == "holds" and path.width == m
+        a, b = path.nets()[0], path.nets()[-1]
+        assert not np.allclose(a.U, b.U)  # two distinct optimal nets
+    for m in (3, 4):
+        perm = np.roll(np.arange(m), 1)
+        path = geom.permutation_path(P, m, perm=perm)
+        nets = path.nets()
+        start, end = nets[0], nets[-1]
+        np.testing.assert_allclose(end.U[perm], start.U, atol=1e-12)
+        np.testing.assert_allclose(end.alpha[perm], start.alpha, atol=1e-12)
+    path = geom.connecting_path(P, 3)
+    assert path.verdict == "holds"
+    for net in path.nets():  # every point optimal, evaluated independently of the path's own record
+        assert abs(geom.network_objective(net, X, y, 0.5) - sol.p_star) <= 1e-9
+        assert net.width == 3
+    # between two given optimal nets: the two vertices placed in different slots
+    one = next(i for i, v in enumerate(P.vertices) if len(v.support) == 1)
+    two = next(i for i, v in enumerate(P.vertices) if len(v.support) == 2)
+    na = geom.net_from_slots(P, _slots(P, one, [2], 3))
+    nb = geom.net_from_slots(P, _slots(P, two, [2, 0], 3))
+    path = geom.connecting_path(P, 3, na, nb)
+    np.testing.assert_allclose(path.nets()[0].U, na.U, atol=1e-12)
+    np.testing.assert_allclose(path.nets()[-1].U, nb.U, atol=1e-12)
+    assert path.verdict == "holds"
+
+
+def _slots(P, i, slots, m):
+    w = np.zeros((m, P.K))
+    v = P.vertices[i]
+    assert len(slots) == len(v.support)
+    for s, k in zip(slots, v.support):
+        w[s, k] = v.coefficients[k]
+    return w
+
+
+def test_paths_refuse_small_widths(polytopes):
+    _, P = polytopes["I2"]
+    with pytest.raises(geom.InvalidInputError, match="'m'"):
+        geom.split_path(P, 1)
+    with pytest.raises(geom.InvalidInputError, match="'m'"):
+        geom.permutation_path(P, 2)
+    with pytest.raises(geom.InvalidInputError, match="'m_max'"):
+        geom.staircase(P, m_max=0)
+
+
+def test_slots_refuse_non_optimal_nets(polytopes):
+    _, P = polytopes["I2"]
+    bad = geom.Net(np.array([[1.0, 1.0]]), np.array([1.0]))
+    with pytest.raises(geom.InvalidInputError, match="'net'"):
+        geom.slots_from_net(P, bad)
+
+
+# ---- honesty: inconclusive and not applicable -------------------------------------------------------------------
+
+def test_uncertified_solution_gives_inconclusive():
+    X, y = np.array([[1.0, 0.0], [-0.5, math.sqrt(3) / 2]]), np.array([1.0, 1.0])
+    full = geom.enumerate_patterns(X).region_patterns
+    sol = geom.solve_convex(X, y, 0.5, patterns=full)  # a given pool is never certified
+    assert not sol.certified
+    P = geom.optimal_polytope(sol)
+    assert P.status == "inconclusive" and "not certified" in P.reason
+    S = geom.staircase(P)
+    assert set(S.verdicts().values()) == {"inconclusive"}
+
+
+def test_ambiguous_tightness_gives_inconclusive():
+    sol = geom.solve_convex(_gon(5), np.ones(5), 0.5)
+    P = geom.optimal_polytope(sol, tol=Tolerances(tight=0.05))  # band × separation > 1: cannot separate
+    assert P.status == "inconclusive" and "tightness" in P.reason
+    assert not P.certified
+
+
+def test_logistic_loss_not_applicable():
+    X, y = np.array([[-1.0], [1.0]]), np.array([1.0, -1.0])
+    sol = geom.solve_convex(X, y, 0.5, loss="logistic")
+    P = geom.optimal_polytope(sol)
+    assert P.status == "not applicable"
+    assert geom.staircase(P).status == "not applicable"
+
+
+def test_single_data_point():
+    sol = geom.solve_convex(np.array([[2.0]]), np.array([3.0]), 0.5)
+    P = geom.optimal_polytope(sol)
+    assert P.status == "certified" and (P.m_star, P.M_star) == (1, 1)
+    assert [(s.m, s.components, s.isolated) for s in geom.staircase(P).steps] == [(1, 1, 1), (2, 1, 0), (3, 1, 0)]
+
+
+def test_bad_input():
+    with pytest.raises(geom.InvalidInputTypeError, match="'solution'"):
+        geom.optimal_polytope("not a solution")
+    with pytest.raises(geom.InvalidInputTypeError, match="'P'"):
+        geom.staircase(None)
+
+
+# ---- the continuum of optimal interpolators (§G) ----------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [3, 4, 5])
+def test_continuum_of_interpolators(n):
+    X, y = geom.tail_sum_instance(n, seed=n)
+    sol = geom.solve_convex(X, y, 0.0, bias=True, interpolate=True)
+    P = geom.optimal_polytope(sol)
+    assert P.K == n + 1 and P.rank == n and P.dim == 1  # SPEC §G.2: n + 1 tight columns in R^n
+    C = geom.optimal_interpolators(P, lower_bound=sol.lower_bound)
+    assert C.verdict == "holds"
+    assert C.difference > 1e-4
+    for net in C.nets:  # exact fit, and the same (minimum) penalty
+        fit = net.output(X)
+        np.testing.assert_allclose(fit, y, atol=1e-7 * max(1.0, np.abs(y).max()))
+        assert 0.5 * (np.sum(net.U ** 2) + np.sum(net.alpha ** 2)) - sol.lower_bound <= 1e-8 * sol.lower_bound
+
+
+def test_unique_interpolator_not_applicable():
+    sol = geom.solve_convex(np.array([[-1.0], [1.0]]), np.array([1.0, 2.0]), 0.0, interpolate=True)
+    C = geom.optimal_interpolators(geom.optimal_polytope(sol), lower_bound=sol.lower_bound)
+    assert C.verdict == "not applicable" and C.dim == 0
