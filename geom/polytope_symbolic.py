@@ -55,13 +55,16 @@ import numbers
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy as sp
 
-from ._validation import message
+from ._validation import check_int, message
 from .exceptions import CertificationError, InvalidInputError, InvalidInputTypeError, ProblemTooLargeError
 from .tolerances import DEFAULT_TOLERANCES
+
+if TYPE_CHECKING:  # sympy is imported where it is used: `import geom` stays light
+    import sympy as sp
 
 __all__ = ["SymbolicPolytope", "symbolic_polytope", "NEWTON_DIGITS", "MAX_FACE_SUBSETS", "MAX_HYPERPLANES"]
 
@@ -85,6 +88,7 @@ _EXACT_HINT = "an exact real number (int, Fraction, sympy expression, or a strin
 
 def _exact_scalar(v, name, where=""):
     """One exact real algebraic number as a sympy expression, or raise naming the parameter."""
+    import sympy as sp
     got = f"{v!r}{where}"
     if isinstance(v, (bool, np.bool_)):
         raise InvalidInputTypeError(message(name, _FUNC, _EXACT_HINT, got))
@@ -115,6 +119,7 @@ def _exact_scalar(v, name, where=""):
 
 
 def _rows_of(a, name):
+    import sympy as sp
     if isinstance(a, sp.MatrixBase):
         return a.tolist()
     if isinstance(a, np.ndarray):
@@ -139,6 +144,7 @@ def _exact_matrix(X):
 
 
 def _exact_vector(y, n, name):
+    import sympy as sp
     if isinstance(y, sp.MatrixBase):
         if min(y.shape) != 1 and y.shape != (0, 0):
             raise InvalidInputError(message(name, _FUNC, "a 1-D array", f"a matrix of shape {y.shape}"))
@@ -157,6 +163,7 @@ def _exact_vector(y, n, name):
 
 def _irrational_atoms(exprs):
     """The algebraic irrationalities the expressions are built from (radicals, unevaluated trig, roots)."""
+    import sympy as sp
     gens = set()
     for e in exprs:
         if e.is_Rational:
@@ -180,6 +187,7 @@ class _Field:
     docstring, steps 1–2."""
 
     def __init__(self, gens):
+        import sympy as sp
         import flint
 
         self._flint = flint
@@ -202,9 +210,11 @@ class _Field:
 
     @property
     def degree(self):
+        import sympy as sp
         return 1 if self.K == sp.QQ else int(self._poly.degree())
 
     def describe(self):
+        import sympy as sp
         if self.K == sp.QQ:
             return "QQ"
         x = sp.Symbol("x")
@@ -238,12 +248,14 @@ class _Field:
 
     def convert(self, e):
         """sympy expression → field element (exact)."""
+        import sympy as sp
         try:
             return self.K.from_sympy(sp.sympify(e))
         except Exception as exc:
             raise CertificationError(f"{e} is not an element of the field {self.describe()}.") from exc
 
     def to_sympy(self, a):
+        import sympy as sp
         e = self.K.to_sympy(a)
         return sp.nsimplify(e) if e.is_Rational else sp.radsimp(sp.expand(e))
 
@@ -252,6 +264,7 @@ class _Field:
 
     def sign(self, a):
         """Exact sign of a field element: 0 decided exactly, ±1 by a ball excluding 0."""
+        import sympy as sp
         if a == self.K.zero:
             return 0
         if self.K == sp.QQ:
@@ -276,6 +289,7 @@ class _Field:
         raise CertificationError(f"The sign of the nonzero number {self.K.to_sympy(a)} was not decided at 4096 bits.")
 
     def to_float(self, a):
+        import sympy as sp
         return float(sp.N(self.K.to_sympy(a), 30))
 
 
@@ -450,6 +464,7 @@ def _recognise(v, F0, digits):
     Tries, in order: an element of ``F0`` (``Σ_j q_j θ^j``), a root of a quadratic over ``F0``, a root of an
     integer polynomial of degree ≤ 8.  A candidate is returned only if it matches ``v`` to ``digits // 2``
     digits; it remains a guess until the exact verification."""
+    import sympy as sp
     import mpmath
 
     D0 = F0.degree
@@ -604,6 +619,7 @@ def _lp_witness(Xf, D):
 
 def _is_exact_region(F, Xk, D, w):
     """``w`` (rationals) has exactly the strict signs of pattern ``D`` on the nonzero rows (zero rows active)."""
+    import sympy as sp
     wk = [F.convert(sp.Rational(Fraction(v).numerator, Fraction(v).denominator)) if not isinstance(v, int)
           else F.convert(sp.Integer(v)) for v in w]
     for row, act in zip(Xk, D):
@@ -703,6 +719,8 @@ class SymbolicPolytope:
 
     def to_dict(self) -> dict:
         """JSON-ready summary: exact values as strings (``str``), with their floats alongside."""
+        import sympy as sp
+
         def s(e):
             return str(e)
 
@@ -780,13 +798,19 @@ def symbolic_polytope(X, y, beta, *, bias=False, nu_guess=None, max_columns=24) 
     >>> P = symbolic_polytope([[1, 0], ["-1/2", "sqrt(3)/2"]], [1, 1], "1/2")
     >>> P.p_star, list(P.y_star), P.n_columns, P.rank
     (3/4, [1/2, 1/2], 3, 2)
+    >>> P.pool, P.signs
+    (('00', '01', '10', '11'), (1, 1, 1))
     >>> [list(u) for u in P.directions]
-    [[1/2, sqrt(3)/2], [-1/2, sqrt(3)/2], [1, 0]]
-    >>> [S for S, _ in P.vertices], P.edges, (P.m_star, P.M_star), P.dim
-    ([(0,), (1, 2)], ((0, 1),), (1, 2), 1)
+    [[-1/2, sqrt(3)/2], [1, 0], [1/2, sqrt(3)/2]]
+    >>> P.A
+    Matrix([
+    [0, 1, 1/2],
+    [1, 0, 1/2]])
+    >>> P.vertices, P.edges, (P.m_star, P.M_star), P.dim
+    ((((2,), (1,)), ((0, 1), (1/2, 1/2))), ((0, 1),), (1, 2), 1)
     """
+    import sympy as sp
     t0 = time.perf_counter()
-    from ._validation import check_int
     from .arrangements import enumerate_patterns
 
     Xe = _exact_matrix(X)
@@ -960,6 +984,7 @@ def _vertices(F, cols, ystar, rank):
 
 def _guess_nu(Xe, ye, be, Xf, yf, bf, X0f, bias, pats, pool, F0):
     """Exact guess of ``ν*``: float solve, Newton refinement, recognition (module docstring, step 3)."""
+    import sympy as sp
     import mpmath
 
     from .convex import solve_convex
