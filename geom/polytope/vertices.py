@@ -132,15 +132,37 @@ def exact_vertices(A, c0, tol: Tolerances, *, rank: int, max_vertices: int = 10*
     return _merge(A, A @ np.asarray(c0, float), raw, adj, tol, "cdd-gmp")
 
 
+def _rank_edge(A, S, T, tol: Tolerances):
+    """``(adjacent, ambiguous)`` by the numerical rank test on ``A_{S∪T}`` with its gap checked."""
+    U = sorted(set(S) | set(T))
+    s = np.linalg.svd(A[:, U], compute_uv=False)
+    if not (s.size and s[0] > 0):
+        return False, False
+    r = int(np.sum(s > tol.rank * s[0]))
+    gap = s[r - 1] / s[r] if r < len(s) and s[r] > 0 else math.inf
+    return r == len(U) - 1, not (gap >= tol.separation)
+
+
 def _merge(A, b, raw, adj, tol: Tolerances, method: str) -> VertexSet:
-    """Merge split vertices of a perturbed polytope, re-solve each on its support (module docstring)."""
+    """Vertices and edges of the exact polytope from those of its rational perturbation (module docstring).
+
+    * Coefficients below ``tol.vertex`` of a raw vertex's largest are zero; raw vertices with the same remaining
+      support are one vertex (split copies of a degenerate vertex).
+    * A support whose columns are numerically dependent (condition number above ``1/tol.rank``) is not a vertex
+      of the exact polytope: the perturbation of ``A`` made an exactly dependent column set independent, and
+      the "vertex" sits inside a face of higher dimension.  Such raw vertices are dropped.
+    * Edges: two vertices are joined when the perturbed graph joins their copies directly or through dropped
+      raw vertices; each such candidate is decided by the rank test ``rank A_{S∪T} = |S∪T| − 1`` (every true
+      edge is found this way: the face ``F_{S∪T}`` of the perturbed polytope is connected and all its raw
+      vertices are copies of the two ends or dropped ones).
+    """
     margin = math.inf
     ambiguous = ""
-    key_of, keys = [], {}
+    supports = []
     for c in raw:
         top = float(np.max(c, initial=0.0))
         rel = c / top if top > 0 else c
-        S = tuple(int(k) for k in np.flatnonzero(rel > tol.vertex))
+        supports.append(tuple(int(k) for k in np.flatnonzero(rel > tol.vertex)))
         grey = rel[(rel > tol.vertex) & (rel <= tol.separation * tol.vertex)]
         if grey.size and not ambiguous:
             ambiguous = (f"ambiguous vertex: a coefficient is {float(grey.min()):.3g} of the vertex's largest, "
@@ -149,25 +171,46 @@ def _merge(A, b, raw, adj, tol: Tolerances, method: str) -> VertexSet:
         kept = rel[rel > tol.vertex]
         if kept.size:
             margin = min(margin, float(kept.min()) / max(float(small.max()) if small.size else 0.0, 1e-300))
-        key_of.append(keys.setdefault(S, len(keys)))
-    vertices = []
-    for S in keys:
+    index, vertices = {}, []
+    for S in dict.fromkeys(supports):
+        cond = _cond(A, S)
+        if not (cond <= 1.0 / tol.rank):
+            continue  # dependent support: not a vertex of the exact polytope
+        if not ambiguous and not (cond <= 1.0 / (tol.rank * tol.separation)):
+            ambiguous = f"vertex support {list(S)} is ill-conditioned (condition number {cond:.3g})"
         cS, res = _solve_support(A, b, list(S))
+        if not ambiguous and not (np.all(cS > 0) and res <= tol.separation * tol.vertex):
+            ambiguous = f"vertex support {list(S)} does not re-solve to a positive exact fit (residual {res:.3g})"
         c = np.zeros(A.shape[1])
         c[list(S)] = cS
-        if not ambiguous:
-            if not (_cond(A, S) <= 1.0 / tol.rank):
-                ambiguous = f"vertex support {list(S)} has numerically dependent columns"
-            elif not (np.all(cS > 0) and res <= tol.separation * tol.vertex):
-                ambiguous = f"vertex support {list(S)} does not re-solve to a positive exact fit (residual {res:.3g})"
+        index[S] = len(vertices)
         vertices.append(Vertex(support=S, coefficients=c))
-    edges = set()
-    for i, nbrs in enumerate(adj):
-        for j in nbrs:
-            a, b2 = key_of[i], key_of[j]
-            if a != b2:
-                edges.add((min(a, b2), max(a, b2)))
-    return VertexSet(tuple(vertices), tuple(sorted(edges)), margin, ambiguous, len(raw), method)
+    owner = [index.get(S) for S in supports]
+    candidates = set()
+    for i in range(len(raw)):
+        if owner[i] is None:
+            continue
+        # search through copies of the same vertex and dropped raw vertices
+        seen, stack = {i}, [i]
+        while stack:
+            a = stack.pop()
+            for j in adj[a]:
+                if j in seen:
+                    continue
+                seen.add(j)
+                o = owner[j]
+                if o is None or o == owner[i]:
+                    stack.append(j)
+                else:
+                    candidates.add((min(o, owner[i]), max(o, owner[i])))
+    edges = []
+    for a, c in sorted(candidates):
+        ok, unsure = _rank_edge(A, vertices[a].support, vertices[c].support, tol)
+        if unsure and not ambiguous:
+            ambiguous = f"ambiguous adjacency of vertices {a} and {c} (rank gap below {tol.separation:g})"
+        if ok:
+            edges.append((a, c))
+    return VertexSet(tuple(vertices), tuple(edges), margin, ambiguous, len(raw), method)
 
 
 def brute_force_vertices(A, b, tol: Tolerances, *, rank: int | None = None, max_subsets: int = 2 * 10**5):
