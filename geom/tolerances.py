@@ -52,7 +52,9 @@ class Tolerances:
         polishing guess and dropped from the reported solution (and so from ``card(W)``) when the certificate
         stays as good; a cone row is active in the guess below this relative slack (default ``1e-6``).
     tight : float
-        Relative tightness ``φ_k ≥ β(1 − tight)`` of a pattern's dual value (SPEC.md §C.4) (default ``1e-6``).
+        Relative tightness ``φ_k ≥ β(1 − tight)`` of a pattern's dual value (SPEC.md §C.4) where no proved
+        radius is available (the interpolation limit); with the squared loss the band is the proved radius of
+        :mod:`geom.polytope.tightness` instead (default ``1e-6``).
     dedup : float
         Relative distance under which two tight unit directions are the same column (SPEC.md §D.3)
         (default ``1e-7``).

@@ -268,6 +268,10 @@ def staircase(P, *, m_max: int | None = None, paths: bool = True, lifted_max_nod
         status = P.status if P.status == "not applicable" else "inconclusive"
         return Staircase(status=status, reason=P.reason or "no vertex", m_star=None, M_star=None, n=n, steps=(),
                          claims=(), paths={})
+    if P.m_star == 0:
+        return Staircase(status="not applicable", reason="the optimum is the zero network (y* = 0): the staircase "
+                         "theorem concerns a nonzero optimal fit", m_star=0, M_star=0, n=n, steps=(), claims=(),
+                         paths={})
     m_lo = P.m_star
     m_hi = n + 2 if m_max is None else m_max
     if not isinstance(m_hi, (int,)) or isinstance(m_hi, bool) or m_hi < m_lo:

@@ -33,7 +33,7 @@ _LP_SLACK = 1e-12
 _MIN_STEP = 1e-10
 _STALL = 1e-15
 #: Relative floors of :func:`nonnegative_lasso`: a coordinate enters when its reduced gradient exceeds
-#: ``_NNL_ENTER · max(1, ‖Aᵀy‖_∞)`` and leaves the active set below ``_NNL_LEAVE`` times the same scale.
+#: ``_NNL_ENTER · ‖Aᵀy‖_∞`` and leaves the active set below ``_NNL_LEAVE`` times the same scale.
 _NNL_ENTER = 1e-13
 _NNL_LEAVE = 1e-15
 
@@ -50,7 +50,8 @@ def nonnegative_lasso(A, y, beta, *, max_iter: int | None = None):
     K = A.shape[1]
     c = np.zeros(K)
     active = np.zeros(K, dtype=bool)
-    scale = max(1.0, float(np.max(np.abs(A.T @ y))) if K else 1.0)
+    top = float(np.max(np.abs(A.T @ y))) if K else 0.0
+    scale = top if top > 0 and np.isfinite(top) else 1.0  # relative to the data (tiny scales included)
     eps = _NNL_ENTER * scale
     for _ in range(max_iter or 3 * K + 20):
         w = A.T @ (y - A @ c) - beta

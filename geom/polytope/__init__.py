@@ -31,7 +31,7 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -251,8 +251,23 @@ def optimal_polytope(solution: ConvexSolution, *, tol: Tolerances = DEFAULT_TOLE
         return _empty(solution, "not applicable", f"the polytope is built for the squared loss (strictly convex, "
                       f"with a strongly concave dual); the solution uses the {solution.loss!r} loss")
     Xa = augment(solution.X, solution.bias)
-    beta = 1.0 if solution.interpolate else solution.beta
     tight = decide_tightness(solution, Xa, tol, polish_rounds=polish_rounds)
+    P = _build(solution, Xa, tight, tol, max_vertices)
+    if P.status == "inconclusive" and solution.certified and tight.rigorous and polish_rounds > 0 \
+            and tight.polish_rounds == 0:
+        # a decision downstream of tightness (dedup, rank, vertices) was ambiguous: the directions may be too
+        # coarse; polish ν* (docs/theory.md §C.4) and rebuild once, keeping the better-decided result
+        polished = decide_tightness(solution, Xa, tol, polish_rounds=polish_rounds, force=True)
+        if polished.polish_rounds > 0 and polished.decided:
+            again = _build(solution, Xa, polished, tol, max_vertices)
+            if again.status == "certified":
+                return again
+    return P
+
+
+def _build(solution, Xa, tight, tol, max_vertices):
+    """The polytope from a tightness decision (steps 2–3 of the module docstring)."""
+    beta = 1.0 if solution.interpolate else solution.beta
     reasons = []
     if not solution.certified:
         reasons.append(f"the convex solution is not certified (status {solution.status!r})")
@@ -264,6 +279,11 @@ def optimal_polytope(solution: ConvexSolution, *, tol: Tolerances = DEFAULT_TOLE
     if dedup_issue:
         reasons.append(dedup_issue)
     if not len(dirs):
+        if not reasons and tight.decided:
+            # no tight direction, proved: the zero network is the unique optimum, Q = {()} (one vertex, m* = 0)
+            zero = _empty(solution, "certified", "", tight)
+            return replace(zero, vertices=(Vertex(support=(), coefficients=np.zeros(0)),), m_star=0, M_star=0,
+                           support_counts={0: 1}, certified=True, y_star=np.zeros(len(solution.y)))
         return _empty(solution, "inconclusive", "; ".join(reasons) or "no tight direction", tight)
     A = fit_columns(Xa, dirs, signs)
     y = solution.y

@@ -10,11 +10,14 @@ equals ``β``.  Equality of floats is not a decision, so the classification rest
   certificate of ``ν̂`` (docs/theory.md §C.3), ``‖ν̂ − ν*‖ ≤ δ := ‖ν̂ − ν̃‖ + (2(p_up − D(ν̃)))^{1/2}``, and every
   dual value is ``‖X‖₂``-Lipschitz in ``ν`` (projection onto a cone is 1-Lipschitz), so
   ``|φ_k(ν̂) − φ_k(ν*)| ≤ ρ := ‖X‖₂ δ``.
-* **Classification.**  With the band ``ε = max(tol.tight, ρ/β)``: a signed pattern with ``φ_k(ν̂) < β(1 − ε)``
+* **Classification.**  With the band ``ε = ρ/β`` (at least the float64 error of a dual value): a signed pattern with ``φ_k(ν̂) < β(1 − ε)``
   is *certainly not* tight; those above are the tight candidates ``T``.
-* **Safety.**  ``T`` is accepted when it is an isolated cluster at ``β``: every value in ``T`` is within ``ε``
-  of ``β`` and every other value is below ``β(1 − separation · ε)``.  The *tightness margin*
-  ``(min_T φ − max_{∉T} φ)/β`` is reported either way.  When the cluster is not isolated the ``ν`` is polished
+* **Safety.**  A value outside ``T`` is certainly non-tight; a value in ``T`` could still belong to a pattern
+  that is non-tight by less than ``ε``.  ``T`` is accepted when its members are *clearly* at ``β``: every value
+  in ``T`` is within ``ε/separation`` of ``β`` (far better than the radius demands), and none exceeds
+  ``β(1 + ε)`` (dual feasibility).  The *tightness margin* ``(min_T φ − max_{∉T} φ)/β`` is reported either
+  way.  An empty ``T`` is a decision too when every value is below ``β(1 − ε)``: the zero network is then the
+  unique optimum.  When ``T`` is not clearly at ``β`` the ``ν`` is polished
   (docs/theory.md §C.4: non-negative lasso on the candidate columns, ``ν = y − A c``) and the test repeated;
   if it stays ambiguous, the decision is ``decided=False`` and everything built on it is ``inconclusive``.
 * **Interpolation limit** (``β → 0``, docs/theory.md §G.2): the dual ``max νᵀy`` is linear, not strongly concave,
@@ -39,6 +42,10 @@ from ..nets import Net
 from ..tolerances import Tolerances
 
 __all__ = ["Tightness", "decide_tightness", "columns_from_pairs"]
+
+#: Smallest band with a proved radius: the relative float64 error of a computed dual value (projection and
+#: norms; cf. the Higham allowance of :func:`geom.cones.dual_values`).
+_VALUE_ROUNDING = 1e-12
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,9 @@ def _classify(Xa, y, beta, nu, pool, index, p_up, interpolate, tol: Tolerances):
         delta = float(np.linalg.norm(nu - db.nu_tilde)) + math.sqrt(2.0 * gap)
         radius = float(np.linalg.norm(Xa, 2)) * delta / beta
         rigorous = math.isfinite(radius)
-        band = max(tol.tight, radius * (1.0 + 1e-9)) if rigorous else math.inf
+        # the proved radius is the band (no floor: a non-tight value below β − ρ is certainly non-tight), plus
+        # the rounding of the dual values themselves
+        band = max(radius * (1.0 + 1e-9), _VALUE_ROUNDING) if rigorous else math.inf
     cand = dv.computed & (vals >= 1.0 - band)
     pairs = np.argwhere(cand)
     tvals = vals[cand]
@@ -126,12 +135,12 @@ def _classify(Xa, y, beta, nu, pool, index, p_up, interpolate, tol: Tolerances):
     if not (math.isfinite(band) and band < 1.0 / tol.separation):
         reason = f"the dual point is too inaccurate to decide tightness (radius {radius:.3g} of β)"
     elif not tvals.size:
-        reason = "no pattern is tight at ν* (the solution is not optimal)"
+        reason = "" if top < 1.0 - band else "no pattern is tight at ν* (the solution is not optimal)"
     elif not (top <= 1.0 + band):
         reason = f"ν* is not dual feasible: a dual value is {top:.12g}·β > β(1 + {band:.3g})"
-    elif not (max_n <= 1.0 - tol.separation * band):
-        reason = (f"ambiguous tightness: a non-tight dual value {max_n:.12g}·β lies within {tol.separation:g} "
-                  f"bands ({band:.3g}) of β")
+    elif not (min_t >= 1.0 - band / tol.separation):
+        reason = (f"ambiguous tightness: a candidate's dual value {min_t:.12g}·β is within the band "
+                  f"({band:.3g}) of β but not clearly at β (within band/{tol.separation:g})")
     else:
         reason = ""
     return Tightness(pairs=pairs, values=tvals, directions=dirs, min_tight=min_t, max_nontight=max_n,
@@ -205,19 +214,20 @@ def _upper_objective(Xa, X, y, beta, dirs, signs, c, bias):
     return network_objective(net, X, y, beta) + objective_rounding(net, X, y, beta)
 
 
-def decide_tightness(solution, Xa, tol: Tolerances, *, polish_rounds: int = 3) -> Tightness:
+def decide_tightness(solution, Xa, tol: Tolerances, *, polish_rounds: int = 3, force: bool = False) -> Tightness:
     """Tight signed patterns of a :class:`~geom.ConvexSolution`, decided safely (module docstring).
 
     The solution's ``ν*`` is tried first; if the cluster at ``β`` is not isolated, up to ``polish_rounds``
     rounds of docs/theory.md §C.4 polishing (fix the candidate directions, non-negative lasso, ``ν = y − A c``)
-    are tried, each kept only if its certified gap is no worse.
+    are tried, each kept only if its certified gap is no worse.  ``force`` polishes even a decided result (the
+    caller found a downstream decision ambiguous) and returns the first decided polished one.
     """
     X, y, beta = solution.X, solution.y, (1.0 if solution.interpolate else solution.beta)
     pool, index = solution.pool, solution.pool_index
     interp = solution.interpolate
     p_up = solution.p_star + float(solution.stats.get("rounding", 0.0))
     best = _classify(Xa, y, beta, solution.nu_star, pool, index, p_up, interp, tol)
-    if best.decided or interp:
+    if (best.decided and not force) or interp:
         return best
     cur = best
     for r in range(1, polish_rounds + 1):
