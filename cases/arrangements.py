@@ -64,32 +64,34 @@ def _b2():
                          "pattern_set": ["010", "011", "100", "101", "110", "111"]}}
 
 
-@register("spec-I1", tags={"arrangement", "spec", "convex", "ties"}, source="SPEC.md §I (I1), §B.2")
+@register("spec-I1", tags={"arrangement", "spec", "convex", "polytope", "ties"}, source="SPEC.md §I (I1), §B.2")
 def _i1():
     return {"X": [[-1.0], [1.0]], "y": [1.0, 2.0], "beta": 0.5,
             "description": "d = 1, no bias, x = (−1, 1)",
             "expected": {"patterns": 3, "regions": 2, "rank": 1, "general_position": True,
                          "pattern_set": ["01", "10", "11"], "p_star": 1.25, "y_star": [0.5, 1.5],
-                         "nu_star": [0.5, 0.5], "m_star": 2, "M_star": 2}}
+                         "nu_star": [0.5, 0.5], "m_star": 2, "M_star": 2,
+                         "staircase": {"2": [2, 2], "3": [1, 0]}}}
 
 
-@register("spec-I2", tags={"arrangement", "spec", "convex"}, source="SPEC.md §I (I2)")
+@register("spec-I2", tags={"arrangement", "spec", "convex", "polytope"}, source="SPEC.md §I (I2)")
 def _i2():
     return {"X": [[1.0, 0.0], [-0.5, np.sqrt(3) / 2]], "y": [1.0, 1.0], "beta": 0.5,
             "description": "two points at 120°",
             "expected": {"patterns": 4, "regions": 4, "rank": 2, "general_position": True, "p_star": 0.75,
-                         "y_star": [0.5, 0.5], "nu_star": [0.5, 0.5], "m_star": 1, "M_star": 2}}
+                         "y_star": [0.5, 0.5], "nu_star": [0.5, 0.5], "m_star": 1, "M_star": 2,
+                         "staircase": {"1": [1, 1], "2": [3, 2], "3": [1, 0], "4": [1, 0]}}}
 
 
-@register("spec-I3", tags={"arrangement", "spec", "convex"}, source="SPEC.md §I (I3)")
+@register("spec-I3", tags={"arrangement", "spec", "convex", "polytope"}, source="SPEC.md §I (I3)")
 def _i3():
     return {"X": np.eye(3), "y": [2.0, 1.0, -1.0], "beta": 0.5, "description": "X = I₃ (group soft-thresholding)",
             "expected": {"patterns": 8, "regions": 8, "rank": 3, "general_position": True,
                          "charpoly": [1, -3, 3, -1], "p_star": 0.5 * 5 ** 0.5 + 0.5 - 0.25, "m_star": 2,
-                         "M_star": 2}}
+                         "M_star": 2, "staircase": {"2": [2, 2], "3": [1, 0]}}}
 
 
-@register("spec-I4", tags={"arrangement", "spec", "convex", "bias"}, source="SPEC.md §I (I4)")
+@register("spec-I4", tags={"arrangement", "spec", "convex", "polytope", "bias"}, source="SPEC.md §I (I4)")
 def _i4():
     return {"X": [[-0.2], [1.0]], "bias": True, "y": [0.5, 1.0], "beta": 0.1,
             "description": "the blog's two points, 1-D with bias",
@@ -104,12 +106,13 @@ def _i5():
                          "pattern_set": ["0000", "0001", "0011", "0111", "1000", "1100", "1110", "1111"]}}
 
 
-@register("spec-I7", tags={"arrangement", "spec", "convex", "bias"}, source="SPEC.md §I (I7)")
+@register("spec-I7", tags={"arrangement", "spec", "convex", "polytope", "bias"}, source="SPEC.md §I (I7)")
 def _i7():
     return {"X": [[-1.0], [0.0], [1.0]], "bias": True, "y": [0.0, 1.0, 0.0], "beta": 0.1,
             "description": "1-D with bias, kinks at a data point",
             "expected": {"patterns": 6, "regions": 6, "rank": 2, "general_position": True, "p_star": 0.245,
-                         "y_star": [0.1, 0.7, 0.1], "nu_star": [-0.1, 0.3, -0.1], "m_star": 3, "M_star": 3}}
+                         "y_star": [0.1, 0.7, 0.1], "nu_star": [-0.1, 0.3, -0.1], "m_star": 3, "M_star": 3,
+                         "staircase": {"3": [6, 6], "4": [1, 0]}}}
 
 
 # ---- families ------------------------------------------------------------------------------------------------

@@ -141,7 +141,7 @@ def _net(name, U, alpha, *, bias=False, **expected) -> dict:
 
 # ---- I1b: I1 at β = 1.5 ----------------------------------------------------------------------------------------
 
-@register("spec-I1b", tags={"spec", "convex"}, source="SPEC.md §I, I1b")
+@register("spec-I1b", tags={"spec", "convex", "polytope"}, source="SPEC.md §I, I1b")
 def _i1b():
     beta = 1.5
     return {"X": _I1_X, "y": _I1_Y, "beta": beta, "description": "I1 with β = 1.5: one neuron survives",
@@ -150,7 +150,7 @@ def _i1b():
 
 # ---- I2 at β = 0.3 (general-β closed form) ---------------------------------------------------------------------
 
-@register("spec-I2-beta0.3", tags={"spec", "convex"}, source="SPEC.md §I, I2 (general 0 < β < 1)")
+@register("spec-I2-beta0.3", tags={"spec", "convex", "polytope"}, source="SPEC.md §I, I2 (general 0 < β < 1)")
 def _i2_beta():
     beta = 0.3
     y_star, nu, p = i2_closed_form(beta)
@@ -161,7 +161,7 @@ def _i2_beta():
 
 # ---- I3 with the closed-form y*, ν* ----------------------------------------------------------------------------
 
-@register("spec-I3-closed-form", tags={"spec", "convex"}, source="SPEC.md §I, I3")
+@register("spec-I3-closed-form", tags={"spec", "convex", "polytope"}, source="SPEC.md §I, I3")
 def _i3():
     beta = 0.5
     y_star, nu, p = i3_closed_form(beta)
@@ -173,7 +173,7 @@ def _i3():
 
 # ---- I4 by the closed form (root find) -------------------------------------------------------------------------
 
-@register("spec-I4-closed-form", tags={"spec", "convex"}, source="SPEC.md §I, I4 (closed form with a 1-D root find)")
+@register("spec-I4-closed-form", tags={"spec", "convex", "polytope"}, source="SPEC.md §I, I4 (closed form with a 1-D root find)")
 def _i4():
     X, y, beta = np.array([[-0.2], [1.0]]), np.array([0.5, 1.0]), 0.1
     Xa = np.c_[X, np.ones(2)]
@@ -190,7 +190,7 @@ def _i4():
 
 # ---- I7b ---------------------------------------------------------------------------------------------------------
 
-@register("spec-I7b", tags={"spec", "convex"}, source="SPEC.md §I, I7b")
+@register("spec-I7b", tags={"spec", "convex", "polytope"}, source="SPEC.md §I, I7b")
 def _i7b():
     y = [1.0, 0.0, 1.0]
     exp = _expected(y, [0.9, 0.1, 0.9], 0.1, m_star=3, M_star=3)
@@ -205,7 +205,7 @@ def _i7b():
 
 # ---- I9: a Clarke-stationary saddle of I1 and the optimal net -------------------------------------------------
 
-@register("spec-I9", tags={"spec", "convex", "certificate"}, source="SPEC.md §I, I9 (and I1 for ψ(W*))")
+@register("spec-I9", tags={"spec", "convex", "polytope", "certificate"}, source="SPEC.md §I, I9 (and I1 for ψ(W*))")
 def _i9():
     beta = 0.5
     exp = _expected(_I1_Y, soft_threshold_pair(_I1_Y, beta), beta, m_star=2, M_star=2)
@@ -225,3 +225,13 @@ def _i9():
     return {"X": _I1_X, "y": _I1_Y, "beta": beta,
             "description": "I1 data: a Clarke-stationary saddle (rejected) and the optimum (certified)",
             "expected": exp}
+
+# ---- the regular pentagon (SPEC.md §D.4: 22 vertices, checked there by brute force) -------------------------------
+
+@register("spec-pentagon", tags={"spec", "polytope"}, source="SPEC.md §D.4 (22 vertices on the regular "
+          "pentagon instance, verified there by brute force against pycddlib)")
+def _pentagon():
+    t = 2 * np.pi * np.arange(5) / 5
+    return {"X": np.c_[np.cos(t), np.sin(t)], "y": [1.0] * 5, "beta": 0.5,
+            "description": "vertices of the regular pentagon, y = 1, β = ½: a degenerate optimal polytope",
+            "expected": {"vertices": 22}}

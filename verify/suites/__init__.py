@@ -13,5 +13,6 @@ Examples
 # registration order is the order of ``relu-landscape run``: patterns (SPEC.md §B) before convex (§A.3, §C)
 from . import patterns  # noqa: F401  (registers "patterns")
 from . import convex  # noqa: F401,I001  (registers "convex")
+from . import polytope  # noqa: F401,I001  (registers "polytope": SPEC.md §D, §E, after the convex program)
 
-__all__ = ["convex", "patterns"]
+__all__ = ["convex", "patterns", "polytope"]

@@ -1,0 +1,100 @@
+"""The ``polytope`` suite: the optimal polytope, the critical widths and the staircase (SPEC.md §D, §E).
+
+For each case tagged ``polytope`` the exact regions are enumerated, (C) is solved, and
+:func:`geom.optimal_polytope` and :func:`geom.staircase` are built from the solution.  Checks:
+
+Theorem checks
+
+* ``m*`` and ``M*`` against the case's theory values (SPEC.md §I), and the number of vertices where the case
+  states it (SPEC.md §D.4: 22 on the regular pentagon);
+* ``m* ≤ M* ≤ rank A ≤ n`` (SPEC.md §D.4: a vertex's support is independent);
+* the components and isolated points of ``Θ*_m`` against the case's values (SPEC.md §I) where stated;
+* every vertex's network ψ is optimal: its objective ``L_β``, evaluated from scratch, equals the certified
+  ``p*`` within the solution's gap plus rounding (SPEC.md §D.1, §A.5);
+* each of the five staircase statements of SPEC.md §E.2 at every width it concerns, with the figures that decide
+  it (the path statements by constructing the path and evaluating every sampled network);
+* the reduced count against the lifted-graph brute force (SPEC.md §E.3), where the lifted graph is small.
+
+Consistency checks: ``polytope certified`` (the polytope's own decision).
+
+When the polytope is not certified, every check built on it is ``inconclusive``.
+
+Examples
+--------
+>>> import cases
+>>> from verify._suite import RunContext
+>>> out = list(polytope_checks(cases.get_case("spec-I2"), RunContext()))
+>>> sorted({r.status.value for r in out if isinstance(r, CheckResult)})
+['holds']
+"""
+
+from __future__ import annotations
+
+import time
+
+import geom
+
+from .._result import CONSISTENCY, CheckResult, Measurement, Status, compare
+from .._suite import register_suite
+
+__all__ = ["polytope_checks", "POLYTOPE_TIME", "OBJECTIVE_RTOL"]
+
+POLYTOPE_TIME = "polytope + staircase time"
+#: Rounding allowance (relative to ``max(1, p*)``) when a vertex network's objective is compared with ``p*``.
+OBJECTIVE_RTOL = 1e-10
+_STATUS = {"holds": Status.HOLDS, "violated": Status.VIOLATED, "inconclusive": Status.INCONCLUSIVE,
+           "not applicable": Status.NOT_APPLICABLE}
+
+
+def _claim_result(case, claim) -> CheckResult:
+    return CheckResult(case=case, check=f"{claim.key} (m = {claim.m})", theorem="SPEC.md §E.2 (Kim et al. Thm 2)",
+                       status=_STATUS[claim.verdict], observed=claim.figures, expected=claim.statement,
+                       details={"m": claim.m})
+
+
+@register_suite("polytope", tags=("polytope",),
+                description="The optimal polytope, the critical widths m*, M* and the staircase of connectivity "
+                            "(SPEC.md §D, §E)")
+def polytope_checks(case, ctx):
+    """Yield the checks of the ``polytope`` suite for one case (see the module notes)."""
+    import numpy as np
+
+    name, e = case.name, case.expected
+    X, y, beta = np.asarray(case.X, float), np.asarray(case.y, float), float(case.beta)
+    regions = geom.enumerate_patterns(X, bias=case.bias, ties="regions")
+    sol = geom.solve_convex(X, y, beta, bias=case.bias, patterns=regions, tol=ctx.tol)
+    t0 = time.perf_counter()
+    P = geom.optimal_polytope(sol, tol=ctx.tol)
+    S = geom.staircase(P, tol=ctx.tol)
+    secs = time.perf_counter() - t0
+    ok = P.certified
+    info = {"status": P.status, "reason": P.reason, "K": P.K, "rank": P.rank, "vertices": len(P.vertices),
+            "edges": len(P.edges), "tightness_margin": P.tightness_margin, "radius": P.tightness.radius}
+    yield Measurement(case=name, name=POLYTOPE_TIME, value=secs, theorem="SPEC.md §D–E", unit="s", details=info,
+                      elapsed_s=secs)
+    yield compare("polytope certified", P.certified, True, case=name, theorem="SPEC.md §D.5", details=info,
+                  kind=CONSISTENCY)
+    for key in ("m_star", "M_star"):
+        if key in e:
+            yield compare(key, getattr(P, key), e[key], case=name, theorem="SPEC.md §I, §E.1", certified=ok)
+    if "vertices" in e:
+        yield compare("number of vertices", len(P.vertices), e["vertices"], case=name, theorem="SPEC.md §D.4",
+                      certified=ok)
+    if P.m_star is not None:
+        chain = [P.m_star, P.M_star, P.rank, P.n]
+        yield compare("m* ≤ M* ≤ rank A ≤ n", chain == sorted(chain), True, case=name, theorem="SPEC.md §D.4",
+                      certified=ok, details={"chain": chain})
+    counts = {str(s.m): [s.components, s.isolated] for s in S.steps}
+    for m, want in sorted(e.get("staircase", {}).items(), key=lambda kv: int(kv[0])):
+        yield compare(f"components and isolated points of Θ*_{m}", counts.get(m), want, case=name,
+                      theorem="SPEC.md §I, §E.3", certified=ok)
+    worst = 0.0
+    for i in range(len(P.vertices)):
+        net = P.vertex_net(i)
+        worst = max(worst, abs(geom.network_objective(net, X, y, beta) - sol.p_star))
+    allowance = max(sol.gap, 0.0) + OBJECTIVE_RTOL * max(1.0, abs(sol.p_star))
+    if P.vertices:
+        yield compare("every vertex network has objective p*", worst, 0.0, case=name, theorem="SPEC.md §D.1, §A.5",
+                      certified=ok, tolerance=allowance, details={"vertices": len(P.vertices)})
+    for claim in S.claims:
+        yield _claim_result(name, claim)
