@@ -37,8 +37,9 @@ Method
 6. *Polytope.*  Equal signed directions are merged (SPEC.md §D.3), columns ``a = σ D_kXū = σ(Xū)_+``,
    ``y* = y − ν*``, ``Q = {c ≥ 0 : Ac = y*}``.  Vertices by brute force over independent column subsets
    (SPEC.md §D.4 (1), exact solves and signs); ``Q ≠ ∅`` together with step 5 proves the KKT conditions, so
-   ``ν*`` is the dual optimum and ``p* = ½‖ν*‖² + ν*ᵀy*`` (SPEC.md §D.2).  Edges by the exact rank test of
-   SPEC.md §E.3.
+   ``ν*`` is the dual optimum and ``p* = ½‖ν*‖² + ν*ᵀy*`` (SPEC.md §D.2).  Edges: two vertices are adjacent
+   iff no third vertex has its support inside the union of theirs (the smallest face containing both is
+   ``{c ∈ Q : supp c ⊆ S ∪ T}``); each edge is confirmed by the exact rank test of SPEC.md §E.3.
 
 Examples
 --------
@@ -674,7 +675,8 @@ class SymbolicPolytope:
         Every vertex of ``Q = {c ≥ 0 : Ac = y*}``: its support and the (positive) coefficients on it, sorted by
         support size, then support.
     edges : tuple of (int, int)
-        Pairs of indices into ``vertices`` joined by an edge of ``Q`` (``rank A_{S∪T} = |S∪T| − 1``, SPEC.md §E.3).
+        Pairs of indices into ``vertices`` joined by an edge of ``Q``: no third vertex has its support inside
+        ``S ∪ T``, confirmed by ``rank A_{S∪T} = |S∪T| − 1`` (SPEC.md §E.3).
     m_star, M_star : int
         Smallest and largest vertex support (SPEC.md §E.1).
     support_counts : dict
@@ -928,11 +930,7 @@ def symbolic_polytope(X, y, beta, *, bias=False, nu_guess=None, max_columns=24) 
         raise CertificationError(f"Q = {{c ≥ 0 : Ac = y*}} is empty: the candidate ν* = {[str(v) for v in nu_exprs]} "
                                  "is dual feasible but not the dual optimum (misrecognised, or nu_guess is wrong).")
     vertices.sort(key=lambda v: (len(v[0]), v[0]))
-    edges = []
-    for i, j in itertools.combinations(range(len(vertices)), 2):
-        U = sorted(set(vertices[i][0]) | set(vertices[j][0]))
-        if _rank(F, [[cols[c][r] for c in U] for r in range(n)]) == len(U) - 1:
-            edges.append((i, j))
+    edges = _edges(F, cols, [S for S, _ in vertices])
     used = sorted(set().union(*(set(S) for S, _ in vertices)))
     dim = len(used) - (_rank(F, [[cols[c][r] for c in used] for r in range(n)]) if used else 0)
     sizes = [len(S) for S, _ in vertices]
@@ -957,6 +955,30 @@ def symbolic_polytope(X, y, beta, *, bias=False, nu_guess=None, max_columns=24) 
         beta=be, bias=bias, number_field=F.describe(), n_regions=n_regions,
         seconds=time.perf_counter() - t0,
     )
+
+
+def _edges(F, cols, supports):
+    """Edges of ``Q`` from its complete vertex list, each confirmed by the exact rank test of SPEC.md §E.3.
+
+    The smallest face containing vertices ``v, w`` is ``{c ∈ Q : supp c ⊆ S ∪ T}``, whose vertices are the
+    vertices of ``Q`` with support inside ``S ∪ T``; it is an edge iff it has exactly these two.  That decides
+    adjacency combinatorially (bitmasks); each pair found adjacent is then checked to have
+    ``rank A_{S∪T} = |S∪T| − 1`` exactly (a disagreement raises :class:`~geom.exceptions.CertificationError`).
+    """
+    n = len(cols[0]) if cols else 0
+    masks = np.array([sum(1 << j for j in S) for S in supports], dtype=np.int64)
+    edges = []
+    for i in range(len(supports)):
+        U = masks[i] | masks[i + 1:]
+        inside = (masks[None, :] & ~U[:, None]) == 0  # [pair (i, j), vertex k]: supp k ⊆ S_i ∪ S_j
+        for off in np.flatnonzero(inside.sum(axis=1) == 2):
+            j = i + 1 + int(off)
+            union = sorted(set(supports[i]) | set(supports[j]))
+            if _rank(F, [[cols[c][r] for c in union] for r in range(n)]) != len(union) - 1:
+                raise CertificationError(f"Vertices {supports[i]} and {supports[j]} span a face with no other vertex "
+                                         "but fail the rank test of an edge (please report).")
+            edges.append((i, j))
+    return edges
 
 
 def _vertices(F, cols, ystar, rank):
