@@ -33,7 +33,7 @@ import numpy as np
 from ._validation import message
 from .cones import dual_values
 from .exceptions import InvalidInputError
-from .nets import Net, augment
+from .nets import augment
 
 __all__ = ["tail_sum_instance", "Continuum", "optimal_interpolators"]
 

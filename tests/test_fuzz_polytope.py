@@ -96,7 +96,7 @@ def _exact_rhs(A, c0):
 def _merged_oracle_supports(A, b):
     """The exact oracle's vertices of the float polytope, split copies merged and dependent supports dropped."""
     out = set()
-    for S, c in oracle_vertices(A, b):
+    for _S, c in oracle_vertices(A, b):
         cf = np.array([float(v) for v in c])
         top = cf.max()
         T = tuple(int(k) for k in np.flatnonzero(cf > 1e-9 * top))

@@ -103,8 +103,7 @@ def test_vertices_are_optimal_minimal_nets(polytopes):
     """ψ of every vertex: objective p* (evaluated from scratch), width |supp|, certified by §C.3, minimal."""
     for name in ("I2", "I3", "I7"):
         sol, P = polytopes[name]
-        X, y, beta, bias = (np.asarray(SPEC[name][0], float), np.asarray(SPEC[name][1], float), SPEC[name][2],
-                            SPEC[name][3])
+        X, y, beta = np.asarray(SPEC[name][0], float), np.asarray(SPEC[name][1], float), SPEC[name][2]
         for i, v in enumerate(P.vertices):
             net = P.vertex_net(i)
             assert net.width == len(v.support)
@@ -183,7 +182,7 @@ def test_paths_are_optimal_and_connect_what_they_claim(polytopes):
         path = geom.split_path(P, m)
         assert path.verdict == "holds" and path.width == m
         a, b = path.nets()[0], path.nets()[-1]
-        assert not np.allclose(a.U, b.U)  # two distinct optimal nets
+        assert float(np.max(np.abs(a.U - b.U))) > 1e-3  # two distinct optimal nets
     for m in (3, 4):
         perm = np.roll(np.arange(m), 1)
         path = geom.permutation_path(P, m, perm=perm)

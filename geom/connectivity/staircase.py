@@ -118,7 +118,7 @@ def lifted_counts(P, m: int, *, max_nodes: int = LIFTED_MAX_NODES) -> tuple[int,
     for (i, place), a in nodes.items():
         used = {s for _, s in place}
         free = [s for s in range(m) if s not in used]
-        for idx, (k, s) in enumerate(place):  # (a) one column into a free slot
+        for idx, (k, _slot) in enumerate(place):  # (a) one column into a free slot
             for f in free:
                 new = tuple(sorted(place[:idx] + ((k, f),) + place[idx + 1:]))
                 b = nodes[(i, new)]
