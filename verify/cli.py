@@ -513,7 +513,7 @@ def _cmd_polytope(args) -> int:
     print(f"{data.path}: n = {data.n}, d = {data.d}{' + bias' if args.bias else ''}, {what}")
     print(f"p* = {sol.p_star:.12g}; polytope: {P.status}{' (' + P.reason + ')' if P.reason else ''}")
     print(f"tight directions K = {P.K} (from {len(P.tightness.pairs)} tight signed patterns), rank A = {P.rank}, "
-          f"dim Q ≤ {P.dim}; tightness margin {P.tightness_margin:.3g} (band {P.tightness.band:.3g})")
+          f"dim Q = {P.dim}; tightness margin {P.tightness_margin:.3g} (band {P.tightness.band:.3g})")
     counts = ", ".join(f"{P.support_counts[k]}×{k}" for k in sorted(P.support_counts))
     print(f"vertices: {len(P.vertices)} (support sizes: {counts or 'none'}); edges: {len(P.edges)}; "
           f"m* = {P.m_star}, M* = {P.M_star}")

@@ -85,8 +85,7 @@ class OptimalPolytope:
     c_bar : ndarray (K,)
         The point of ``Q`` computed from the solution (non-negative lasso), before pruning.
     rank : int
-        ``rank A``; ``dim`` is ``K − rank`` (the dimension of ``Q`` when ``c̄`` is in its relative interior, an
-        upper bound otherwise).
+        ``rank A`` (``dim``, the dimension of ``Q``, is computed from the vertices).
     vertices : tuple of Vertex
     edges : tuple of (int, int)
         Pairs of vertex indices.
@@ -143,8 +142,12 @@ class OptimalPolytope:
 
     @property
     def dim(self) -> int:
-        """``K − rank A``."""
-        return self.K - self.rank
+        """Dimension of ``Q``: ``|U| − rank A_U`` with ``U`` the union of the vertex supports (the support of a
+        relative-interior point; tight columns that no optimum uses are not in ``U``)."""
+        U = sorted({k for v in self.vertices for k in v.support})
+        if not U:
+            return 0
+        return len(U) - numerical_rank(self.A[:, U], DEFAULT_TOLERANCES)[0]
 
     def to_net(self, c) -> Net:
         """The optimal network ψ of ``c ∈ Q``: one neuron ``(√c_k ū_k, σ_k √c_k)`` per ``c_k > 0``.
