@@ -67,7 +67,8 @@ from .tolerances import DEFAULT_TOLERANCES
 if TYPE_CHECKING:  # sympy is imported where it is used: `import geom` stays light
     import sympy as sp
 
-__all__ = ["SymbolicPolytope", "symbolic_polytope", "NEWTON_DIGITS", "MAX_FACE_SUBSETS", "MAX_HYPERPLANES"]
+__all__ = ["SymbolicPolytope", "symbolic_polytope", "NEWTON_DIGITS", "MAX_FACE_SUBSETS", "MAX_FIELD_DEGREE",
+           "MAX_HYPERPLANES"]
 
 #: Decimal digits of the Newton refinement of ``ν*`` before recognition (PSLQ needs roughly the number of terms
 #: times the digits of the largest coefficient; 150 covers quadratic relations over fields of degree 8).
@@ -75,6 +76,10 @@ NEWTON_DIGITS = 150
 
 #: Most faces tried by the exact active-set search of one cone projection when the float guess fails.
 MAX_FACE_SUBSETS = 20000
+
+#: Largest degree of the number field allowed (the bound ``[K:Q]·deg(g)`` is checked before each generator ``g``
+#: is adjoined: a primitive element of a large field can take sympy very long).
+MAX_FIELD_DEGREE = 32
 
 #: Most distinct hyperplanes for the exact region count (Whitney's formula visits ``2^h`` subsets).
 MAX_HYPERPLANES = 16
@@ -193,14 +198,38 @@ class _Field:
 
         self._flint = flint
         self.gens = list(gens)
+        self._atoms = {}
         if not self.gens:
             self.K = sp.QQ
             return
-        try:
-            self.K = sp.QQ.algebraic_field(*self.gens)
-        except Exception as exc:  # NotAlgebraic, CoercionFailed, ...
-            raise InvalidInputError(message("X", _FUNC, "built from real algebraic numbers",
-                                            f"irrationalities {self.gens}")) from exc
+        x = sp.Dummy("x")
+        K, degree, kept = sp.QQ, 1, []
+        for g in self.gens:  # one generator at a time, refusing before a primitive element could blow up
+            if K != sp.QQ:
+                try:
+                    K.from_sympy(g)
+                    continue  # already in the field
+                except Exception:  # not a member, or sympy could not tell: adjoin it
+                    pass
+            try:
+                dg = sp.degree(sp.minimal_polynomial(g, x), x)
+                if degree * dg > MAX_FIELD_DEGREE:
+                    raise ProblemTooLargeError(
+                        f"The number field of {_FUNC} could reach degree {degree * dg} > MAX_FIELD_DEGREE = "
+                        f"{MAX_FIELD_DEGREE} (irrationalities {str(self.gens)[:300]}); pass nu_guess, or use the "
+                        "float polytope.")
+                kept.append(g)
+                # built from the original generators in one go (extending K itself would nest its primitive
+                # element as an AlgebraicNumber inside the new one, and to_sympy would print unsimplified forms)
+                K = sp.QQ.algebraic_field(*kept)
+            except ProblemTooLargeError:
+                raise
+            except Exception as exc:  # NotAlgebraic, CoercionFailed, ...
+                raise InvalidInputError(message("X", _FUNC, "built (with y, beta) from real algebraic numbers",
+                                                f"irrationalities {str(self.gens)[:300]} that sympy cannot put "
+                                                "in one number field")) from exc
+            degree = int(K.mod.degree())
+        self.K = K
         low = list(reversed(self.K.mod.to_list()))
         self._poly = flint.fmpq_poly([flint.fmpq(int(c.numerator), int(c.denominator)) for c in low])
         self._theta_num = sp.N(self.K.ext.as_expr(), 60)
@@ -219,7 +248,10 @@ class _Field:
         if self.K == sp.QQ:
             return "QQ"
         x = sp.Symbol("x")
-        return f"QQ(θ), θ = {self.K.ext.as_expr()}, minimal polynomial {sp.Poly(self.K.mod.to_list(), x).as_expr()}"
+        poly = str(sp.Poly(self.K.mod.to_list(), x).as_expr())
+        if len(poly) > 300:
+            poly = f"{poly[:120]} … {poly[-60:]}"
+        return f"QQ(θ) of degree {self.degree}, θ = {self.K.ext.as_expr()}, minimal polynomial {poly}"
 
     def theta(self, prec):
         """An arb ball around ``θ`` at ``prec`` bits."""
@@ -248,17 +280,33 @@ class _Field:
         return ball
 
     def convert(self, e):
-        """sympy expression → field element (exact)."""
+        """sympy expression → field element (exact): sums, products and integer powers are evaluated in the
+        field; only the remaining atoms (radicals, roots) go through sympy's ``from_sympy`` (cached)."""
         import sympy as sp
+
+        e = sp.sympify(e)
+        if e.is_Add or e.is_Mul:
+            parts = [self.convert(a) for a in e.args]
+            out = parts[0]
+            for q in parts[1:]:
+                out = out + q if e.is_Add else out * q
+            return out
+        if e.is_Pow and e.exp.is_Integer:
+            b = self.convert(e.base) ** abs(int(e.exp))
+            return b if e.exp > 0 else self.K.one / b
+        if e in self._atoms:
+            return self._atoms[e]
         try:
-            return self.K.from_sympy(sp.sympify(e))
+            self._atoms[e] = self.K.from_sympy(e)
+            return self._atoms[e]
         except Exception as exc:
-            raise CertificationError(f"{e} is not an element of the field {self.describe()}.") from exc
+            raise CertificationError(f"sympy could not express {str(e)[:200]} in the field {self.describe()} "
+                                     f"({type(exc).__name__}).") from exc
 
     def to_sympy(self, a):
         import sympy as sp
-        e = self.K.to_sympy(a)
-        return sp.nsimplify(e) if e.is_Rational else sp.radsimp(sp.expand(e))
+        e = self.K.to_sympy(a)  # a polynomial in the generators: expanding it introduces no new radical
+        return e if e.is_Rational else sp.expand(e)
 
     def is_zero(self, a):
         return a == self.K.zero
@@ -349,7 +397,8 @@ def _face_rows(B, lam):
     chosen = []
     for i in np.flatnonzero(big):
         trial = B[chosen + [int(i)]]
-        if np.linalg.matrix_rank(trial, tol=DEFAULT_TOLERANCES.rank * max(1.0, np.abs(trial).max())) == len(chosen) + 1:
+        tol_rank = DEFAULT_TOLERANCES.rank * max(1.0, float(np.abs(trial).max()))
+        if np.linalg.matrix_rank(trial, tol=tol_rank) == len(chosen) + 1:
             chosen.append(int(i))
     return chosen
 
@@ -434,7 +483,7 @@ def _newton(y_mp, beta_mp, forms, nu0, c0, digits):
     return None
 
 
-def _quadratic_forms(Xmp, pool, members, Xf):
+def _quadratic_forms(Xmp, pool, members):
     """``M_k = D_k X P_F Xᵀ D_k`` (``P_F`` the projector onto the null space of the active face rows), one per
     representative ``(k, σ, face)``, at the current mpmath precision."""
     import mpmath
@@ -499,9 +548,10 @@ def _recognise(v, F0, digits):
         if e == 1:
             cands = [F0.to_sympy(F0.K.zero - a[0] / a[1])]
         else:
-            A2, A1 = F0.to_sympy(a[2]), F0.to_sympy(a[1])
+            inv = F0.K.one / (F0.K.convert(2) * a[2])  # roots (−a₁ ± √disc)/(2a₂), with 1/(2a₂) in the field
             disc = F0.to_sympy(a[1] * a[1] - F0.K.convert(4) * a[2] * a[0])
-            cands = [sp.radsimp((-A1 + sgn * sp.sqrt(disc)) / (2 * A2)) for sgn in (1, -1)]
+            lin, scale = F0.to_sympy(F0.K.zero - a[1] * inv), F0.to_sympy(inv)
+            cands = [sp.expand(lin + sgn * scale * sp.sqrt(disc)) for sgn in (1, -1)]
         for cand in cands:
             if matches(cand):
                 return cand
@@ -785,7 +835,8 @@ def symbolic_polytope(X, y, beta, *, bias=False, nu_guess=None, max_columns=24) 
         ``ν*`` was not recognised as an exact number, or the recognised (or given) ``ν*`` fails the exact
         verification (not dual feasible, or ``Q`` empty), or the pattern pool is not proved complete.
     ProblemTooLargeError
-        More than ``max_columns`` columns, or more than ``MAX_HYPERPLANES`` distinct hyperplanes.
+        More than ``max_columns`` columns, more than ``MAX_HYPERPLANES`` distinct hyperplanes, or a number field
+        that could exceed degree ``MAX_FIELD_DEGREE``.
 
     Notes
     -----
@@ -848,10 +899,10 @@ def symbolic_polytope(X, y, beta, *, bias=False, nu_guess=None, max_columns=24) 
     F0 = _Field(_irrational_atoms(data_exprs))
     if nu_given is not None:
         nu_exprs = nu_given
+        F = _Field(_irrational_atoms(data_exprs + nu_exprs))
     else:
-        nu_exprs = _guess_nu(Xe, ye, be, Xf, yf, bf, X0f, bias, pats, pool_all, F0)
+        nu_exprs, F = _guess_nu(Xe, ye, be, Xf, yf, bf, X0f, bias, pats, pool_all, F0)
 
-    F = _Field(_irrational_atoms(data_exprs + nu_exprs))
     Xk = [[F.convert(v) for v in r] for r in Xe]
     yk = [F.convert(v) for v in ye]
     bk = F.convert(be)
@@ -1005,7 +1056,8 @@ def _vertices(F, cols, ystar, rank):
 
 
 def _guess_nu(Xe, ye, be, Xf, yf, bf, X0f, bias, pats, pool, F0):
-    """Exact guess of ``ν*``: float solve, Newton refinement, recognition (module docstring, step 3)."""
+    """Exact guess of ``ν*`` and a field holding it and the data: float solve, Newton refinement, recognition
+    (module docstring, step 3)."""
     import sympy as sp
     import mpmath
 
@@ -1025,20 +1077,29 @@ def _guess_nu(Xe, ye, be, Xf, yf, bf, X0f, bias, pats, pool, F0):
         X_mp = [[mpmath.mpf(str(sp.N(v, NEWTON_DIGITS + 20))) for v in r] for r in Xe]
         y_mp = [mpmath.mpf(str(sp.N(v, NEWTON_DIGITS + 20))) for v in ye]
         b_mp = mpmath.mpf(str(sp.N(be, NEWTON_DIGITS + 20)))
-        forms = _quadratic_forms(X_mp, pool, [groups[j][2][0] for j in S], Xf)
-        refined = _newton(y_mp, b_mp, forms, nu_f, [c[j] for j in S], NEWTON_DIGITS)
-        out = []
+        try:
+            forms = _quadratic_forms(X_mp, pool, [groups[j][2][0] for j in S])
+            refined = _newton(y_mp, b_mp, forms, nu_f, [c[j] for j in S], NEWTON_DIGITS)
+        except (ZeroDivisionError, ValueError):  # a singular face Gram matrix: fall back to the float guide
+            refined = None
+        out, F = [], F0
         for i in range(n):
-            e = None
             if refined is not None:
-                e = _recognise(refined[i], F0, NEWTON_DIGITS)
-            if e is None:  # low-precision fallback: nsimplify with the data's radicals as constants
+                e = _recognise(refined[i], F, NEWTON_DIGITS)
+            else:  # low-precision fallback: nsimplify with the data's radicals as constants
                 e = sp.nsimplify(float(nu_f[i]), F0.gens, tolerance=1e-9, rational=False)
-                if e.has(sp.Float):
-                    e = None
+                e = None if e.has(sp.Float) else e
             if e is None:
                 raise CertificationError(
-                    f"ν*[{i}] ≈ {nu_f[i]!r} was not recognised as an exact number (Newton refinement "
-                    f"{'converged' if refined is not None else 'failed'}); pass nu_guess.")
-            out.append(sp.sympify(e))
-    return out
+                    f"ν*[{i}] ≈ {nu_f[i]!r} was not recognised as an exact number (Newton refinement to "
+                    f"{NEWTON_DIGITS} digits {'converged' if refined is not None else 'failed'}; tried the field "
+                    f"{F.describe()}, quadratics over it, integer polynomials of degree ≤ 8); pass nu_guess.")
+            e = sp.sympify(e)
+            new = [g for g in _irrational_atoms([e]) if g not in F.gens]
+            if new:
+                try:
+                    F.convert(e)  # already in the field, written with other radicals
+                except CertificationError:
+                    F = _Field(F.gens + new)  # later entries are first sought in the extended field
+            out.append(e)
+    return out, F

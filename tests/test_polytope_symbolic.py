@@ -39,9 +39,13 @@ def fl(e) -> float:
 
 
 def column_of(P: SymbolicPolytope, direction, sign):
-    """Index of the column whose signed direction is exactly ``(direction, sign)`` (raises if absent)."""
-    hits = [j for j, (u, s) in enumerate(zip(P.directions, P.signs)) if s == sign and same_vec(u, direction)]
+    """Index of the column whose signed direction is exactly ``(direction, sign)``: the one candidate within
+    1e-9 in floating point, then confirmed exactly."""
+    target = np.array([fl(v) for v in direction])
+    hits = [j for j, (u, s) in enumerate(zip(P.directions, P.signs))
+            if s == sign and np.abs(np.array([fl(v) for v in u]) - target).max() < 1e-9]
     assert len(hits) == 1, (direction, sign, P.directions, P.signs)
+    assert same_vec(P.directions[hits[0]], direction)
     return hits[0]
 
 
