@@ -8,10 +8,13 @@ oracle.
 Method
 ------
 1. *Exact field.*  Every entry of ``X``, ``y``, ``β`` (and of ``ν*``, step 3) lies in one real number field
-   ``K = Q(θ)``, built by :meth:`sympy.polys.domains.QQ.algebraic_field` (a primitive element ``θ`` of the radicals
-   met).  Elements are polynomials in ``θ`` reduced modulo its minimal polynomial, so sums, products, quotients,
-   ranks and solves are exact, and **zero is decided exactly** (an element is zero iff its reduced polynomial
-   is).
+   ``K = Q(θ)`` built by :meth:`sympy.polys.domains.QQ.algebraic_field` from the irrationalities met (radicals,
+   unevaluated trigonometric values, ``CRootOf``), adjoined one at a time: one already in the field (sympy's
+   ``from_sympy``: a field isomorphism found by PSLQ and verified exactly by sympy) is skipped, and the bound
+   ``[K:Q]·deg(g)`` on the new degree must stay within ``MAX_FIELD_DEGREE``.  Elements are polynomials in ``θ``
+   reduced modulo its minimal polynomial, so sums, products, quotients, ranks and solves are exact, and **zero
+   is decided exactly** (an element is zero iff its reduced polynomial is).  Results are returned as sympy
+   expressions in the original irrationalities (``K.to_sympy``, expanded).
 2. *Signs.*  The sign of a nonzero element is read from a rigorous ball enclosure (python-flint ``arb``): ``θ``
    is enclosed by an isolating ball of a root of its minimal polynomial (``fmpq_poly.complex_roots``), and the
    element's polynomial is evaluated in ball arithmetic, doubling the precision until the ball excludes 0
@@ -22,9 +25,10 @@ Method
    (or from ``nu_guess``).  It is refined to ``NEWTON_DIGITS`` digits by Newton's method on the square system
    ``ν + Σ_{k∈S} c_k M_k ν/β = y``, ``νᵀM_kν = β²`` (``S`` a vertex support of the float polytope, ``M_k`` the
    quadratic form of the tight pattern ``k`` on its active cone face, so ``a_k = M_kν/β``), and each entry is
-   recognised by integer relations (``mpmath.pslq``): first as an element of the data's field, then as a root of
-   a quadratic over it, then by its minimal polynomial over ``Q`` (``mpmath.findpoly``, degree ≤ 8).  The
-   recognised ``ν*`` is only a *guess*: everything below is verified exactly, and a wrong guess fails there.
+   recognised by integer relations (``mpmath.pslq``): first as an element of the current field (the data's,
+   extended by the entries recognised before), then as a root of a quadratic over it, then by its minimal
+   polynomial over ``Q`` (``mpmath.findpoly``, degree ≤ 8).  The recognised ``ν*`` is only a *guess*: everything
+   below is verified exactly, and a wrong guess fails there (:class:`~geom.exceptions.CertificationError`).
 4. *Pool.*  The region patterns of :func:`geom.enumerate_patterns` on the rounded data.  Each is proved to be a
    region of the *exact* data (its witness has the pattern's strict signs, exactly), and their number is
    compared with the exact region count of the exact arrangement, Whitney's ``Σ_S (−1)^{|S|−rank S}`` over the

@@ -346,9 +346,9 @@ def test_heptagon_against_float_oracle():
     assert (P.m_star, P.M_star) == (min(map(len, fverts)), max(map(len, fverts)))
 
 
-def test_pentagon_alternating_labels_degree_8_field():
-    # y = (1, −1, 1, −1, 1): no symmetry argument; ν* needs a degree-8 field (quadratic over the data's).
-    # Oracle: the float solver of (C) for p* and y*, and the KKT identity Σ_j c_j a_j = y* at every vertex.
+def test_pentagon_alternating_labels():
+    # y = (1, −1, 1, −1, 1): no symmetry argument and ν* is not a multiple of 1 (recognised in the data's field
+    # Q(√5, sin 144°)).  Oracle: the float solver of (C) for p* and y*, and Σ_j c_j a_j = y* at every vertex.
     X = regular_polygon(5)
     y = [1, -1, 1, -1, 1]
     P = symbolic_polytope(X, y, "1/10")
@@ -375,6 +375,42 @@ def test_polygon_with_bias_is_one_bias_neuron(N):
     j = column_of(P, [0, 0, 1], 1)
     assert coefficient_maps(P) == [{j: 1 - beta / N}]
     assert (P.n_columns, P.m_star, P.M_star) == (1, 1, 1)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The float polytope (geom.optimal_polytope) against the exact one
+
+
+@pytest.mark.parametrize("X, y, beta, bias", [
+    pytest.param([[1, 0], ["-1/2", "sqrt(3)/2"]], [1, 1], "1/2", False, id="I2"),
+    pytest.param([[1, 0, 0], [0, 1, 0], [0, 0, 1]], [2, 1, -1], "1/2", False, id="I3"),
+    pytest.param([[-1], [0], [1]], [0, 1, 0], "1/10", True, id="I7"),
+    pytest.param(regular_polygon(3), [1] * 3, "1/2", False, id="triangle"),
+    pytest.param(regular_polygon(5), [1] * 5, "1/2", False, id="pentagon"),
+    pytest.param(regular_polygon(5), [1, -1, 1, -1, 1], "1/10", False, id="pentagon-alternating"),
+    pytest.param(regular_polygon(6), [1] * 6, "1/2", False, id="hexagon"),
+])
+def test_float_polytope_agrees(X, y, beta, bias):
+    from geom import optimal_polytope, solve_convex
+
+    S = symbolic_polytope(X, y, beta, bias=bias)
+    Xf = np.array([[fl(sp.sympify(v)) for v in r] for r in X])
+    F = optimal_polytope(solve_convex(Xf, np.array([fl(sp.sympify(v)) for v in y]), fl(sp.sympify(beta)),
+                                      bias=bias))
+    assert F.status == "certified"
+    assert_allclose(F.p_star, fl(S.p_star), rtol=1e-10)
+    assert_allclose(F.y_star, [fl(v) for v in S.y_star], rtol=0, atol=1e-8)
+    # columns matched by signed direction (float distance), then the vertex supports compared as sets
+    Sd = np.array([[fl(v) for v in u] for u in S.directions])
+    match = []
+    for j in range(len(F.signs)):
+        k = int(np.argmin(np.abs(Sd - F.directions[j]).max(axis=1)))
+        assert np.abs(Sd[k] - F.directions[j]).max() < 1e-7 and S.signs[k] == F.signs[j]
+        match.append(k)
+    assert sorted(match) == list(range(S.n_columns))
+    assert sorted(tuple(sorted(match[i] for i in v.support)) for v in F.vertices) == sorted(T for T, _ in S.vertices)
+    assert (F.m_star, F.M_star, F.support_counts, len(F.edges)) == (S.m_star, S.M_star, S.support_counts,
+                                                                   len(S.edges))
 
 
 # ------------------------------------------------------------------------------------------------------------
