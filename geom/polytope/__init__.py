@@ -303,7 +303,12 @@ def _build(solution, Xa, tight, tol, max_vertices):
     if not (rank_gap >= tol.separation):
         reasons.append(f"ambiguous rank of A: singular value ratio {rank_gap:.3g} at the cut")
     vertex0, _ = prune_to_vertex(A, c_bar, tol)
-    vs: VertexSet = exact_vertices(A, vertex0, tol, rank=rank, max_vertices=max_vertices)
+    if not tight.decided:
+        # the columns themselves are in doubt: enumerating the vertices of a polytope over them would present
+        # numbers as facts (and a grey zone of near-tight columns can make Q huge); report the columns only
+        vs = VertexSet((), (), math.nan, "", 0, "skipped (tightness undecided)")
+    else:
+        vs = exact_vertices(A, vertex0, tol, rank=rank, max_vertices=max_vertices)
     if vs.ambiguous:
         reasons.append(vs.ambiguous)
     sizes = [len(v.support) for v in vs.vertices]

@@ -12,6 +12,8 @@ equals ``β``.  Equality of floats is not a decision, so the classification rest
   ``|φ_k(ν̂) − φ_k(ν*)| ≤ ρ := ‖X‖₂ δ``.
 * **Classification.**  With the band ``ε = ρ/β`` (at least the float64 error of a dual value): a signed pattern with ``φ_k(ν̂) < β(1 − ε)``
   is *certainly not* tight; those above are the tight candidates ``T``.
+* **Per-pattern radius.**  Only pattern ``k``'s rows enter ``Xᵀ D_k ν``, so ``ρ_k = ‖D_k X‖₂ δ`` bounds its
+  own change; a candidate not clearly at ``β`` is dropped when ``φ_k(ν̂) < β − ρ_k``.
 * **Safety.**  A value outside ``T`` is certainly non-tight; a value in ``T`` could still belong to a pattern
   that is non-tight by less than ``ε``.  ``T`` is accepted when its members are *clearly* at ``β``: every value
   in ``T`` is within ``ε/separation`` of ``β`` (far better than the radius demands), and none exceeds
@@ -32,14 +34,15 @@ neuron, tight in several cones because it lies on their common wall); two direct
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from fractions import Fraction
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ..convex.polish import nonnegative_lasso
 from ..duality import dual_bound, network_objective, objective_rounding
 from ..nets import Net
-from ..tolerances import Tolerances
+from ..tolerances import Tolerances, gamma, unit_roundoff
 
 __all__ = ["Tightness", "decide_tightness", "columns_from_pairs"]
 
@@ -105,8 +108,100 @@ class Tightness:
                 "polish_rounds": self.polish_rounds}
 
 
-def _classify(Xa, y, beta, nu, pool, index, p_up, interpolate, tol: Tolerances):
-    """One classification at ``nu``: a :class:`Tightness` (``polish_rounds = 0``)."""
+def kkt_radius(Xa, y, beta, nu_t, dirs, signs, c) -> float:
+    """A proved bound on ``‖ν̃ − ν*‖`` from a dual-feasible ``ν̃`` and any primal candidate (docs/theory.md §D.5).
+
+    With ``a_k = σ_k (X ū_k)_+`` for unit ``ū_k`` and ``c ≥ 0``: ``ν* = Π_{𝒦_β}(y)`` gives
+    ``(y − ν*)ᵀ(ν̃ − ν*) ≤ 0``, hence ``t² ≤ (y − ν̃)ᵀ(ν* − ν̃)`` for ``t = ‖ν̃ − ν*‖``; writing
+    ``y − ν̃ = A c + e`` and using ``a_kᵀν* ≤ β‖ū_k‖`` (``ν* ∈ 𝒦_β``):
+    ``t² ≤ S + ‖e‖ t`` with ``S = Σ_k c_k (β‖ū_k‖ − a_kᵀν̃)``, so ``t ≤ (‖e‖ + (‖e‖² + 4S)^{1/2})/2``.
+    Near an optimum ``e`` and ``S`` are rounding-sized, so this bound is far sharper than the gap bound.
+    Float64 rounding is bounded with Higham's ``γ`` and added; ``inf`` when nothing can be said.
+    """
+    c = np.asarray(c, float)
+    keep = c > 0
+    if not keep.any():
+        e = y - nu_t
+        return float(np.linalg.norm(e)) * (1.0 + 1e-12) + gamma(4) * float(np.linalg.norm(np.abs(y) + np.abs(nu_t)))
+    dirs, signs, c = dirs[keep], signs[keep], c[keep]
+    n, p = Xa.shape
+    K = len(c)
+    Z = Xa @ dirs.T
+    errA = gamma(p + 2) * (np.abs(Xa) @ np.abs(dirs).T)  # |Δ a_k| entrywise (ReLU is 1-Lipschitz)
+    Af = np.maximum(Z, 0.0) * signs[None, :]
+    fit = Af @ c
+    err_fit = errA @ c + gamma(K + 2) * (np.abs(Af) @ c)
+    e = y - nu_t - fit
+    E = float(np.linalg.norm(e)) + float(np.linalg.norm(err_fit)) + \
+        gamma(4) * float(np.linalg.norm(np.abs(y) + np.abs(nu_t) + np.abs(fit)))
+    norm_up = np.linalg.norm(dirs, axis=1) * (1.0 + gamma(p + 2))
+    dots = Af.T @ nu_t
+    err_dots = errA.T @ np.abs(nu_t) + gamma(n + 2) * (np.abs(Af).T @ np.abs(nu_t))
+    terms = c * (beta * norm_up - dots + err_dots)
+    S = max(0.0, float(np.sum(terms))) + gamma(K + 2) * float(np.sum(np.abs(terms)))
+    t = 0.5 * (E + math.sqrt(E * E + 4.0 * S))
+    return t * (1.0 + 1e-12) if math.isfinite(t) else math.inf
+
+
+def _exact_projection_sq(Xq, nu_q, pattern, sign, direction, Xa):
+    """``‖Π_{C_k}(σ Xᵀ D_k ν)‖²`` exactly (a ``Fraction``), from the float direction's face; ``None`` when the
+    face guess does not pass the exact KKT check (then the caller keeps its float bound)."""
+    import flint
+    from scipy.linalg import qr
+
+    n, p = Xa.shape
+    B = [[x if pattern[i] else -x for x in Xq[i]] for i in range(n)]
+    g = [sum((nu_q[i] * Xq[i][j] for i in range(n) if pattern[i]), Fraction(0)) * sign for j in range(p)]
+    Bf = np.where(pattern[:, None], Xa, -Xa)
+    norms = np.linalg.norm(Xa, axis=1)
+    face = np.flatnonzero(np.abs(Bf @ direction) <= 1e-9 * np.maximum(norms, 1e-300))
+    lam, F = [], []
+    if len(face):
+        _, R, piv = qr(Bf[face].T, pivoting=True, mode="economic")
+        diag = np.abs(np.diag(R)) if R.size else np.zeros(0)
+        r = int(np.sum(diag > 1e-12 * (diag[0] if diag.size else 1.0)))
+        F = [int(face[i]) for i in piv[:r]]
+        q = lambda v: flint.fmpq(v.numerator, v.denominator)  # noqa: E731
+        M = flint.fmpq_mat([[q(sum((a * b for a, b in zip(B[i], B[j])), Fraction(0))) for j in F] for i in F])
+        rhs = flint.fmpq_mat([[q(-sum((a * b for a, b in zip(B[i], g)), Fraction(0)))] for i in F])
+        try:
+            sol = M.solve(rhs)
+        except ZeroDivisionError:
+            return None
+        lam = [Fraction(int(sol[i, 0].p), int(sol[i, 0].q)) for i in range(len(F))]
+        if any(v < 0 for v in lam):
+            return None
+    proj = list(g)
+    for li, i in zip(lam, F):
+        if li:
+            proj = [a + li * b for a, b in zip(proj, B[i])]
+    if any(sum((a * b for a, b in zip(B[i], proj)), Fraction(0)) < 0 for i in range(n)):
+        return None
+    return sum((v * v for v in proj), Fraction(0))
+
+
+def exact_phi_upper(Xa, nu, pool, pairs, directions) -> float:
+    """A rigorous upper bound of ``max`` over ``pairs`` of the dual values at ``ν``, from exact projections
+    (docs/theory.md §D.5); ``inf`` when a face guess fails the exact check (or there is nothing to do)."""
+    if not len(pairs):
+        return 0.0
+    Xq = [[Fraction(float(v)) for v in row] for row in Xa]
+    nu_q = [Fraction(float(v)) for v in nu]
+    top = Fraction(0)
+    for (k, sl), u in zip(pairs, directions):
+        q = _exact_projection_sq(Xq, nu_q, pool[k], 1 if sl == 0 else -1, u, Xa)
+        if q is None:
+            return math.inf
+        top = max(top, q)
+    return math.sqrt(float(top)) * (1.0 + 4.0 * unit_roundoff())
+
+
+def _classify(Xa, y, beta, nu, pool, index, p_up, interpolate, tol: Tolerances, primal=None, widen: float = 1.0):
+    """One classification at ``nu``: a :class:`Tightness` (``polish_rounds = 0``).
+
+    ``primal = (dirs, signs, c)`` is a primal candidate for :func:`kkt_radius`; ``widen > 1`` lowers the
+    candidate threshold to ``1 − widen · band`` (the polishing step wants the grey zone as candidates too).
+    """
     loss = None if interpolate else "squared"
     db = dual_bound(Xa, y, beta, nu, pool, loss=loss, index=index, threshold=beta * (1.0 - tol.phi_exact))
     dv = db.values
@@ -117,13 +212,43 @@ def _classify(Xa, y, beta, nu, pool, index, p_up, interpolate, tol: Tolerances):
         band = tol.tight
     else:
         gap = max(0.0, p_up - db.lower_bound) if math.isfinite(db.lower_bound) else math.inf
-        delta = float(np.linalg.norm(nu - db.nu_tilde)) + math.sqrt(2.0 * gap)
-        radius = float(np.linalg.norm(Xa, 2)) * delta / beta
+        t = math.sqrt(2.0 * gap)
+        norm_x = float(np.linalg.norm(Xa, 2)) * (1.0 + 1e-10)
+        delta = float(np.linalg.norm(nu - db.nu_tilde)) + t
+        if primal is not None and math.isfinite(db.scale):
+            t = min(t, kkt_radius(Xa, y, beta, db.nu_tilde, *primal))
+            delta = float(np.linalg.norm(nu - db.nu_tilde)) + t
+            # sharper: the candidates' dual values exactly, so that ν̃ needs no rounding shrink
+            pre = dv.computed & (vals >= 1.0 - norm_x * delta / beta)
+            phi_up = exact_phi_upper(Xa, nu, pool, np.argwhere(pre), dv.directions[pre])
+            others = float(np.max(np.where(pre, 0.0, np.maximum(upper, vals)), initial=0.0))
+            if math.isfinite(phi_up):
+                top_up = max(phi_up / beta, others)
+                scale = min(1.0, 1.0 / top_up) * (1.0 - 8.0 * unit_roundoff()) if top_up > 0 else 1.0
+                nu_t = nu * scale
+                t2 = kkt_radius(Xa, y, beta, nu_t, *primal)
+                delta2 = float(np.linalg.norm(nu - nu_t)) * (1.0 + 1e-12) + t2
+                delta = min(delta, delta2)
+        radius = norm_x * delta / beta
         rigorous = math.isfinite(radius)
         # the proved radius is the band (no floor: a non-tight value below β − ρ is certainly non-tight), plus
         # the rounding of the dual values themselves
         band = max(radius * (1.0 + 1e-9), _VALUE_ROUNDING) if rigorous else math.inf
+    if widen != 1.0:
+        band_c = min(0.5, band * widen)
+        cand = dv.computed & (vals >= 1.0 - band_c)
+        pairs = np.argwhere(cand)
+        return pairs, dv.directions[cand]
     cand = dv.computed & (vals >= 1.0 - band)
+    if rigorous:
+        # candidates not clearly at β: a sharper, per-pattern radius ‖D_k X‖₂ δ/β (only pattern k's rows enter
+        # Xᵀ D_k ν) may prove them non-tight
+        unclear = np.argwhere(cand & (vals < 1.0 - band / tol.separation))
+        for k, sl in unclear:
+            rows = Xa[pool[k]]
+            rk = (float(np.linalg.norm(rows, 2)) * (1.0 + 1e-10) if len(rows) else 0.0) * delta / beta
+            if vals[k, sl] < 1.0 - max(rk * (1.0 + 1e-9), _VALUE_ROUNDING):
+                cand[k, sl] = False
     pairs = np.argwhere(cand)
     tvals = vals[cand]
     dirs = dv.directions[cand]
@@ -214,37 +339,45 @@ def _upper_objective(Xa, X, y, beta, dirs, signs, c, bias):
     return network_objective(net, X, y, beta) + objective_rounding(net, X, y, beta)
 
 
+def _solution_primal(solution):
+    """``(dirs, signs, c)`` of the solution's own slots (unit directions, magnitudes)."""
+    nu_, nv_ = np.linalg.norm(solution.U, axis=1), np.linalg.norm(solution.V, axis=1)
+    ku, kv = nu_ > 0, nv_ > 0
+    dirs = np.concatenate([solution.U[ku] / nu_[ku, None], solution.V[kv] / nv_[kv, None]])
+    signs = np.concatenate([np.ones(int(ku.sum())), -np.ones(int(kv.sum()))])
+    return dirs, signs, np.concatenate([nu_[ku], nv_[kv]])
+
+
 def decide_tightness(solution, Xa, tol: Tolerances, *, polish_rounds: int = 3, force: bool = False) -> Tightness:
     """Tight signed patterns of a :class:`~geom.ConvexSolution`, decided safely (module docstring).
 
-    The solution's ``ν*`` is tried first; if the cluster at ``β`` is not isolated, up to ``polish_rounds``
-    rounds of docs/theory.md §C.4 polishing (fix the candidate directions, non-negative lasso, ``ν = y − A c``)
-    are tried, each kept only if its certified gap is no worse.  ``force`` polishes even a decided result (the
-    caller found a downstream decision ambiguous) and returns the first decided polished one.
+    The solution's ``ν*`` is tried first (its radius from the gap and from :func:`kkt_radius` with the solution's
+    own slots); if the candidates are not clearly at ``β``, up to ``polish_rounds`` rounds of docs/theory.md §C.4
+    polishing (fix the candidate directions and the grey zone, non-negative lasso, ``ν = y − A c``) are tried.
+    ``force`` polishes even a decided result (the caller found a downstream decision ambiguous) and returns the
+    first decided polished one.
     """
     X, y, beta = solution.X, solution.y, (1.0 if solution.interpolate else solution.beta)
     pool, index = solution.pool, solution.pool_index
     interp = solution.interpolate
     p_up = solution.p_star + float(solution.stats.get("rounding", 0.0))
-    best = _classify(Xa, y, beta, solution.nu_star, pool, index, p_up, interp, tol)
+    best = _classify(Xa, y, beta, solution.nu_star, pool, index, p_up, interp, tol,
+                     primal=_solution_primal(solution))
     if (best.decided and not force) or interp:
         return best
     cur = best
     for r in range(1, polish_rounds + 1):
-        # candidates: the tight cluster plus the grey zone, so the polish can re-decide which are tight
-        loose = Tolerances(**{**tol.to_dict(), "tight": min(0.5, cur.band * tol.separation)})
-        wide = _classify(Xa, y, beta, cur.nu, pool, index, p_up, interp, loose)
-        dirs, signs, _, _ = columns_from_pairs(Xa, wide.pairs, wide.directions, tol)
+        pairs, directions = _classify(Xa, y, beta, cur.nu, pool, index, p_up, interp, tol, widen=tol.separation)
+        dirs, signs, _, _ = columns_from_pairs(Xa, pairs, directions, tol)
         if not len(dirs):
             break
         A = fit_columns(Xa, dirs, signs)
         c = nonnegative_lasso(A, y, beta)
         nu = y - A @ c
         p_up_r = min(p_up, _upper_objective(Xa, X, y, beta, dirs, signs, c, solution.bias))
-        cand = _classify(Xa, y, beta, nu, pool, index, p_up_r, interp, tol)
-        cand = Tightness(**{**cand.__dict__, "polish_rounds": r})
+        cand = replace(_classify(Xa, y, beta, nu, pool, index, p_up_r, interp, tol, primal=(dirs, signs, c)),
+                       polish_rounds=r)
         if cand.decided:
             return cand
-        if math.isfinite(cand.radius) and not (cand.radius > cur.radius):
-            cur = cand
-    return Tightness(**{**best.__dict__, "polish_rounds": polish_rounds})
+        cur = cand
+    return replace(best, polish_rounds=polish_rounds)

@@ -1,12 +1,12 @@
 """Vertices and edges of ``Q = {c ≥ 0 : A c = b}`` (docs/theory.md §D.4, §E.3), exactly, and optimal pruning.
 
-* **Exact enumeration (pycddlib, GMP rationals).**  ``A`` is reduced to its ``r = rank A`` leading left
-  singular directions (``R = U_rᵀA``, so that the equality system has full row rank and stays consistent);
-  each row of ``R`` is scaled by a power of two and rounded to an integer of about ``_BITS`` bits (positive row
-  scaling does not change ``Q``; the rounding is a perturbation of relative size ``2^-_BITS``, far below
-  ``tol.vertex``); ``b = R c₀`` is computed exactly from a point ``c₀`` of ``Q`` (a vertex: exact zeros), so the
-  rational polytope is never empty.  cddlib's double description returns the vertices (exact fractions) and
-  their adjacency.
+* **Exact enumeration (pycddlib, GMP rationals).**  ``Q`` is parametrized by the null space of ``A``:
+  ``c = c₀ + N z`` with ``c₀`` a vertex (exact zeros) and ``N`` an orthonormal basis of ``null A`` (``r`` from
+  the numerical rank), each column scaled by a power of two and rounded to an integer of about ``_BITS`` bits
+  (the rounding is a perturbation of relative size ``2^-_BITS``, far below ``tol.vertex``).  The rational
+  polytope ``{z : c₀ + N z ≥ 0}`` (dimension ``K − r``, ``K`` inequalities) contains ``z = 0``, so it is never
+  empty; cddlib's double description returns its vertices (exact fractions) and their adjacency, and
+  ``c = c₀ + N z`` maps them back.
 * **Merging split vertices.**  The rational polytope is an ``O(u)`` perturbation of the true one: a degenerate
   vertex (support below the rank) may split into several nearby vertices joined by tiny edges.  Coefficients
   below ``tol.vertex`` of the vertex's largest are zero; vertices with the same remaining support are one
@@ -105,31 +105,40 @@ def _integer_rows(R) -> list[list[int]]:
 
 
 def exact_vertices(A, c0, tol: Tolerances, *, rank: int, max_vertices: int = 10**5) -> VertexSet:
-    """Vertices and edges of ``Q = {c ≥ 0 : A c = A c₀}`` by cddlib in GMP rationals (module docstring)."""
+    """Vertices and edges of ``Q = {c ≥ 0 : A c = A c₀}`` by cddlib in GMP rationals (module docstring).
+
+    ``Q`` is parametrized in the null space of ``A``: ``c = c₀ + N z`` with ``N`` (``K × (K − r)``) an
+    orthonormal null basis whose columns are scaled by powers of two and rounded to ``_BITS``-bit integers, so
+    the double description runs in dimension ``dim = K − r`` on ``K`` inequalities ``c₀ + N z ≥ 0`` (``c₀`` a
+    vertex, exact zeros kept).  ``dim = 0``: ``Q = {c₀}``, no cdd call.
+    """
+    K = A.shape[1]
+    dim = K - rank
+    b = A @ np.asarray(c0, float)
+    if dim <= 0:
+        raw = np.asarray(c0, float)[None, :]
+        return _merge(A, b, raw, [set()], tol, "unique point")
     import cdd
     import cdd.gmp
 
-    n, K = A.shape
-    U = np.linalg.svd(A, full_matrices=False)[0][:, :rank]
-    R = U.T @ A
-    Rint = _integer_rows(R)
+    N = np.linalg.svd(A)[2][rank:].T  # K × dim, orthonormal basis of null(A)
+    Nint = [list(col) for col in zip(*_integer_rows(N.T))]  # column-wise power-of-two scaling, K rows
     c0q = [Fraction(float(v)) if v > 0 else Fraction(0) for v in c0]
-    h = [sum((Fraction(a) * c for a, c in zip(row, c0q) if c), Fraction(0)) for row in Rint]
-    rows = [[h[i]] + [Fraction(-a) for a in Rint[i]] for i in range(rank)]
-    rows += [[Fraction(0)] + [Fraction(int(i == j)) for j in range(K)] for i in range(K)]
-    mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY, lin_set=list(range(rank)))
+    rows = [[c0q[k]] + [Fraction(a) for a in Nint[k]] for k in range(K)]
+    mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.INEQUALITY)
     poly = cdd.gmp.polyhedron_from_matrix(mat)
     gens = cdd.gmp.copy_generators(poly)
     arr = gens.array
-    if any(g[0] == 0 for g in arr):
-        return VertexSet((), (), math.nan, "the reduced polytope is unbounded (a ray): A is not a tight-column "
+    if any(g[0] == 0 for g in arr) or gens.lin_set:
+        return VertexSet((), (), math.nan, "the null-space polytope is unbounded (a ray): A is not a tight-column "
                          "matrix of an optimum", len(arr), "cdd-gmp")
     if len(arr) > max_vertices:
         raise ProblemTooLargeError(f"optimal_polytope: the polytope has {len(arr)} vertices, more than "
                                    f"max_vertices={max_vertices}")
     adj = cdd.gmp.copy_adjacency(poly)
-    raw = np.array([[float(v) for v in g[1:]] for g in arr]) if arr else np.zeros((0, K))
-    return _merge(A, A @ np.asarray(c0, float), raw, adj, tol, "cdd-gmp")
+    raw = np.array([[float(c0q[k] + sum(Fraction(a) * z for a, z in zip(Nint[k], g[1:]))) for k in range(K)]
+                    for g in arr]) if arr else np.zeros((0, K))
+    return _merge(A, b, raw, adj, tol, "cdd-gmp (null space)")
 
 
 def _rank_edge(A, S, T, tol: Tolerances):
