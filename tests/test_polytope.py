@@ -301,3 +301,32 @@ def test_unique_interpolator_not_applicable():
     sol = geom.solve_convex(np.array([[-1.0], [1.0]]), np.array([1.0, 2.0]), 0.0, interpolate=True)
     C = geom.optimal_interpolators(geom.optimal_polytope(sol), lower_bound=sol.lower_bound)
     assert C.verdict == "not applicable" and C.dim == 0
+
+
+# ---- the proved radius of the tightness decision (docs/theory.md §D.5) -----------------------------------------
+
+@pytest.mark.parametrize("name,nu_star", [
+    ("I1", [0.5, 0.5]), ("I2", [0.5, 0.5]), ("I7", [-0.1, 0.3, -0.1]),
+    ("I3", [1 / math.sqrt(5), 0.5 / math.sqrt(5), -0.5]),
+])
+def test_kkt_radius_bounds_the_true_distance(polytopes, name, nu_star):
+    """ν* in closed form (SPEC §I): for perturbed dual points and perturbed primal candidates the bound of
+    :func:`kkt_radius` must exceed the true distance ‖ν̃ − ν*‖ (a failure would be a false proof)."""
+    from geom.duality import dual_bound
+    from geom.nets import augment
+    from geom.polytope.tightness import kkt_radius
+
+    sol, P = polytopes[name]
+    Xa = augment(sol.X, sol.bias)
+    nu_star = np.asarray(nu_star)
+    rng = np.random.default_rng(0)
+    for scale in (0.0, 1e-12, 1e-8, 1e-4, 1e-1):
+        for _ in range(5):
+            nu = nu_star + scale * rng.standard_normal(len(nu_star))
+            db = dual_bound(Xa, sol.y, sol.beta, nu, sol.pool, loss="squared", index=sol.pool_index)
+            nu_t = db.nu_tilde
+            c = P.vertices[0].coefficients * (1.0 + scale * rng.standard_normal(P.K))
+            dirs = P.directions + scale * rng.standard_normal(P.directions.shape)
+            dirs /= np.linalg.norm(dirs, axis=1, keepdims=True)
+            t = kkt_radius(Xa, sol.y, sol.beta, nu_t, dirs, P.signs, np.maximum(c, 0.0))
+            assert t >= float(np.linalg.norm(nu_t - nu_star)) * (1 - 1e-9), (scale, t)
