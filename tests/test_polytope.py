@@ -330,3 +330,16 @@ def test_kkt_radius_bounds_the_true_distance(polytopes, name, nu_star):
             dirs /= np.linalg.norm(dirs, axis=1, keepdims=True)
             t = kkt_radius(Xa, sol.y, sol.beta, nu_t, dirs, P.signs, np.maximum(c, 0.0))
             assert t >= float(np.linalg.norm(nu_t - nu_star)) * (1 - 1e-9), (scale, t)
+
+
+def test_zero_optimum_regression():
+    """Found by the polytope fuzzer (1-D with bias at scale 1e3, β = 5e5): no pattern is tight, which once made the
+    polytope 'inconclusive'.  Closed form: φ(y) ≤ ‖X̃‖_F ‖y‖ < β makes W = 0 the unique optimum, so Q = {0},
+    m* = M* = 0, p* = ½‖y‖², and the staircase (about a nonzero optimal fit) does not apply."""
+    X, y, beta = np.array([[1.0], [2.0]]), np.array([1.0, 1.0]), 10.0
+    assert np.linalg.norm(np.c_[X, np.ones(2)]) * np.linalg.norm(y) < beta
+    sol = geom.solve_convex(X, y, beta, bias=True)
+    P = geom.optimal_polytope(sol)
+    assert P.status == "certified" and (P.m_star, P.M_star) == (0, 0) and P.K == 0
+    np.testing.assert_allclose(sol.p_star, 1.0, rtol=1e-12)
+    assert geom.staircase(P).status == "not applicable"
