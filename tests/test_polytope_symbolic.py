@@ -1,4 +1,4 @@
-"""Tests of the exact optimal polytope (geom/polytope_symbolic.py) on the hand-made instances of SPEC.md §I.
+"""Tests of the exact optimal polytope (geom/polytope/symbolic/) on the hand-made instances of SPEC.md §I.
 
 Every expected value is a closed form derived in SPEC.md §I or in the comments here (symmetry arguments for the
 regular polygons), or comes from an independent oracle (the float solver of (C); a float brute force over the
@@ -18,7 +18,7 @@ import sympy as sp
 from numpy.testing import assert_allclose
 
 from geom.exceptions import CertificationError, InvalidInputError, InvalidInputTypeError, ProblemTooLargeError
-from geom.polytope_symbolic import SymbolicPolytope, symbolic_polytope
+from geom.polytope.symbolic import SymbolicPolytope, symbolic_polytope
 
 _x = sp.Symbol("x")
 R = sp.Rational
