@@ -33,7 +33,15 @@ from .certificate import PATTERN_SOURCES, Certificate, certify_net
 from .cones import DualValues, RegionIndex, dual_values, hyperplane_groups, project_cone, region_index
 from .convex import ConvexSolution, nonnegative_lasso, solve_convex
 from .continuum import Continuum, optimal_interpolators, tail_sum_instance
-from .polytope import OptimalPolytope, Vertex, brute_force_vertices, optimal_polytope, prune_to_vertex
+from .polytope import (
+    OptimalPolytope,
+    SymbolicPolytope,
+    Vertex,
+    brute_force_vertices,
+    optimal_polytope,
+    prune_to_vertex,
+    symbolic_polytope,
+)
 from .connectivity import (
     OptimalPath,
     Staircase,
@@ -120,6 +128,8 @@ __all__ = [
     "solve_convex",
     "nonnegative_lasso",
     "OptimalPolytope",
+    "SymbolicPolytope",
+    "symbolic_polytope",
     "Continuum",
     "optimal_interpolators",
     "tail_sum_instance",

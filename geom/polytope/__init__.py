@@ -41,6 +41,7 @@ from ..convex.polish import nonnegative_lasso
 from ..exceptions import InvalidInputError, InvalidInputTypeError
 from ..nets import Net, augment
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances
+from .symbolic import SymbolicPolytope, symbolic_polytope
 from .tightness import Tightness, column_net, columns_from_pairs, decide_tightness, fit_columns
 from .vertices import (
     Vertex,
@@ -52,7 +53,7 @@ from .vertices import (
     rank_adjacent,
 )
 
-__all__ = ["OptimalPolytope", "optimal_polytope", "Vertex", "Tightness", "brute_force_vertices", "prune_to_vertex",
+__all__ = ["OptimalPolytope", "optimal_polytope", "SymbolicPolytope", "symbolic_polytope", "Vertex", "Tightness", "brute_force_vertices", "prune_to_vertex",
            "rank_adjacent", "POLYTOPE_STATUSES"]
 
 #: ``status`` values of :class:`OptimalPolytope`.
