@@ -343,3 +343,25 @@ def test_zero_optimum_regression():
     assert P.status == "certified" and (P.m_star, P.M_star) == (0, 0) and P.K == 0
     np.testing.assert_allclose(sol.p_star, 1.0, rtol=1e-9)  # the solver certifies to tol.gap = 1e-8
     assert geom.staircase(P).status == "not applicable"
+
+
+@pytest.mark.parametrize("N", [4, 8, 12])
+def test_degenerate_polygons_match_the_exact_mode(N):
+    """Regressions found by the fuzzer and the benchmark: the 4-gon's A has exact rank 3 (float rank 4), and the
+    12-gon's perturbed polytope had spurious vertices on dependent supports (fixed by dropping them, docs/theory.md
+    §D.5).  The float polytope must equal the exact symbolic one (sympy, no floating point), vertex for vertex."""
+    import sympy
+
+    t = 2 * np.pi * np.arange(N) / N
+    P = geom.optimal_polytope(geom.solve_convex(np.c_[np.cos(t), np.sin(t)], np.ones(N), 0.5))
+    Xs = [[sympy.cos(2 * sympy.pi * k / N), sympy.sin(2 * sympy.pi * k / N)] for k in range(N)]
+    E = geom.symbolic_polytope(Xs, [1] * N, sympy.Rational(1, 2))
+    assert P.status == "certified"
+    assert (P.m_star, P.M_star, P.support_counts, len(P.edges)) == (E.m_star, E.M_star, E.support_counts,
+                                                                      len(E.edges))
+    # the same columns (matched by direction) and the same supports
+    match = [int(np.argmin(np.linalg.norm(P.directions - np.array([float(v) for v in d]), axis=1)
+                           + np.where(P.signs == s, 0.0, np.inf))) for d, s in zip(E.directions, E.signs)]
+    assert sorted(match) == list(range(P.K))
+    exact = {tuple(sorted(match[k] for k in S)) for S, _ in E.vertices}
+    assert exact == {v.support for v in P.vertices}
