@@ -32,6 +32,9 @@ from .arrangements import (
 from .certificate import PATTERN_SOURCES, Certificate, certify_net
 from .cones import DualValues, RegionIndex, dual_values, hyperplane_groups, project_cone, region_index
 from .convex import ConvexSolution, nonnegative_lasso, solve_convex
+from .checks import NetCheck, check_nets
+from .minimality import Minimality, decreasing_path, merge_colinear, minimality
+from .stationarity import Stationarity, clarke_stationarity
 from .continuum import Continuum, optimal_interpolators, tail_sum_instance
 from .polytope import (
     OptimalPolytope,
@@ -128,6 +131,14 @@ __all__ = [
     "solve_convex",
     "nonnegative_lasso",
     "OptimalPolytope",
+    "NetCheck",
+    "check_nets",
+    "Minimality",
+    "minimality",
+    "merge_colinear",
+    "decreasing_path",
+    "Stationarity",
+    "clarke_stationarity",
     "SymbolicPolytope",
     "symbolic_polytope",
     "Continuum",
