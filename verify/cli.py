@@ -10,6 +10,8 @@ Subcommands (each one function registered with :func:`command`):
 * ``polytope DATA``: the optimal polytope (SPEC.md §D), ``m*``, ``M*`` and the staircase of connectivity (§E)
   with each statement's verdict and checked paths; ``--interpolate`` adds the continuum of optimal interpolators
   (§G); ``--figure`` writes the staircase figure;
+* ``check NET DATA``: trained nets (one or a batch, ``.npz`` or a PyTorch ``state_dict``): scaled, minimal,
+  nearly minimal, Clarke stationary and globally optimal verdicts with their figures (SPEC.md §A.4, §C.3, §F);
 * ``run``: the verification suites, reports written into ``--out`` (exit status 1 if a check is violated or
   errors);
 * ``cases``: the registered instances.
@@ -602,6 +604,78 @@ def _cmd_certify(args) -> int:
         for e in escapes[:5]:
             print(f"  {e['pattern']}  sign {'+' if e['sign'] > 0 else '−'}  dual value {_fmt(e['value'], '.6g')} "
                   f"> β  direction {_preview(e['direction'], 6)}")
+    return 0
+
+
+# ---- check: trained nets (SPEC.md §A.4, §C.3, §F) -----------------------------------------------------------
+
+def _load_nets_for_check(path, data, bias_flag):
+    """A net or a batch from ``.npz`` (``U`` (m, p) or (B, m, p), ``alpha`` (m,) or (B, m)) or a PyTorch
+    ``state_dict`` file; one-line usage errors naming NET."""
+    if path.endswith((".pt", ".pth")):
+        net = geom.net_from_torch(path)
+        if bias_flag and not net.bias:
+            raise UsageError(f"argument --bias: the state_dict in '{path}' has no first-layer bias")
+    else:
+        what = "a .npz with U (m, p) or (B, m, p) and alpha (m,) or (B, m)"
+        try:
+            z = read_npz(path, ["U", "alpha"], optional=["bias"], what="Net file", expected=what)
+            U = real_array(path, "U", z["U"], what="Net file", expected=what).astype(float)
+            a = real_array(path, "alpha", z["alpha"], what="Net file", expected=what).astype(float)
+        except DataFileError as exc:
+            raise UsageError(f"argument NET: {exc}") from None
+        if U.ndim not in (2, 3) or a.shape != U.shape[:-1]:
+            raise UsageError(f"argument NET: expected {what}; got U {U.shape} and alpha {a.shape} in '{path}'")
+        if not (np.all(np.isfinite(U)) and np.all(np.isfinite(a))):
+            raise UsageError(f"argument NET: expected finite weights; got NaN or inf in '{path}'")
+        bias = bool(bias_flag) or ("bias" in z and bool(np.asarray(z["bias"]).reshape(())))
+        net = geom.Net(U, a, bias=bias)
+    if net.input_dim != data.d:
+        raise UsageError(f"argument NET: expected U with {data.d + int(net.bias)} columns to match DATA "
+                         f"'{data.path}' (d = {data.d}{', bias last' if net.bias else ''}); got U of shape "
+                         f"{net.U.shape} in '{path}'" + (" (a bias column? pass --bias)" if not net.bias and
+                                                          net.U.shape[-1] == data.d + 1 else ""))
+    return net
+
+
+@command("check", help="check trained nets: scaled, minimal, nearly minimal, Clarke stationary, globally optimal "
+                       "(SPEC.md §A.4, §C.3, §F)", args=[
+    arg("net", metavar="NET", help=".npz with U and alpha (a batch with a leading axis), or a PyTorch state_dict "
+                                   "(.pt/.pth) of Sequential(Linear, ReLU, Linear(bias=False))"),
+    arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
+    arg("--beta", type=_beta_arg, default=None, metavar="B", help="weight decay β > 0 (default: the file's beta)"),
+    arg("--torch-wd", type=_beta_arg, default=None, metavar="WD",
+        help="PyTorch's weight_decay (converted to β with --reduction; instead of --beta)"),
+    arg("--reduction", choices=("mean", "sum"), default="mean", help="MSELoss reduction of the PyTorch run"),
+    arg("--bias", action="store_true", help="the last column of U is a regularized bias"),
+    _max_patterns_arg(),
+    arg("--json", action="store_true", help="print JSON (an object, or a list for a batch)"),
+    arg("--quiet", action="store_true", help="no progress bar and no note on stderr"),
+])
+def _cmd_check(args) -> int:
+    data = load_data(args.data)
+    if args.torch_wd is not None:
+        if args.beta is not None:
+            raise UsageError("argument --torch-wd: not allowed with --beta (give one of them)")
+        beta, beta_source = geom.beta_from_torch(args.torch_wd, data.n, reduction=args.reduction), "--torch-wd"
+    else:
+        beta, beta_source = _resolve_beta(args, data)
+    nets = _load_nets_for_check(args.net, data, args.bias)
+    _pattern_budget(data.X, nets.bias, args.max_patterns, quiet=args.quiet)
+    pool = geom.enumerate_patterns(data.X, bias=nets.bias, ties="regions", progress=not args.quiet,
+                                   max_patterns=args.max_patterns)
+    results = geom.check_nets(nets, data.X, data.y, beta, patterns=pool)
+    rows = [{**r.to_dict(), "net": args.net, "data": data.path, "beta": beta, "beta_source": beta_source}
+            for r in results]
+    if args.json:
+        print(_dumps(rows if nets.U.ndim == 3 else rows[0]))
+        return 0
+    print(f"{args.net} on {data.path}: n = {data.n}, d = {data.d}, β = {beta:g} (from {beta_source})")
+    for i, r in enumerate(results):
+        label = f"net {i}: " if nets.U.ndim == 3 else ""
+        print(f"{label}width {r.width}: scaled {r.scaled}, minimal {r.minimal}, nearly minimal {r.nearly_minimal}, "
+              f"Clarke stationary {r.clarke_stationary} (residual {_fmt(r.clarke_residual, '.3g')}), globally "
+              f"optimal {r.globally_optimal} (gap {_fmt(r.gap, '.3g')})")
     return 0
 
 

@@ -1,0 +1,73 @@
+"""The ``check`` subcommand: trained nets from .npz (one or a batch) and from PyTorch state_dicts.
+
+Expected verdicts from SPEC.md §I: the I9 saddle (width 2 on I1's data, β = ½) is scaled, minimal, Clarke
+stationary and *not* globally optimal (gap bound 0.53125); ψ(W*) of I1 is all four; I7's optimal net is Clarke
+stationary only through the multiplier s = 1/3 at the tie.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+R15 = math.sqrt(1.5)
+KEYS = ("scaled", "minimal", "nearly_minimal", "clarke_stationary", "globally_optimal", "clarke_residual",
+        "balance_error", "gap", "offending_pairs")
+
+
+@pytest.fixture
+def i1(tmp_path):
+    p = tmp_path / "i1.npz"
+    np.savez(p, X=np.array([[-1.0], [1.0]]), y=np.array([1.0, 2.0]), beta=0.5)
+    return str(p)
+
+
+def test_check_batch_json(cli_json, tmp_path, i1):
+    nets = tmp_path / "nets.npz"
+    np.savez(nets, U=np.array([[[R15], [0.0]], [[R15], [-math.sqrt(0.5)]]]),
+             alpha=np.array([[R15, 0.0], [R15, math.sqrt(0.5)]]))
+    rows = cli_json(["check", str(nets), i1, "--json", "--quiet"])
+    assert isinstance(rows, list) and len(rows) == 2
+    for r in rows:
+        for k in KEYS:
+            assert k in r, k
+    saddle, opt = rows
+    assert (saddle["clarke_stationary"], saddle["globally_optimal"]) == ("holds", "violated")
+    np.testing.assert_allclose(saddle["gap"], 0.53125, rtol=1e-9)
+    assert [opt[k] for k in KEYS[:5]] == ["holds"] * 5
+
+
+def test_check_torch_state_dict(cli_json, tmp_path):
+    torch = pytest.importorskip("torch")
+    X, y = np.array([[-1.0], [0.0], [1.0]]), np.array([0.0, 1.0, 0.0])  # SPEC §I, I7 (1-D with bias)
+    data = tmp_path / "i7.csv"
+    np.savetxt(data, np.c_[X, y], delimiter=",")
+    a, b = math.sqrt(0.7), math.sqrt(0.6)
+    model = torch.nn.Sequential(torch.nn.Linear(1, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1, bias=False))
+    with torch.no_grad():
+        model[0].weight.copy_(torch.tensor([[0.0], [b], [-b]]))
+        model[0].bias.copy_(torch.tensor([a, 0.0, 0.0]))
+        model[2].weight.copy_(torch.tensor([[a, -b, -b]]))
+    sd = tmp_path / "net.pt"
+    torch.save(model.state_dict(), sd)
+    # β = 0.1 with MSELoss(mean) on n = 3 means weight_decay = 2β/n
+    r = cli_json(["check", str(sd), str(data), "--torch-wd", str(2 * 0.1 / 3), "--json", "--quiet"])
+    np.testing.assert_allclose(r["beta"], 0.1, rtol=1e-12)
+    assert (r["clarke_stationary"], r["globally_optimal"], r["minimal"]) == ("holds", "holds", "holds")
+    assert r["autodiff_residual"] > 1e-3  # autodiff's ReLU'(0) = 0 would call it non-stationary
+    np.testing.assert_allclose(r["details"]["multipliers"][1], [1.0 / 3.0], atol=1e-6)  # float32 weights
+
+
+@pytest.mark.parametrize("U,alpha,extra,needle", [
+    (np.ones((2, 2)), np.ones(2), [], "NET"),                 # U with a bias column, no --bias
+    (np.ones((2, 1)), np.ones(3), [], "NET"),                 # mismatched shapes
+    (np.full((2, 1), np.nan), np.ones(2), [], "NET"),         # NaN weights
+    (np.ones((2, 1)), np.ones(2), ["--beta", "0.5", "--torch-wd", "0.1"], "--torch-wd"),
+])
+def test_check_bad_input(cli_error, tmp_path, i1, U, alpha, extra, needle):
+    p = tmp_path / "bad.npz"
+    np.savez(p, U=U, alpha=alpha)
+    err = cli_error(["check", str(p), i1, *extra, "--quiet"])
+    assert needle in err
