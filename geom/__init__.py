@@ -33,6 +33,7 @@ from .certificate import PATTERN_SOURCES, Certificate, certify_net
 from .cones import DualValues, RegionIndex, dual_values, hyperplane_groups, project_cone, region_index
 from .convex import ConvexSolution, nonnegative_lasso, solve_convex
 from .checks import NetCheck, check_nets
+from .training import TrainingRun, train_nets
 from .minimality import Minimality, decreasing_path, merge_colinear, minimality
 from .stationarity import Stationarity, clarke_stationarity
 from .continuum import Continuum, optimal_interpolators, tail_sum_instance
@@ -132,6 +133,8 @@ __all__ = [
     "nonnegative_lasso",
     "OptimalPolytope",
     "NetCheck",
+    "TrainingRun",
+    "train_nets",
     "check_nets",
     "Minimality",
     "minimality",
