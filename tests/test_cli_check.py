@@ -71,3 +71,18 @@ def test_check_bad_input(cli_error, tmp_path, i1, U, alpha, extra, needle):
     np.savez(p, U=U, alpha=alpha)
     err = cli_error(["check", str(p), i1, *extra, "--quiet"])
     assert needle in err
+
+
+def test_train_then_check(cli_json, tmp_path, i1):
+    """Train a batch on I1 (p* = 1.25, SPEC §I) and check it: every net's objective is ≥ p*; the nets reported
+    globally optimal have objective p*; the saved batch round-trips."""
+    out = tmp_path / "nets.npz"
+    s = cli_json(["train", i1, "--width", "2", "3", "--seeds", "3", "--steps", "1500", "--lr", "0.05", "--out",
+                  str(out), "--json", "--quiet"])
+    assert s["nets"] == 6 and min(s["final_objective"]) >= 1.25 - 1e-12
+    rows = cli_json(["check", str(out), i1, "--json", "--quiet"])
+    assert len(rows) == 6
+    for r, f in zip(rows, s["final_objective"]):
+        np.testing.assert_allclose(r["objective"], f, rtol=1e-9)
+        if r["globally_optimal"] == "holds":
+            np.testing.assert_allclose(r["objective"], 1.25, rtol=1e-6)

@@ -12,6 +12,8 @@ Subcommands (each one function registered with :func:`command`):
   (§G); ``--figure`` writes the staircase figure;
 * ``check NET DATA``: trained nets (one or a batch, ``.npz`` or a PyTorch ``state_dict``): scaled, minimal,
   nearly minimal, Clarke stationary and globally optimal verdicts with their figures (SPEC.md §A.4, §C.3, §F);
+* ``train DATA``: many nets at once by full-batch gradient descent (seeds × widths × scales), saved as one
+  batch that ``check`` reads;
 * ``run``: the verification suites, reports written into ``--out`` (exit status 1 if a check is violated or
   errors);
 * ``cases``: the registered instances.
@@ -676,6 +678,47 @@ def _cmd_check(args) -> int:
         print(f"{label}width {r.width}: scaled {r.scaled}, minimal {r.minimal}, nearly minimal {r.nearly_minimal}, "
               f"Clarke stationary {r.clarke_stationary} (residual {_fmt(r.clarke_residual, '.3g')}), globally "
               f"optimal {r.globally_optimal} (gap {_fmt(r.gap, '.3g')})")
+    return 0
+
+
+@command("train", help="train many nets at once by full-batch gradient descent on L_β (seeds × widths × init "
+                       "scales), saved as one batch", args=[
+    arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
+    arg("--beta", type=_beta_arg, default=None, metavar="B", help="weight decay β > 0 (default: the file's beta)"),
+    arg("--width", type=_count_arg, nargs="+", required=True, metavar="M", help="widths (one or several)"),
+    arg("--seeds", type=_count_arg, default=1, metavar="K", help="seeds 0..K-1 per width and scale (default 1)"),
+    arg("--steps", type=_count_arg, default=1000, metavar="T", help="gradient steps (default 1000)"),
+    arg("--lr", type=_beta_arg, default=1e-2, metavar="η", help="step size (default 0.01)"),
+    arg("--init-scale", type=_beta_arg, nargs="+", default=[1.0], metavar="s", help="initialization scales"),
+    arg("--optimizer", choices=("gd", "momentum", "adam"), default="gd", help="update rule (default gd)"),
+    arg("--backend", choices=("numpy", "torch", "cupy"), default="numpy",
+        help="array library (torch/cupy use the GPU when present)"),
+    arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (SPEC.md §A.6)"),
+    arg("--out", metavar="NETS.npz", required=True, help="the trained batch (U (B, M, p), alpha (B, M), widths, "
+                                                          "seeds, init_scales, objective trajectory), atomic"),
+    arg("--json", action="store_true", help="print a JSON summary"),
+    arg("--quiet", action="store_true", help="no progress bar"),
+])
+def _cmd_train(args) -> int:
+    _check_save_path(args.out, "--out")
+    data = load_data(args.data)
+    beta, beta_source = _resolve_beta(args, data)
+    run = geom.train_nets(data.X, data.y, beta, widths=args.width, seeds=range(args.seeds),
+                          init_scales=args.init_scale, steps=args.steps, lr=args.lr, optimizer=args.optimizer,
+                          bias=args.bias, backend=args.backend, progress=not args.quiet and sys.stderr.isatty())
+    save_npz_atomic(args.out, U=run.U, alpha=run.alpha, bias=run.bias, widths=run.widths, seeds=run.seeds,
+                    init_scales=run.init_scales, objective=run.objective, record_steps=run.record_steps,
+                    patterns_in_use=run.patterns_in_use, beta=beta)
+    summary = {"out": args.out, "nets": int(len(run.U)), "steps": args.steps, "beta": beta,
+               "beta_source": beta_source, "backend": run.backend, "final_objective": run.final_objective.tolist(),
+               "widths": run.widths.tolist(), "seeds": run.seeds.tolist(), "init_scales": run.init_scales.tolist(),
+               "version": geom.__version__}
+    if args.json:
+        print(_dumps(summary))
+    elif not args.quiet:
+        print(f"trained {len(run.U)} nets ({args.optimizer}, {args.steps} steps, β = {beta:g}) on {data.path}; "
+              f"final objective min {run.final_objective.min():.10g}, max {run.final_objective.max():.10g}; "
+              f"saved: {args.out}")
     return 0
 
 
