@@ -34,6 +34,7 @@ from .cones import DualValues, RegionIndex, dual_values, hyperplane_groups, proj
 from .convex import ConvexSolution, nonnegative_lasso, solve_convex
 from .checks import NetCheck, check_nets
 from .training import TrainingRun, train_nets
+from .landscape import LandscapeExperiment, landscape_experiment
 from .minimality import Minimality, decreasing_path, merge_colinear, minimality
 from .stationarity import Stationarity, clarke_stationarity
 from .continuum import Continuum, optimal_interpolators, tail_sum_instance
@@ -134,6 +135,8 @@ __all__ = [
     "OptimalPolytope",
     "NetCheck",
     "TrainingRun",
+    "LandscapeExperiment",
+    "landscape_experiment",
     "train_nets",
     "check_nets",
     "Minimality",

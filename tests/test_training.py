@@ -71,3 +71,15 @@ def test_bad_input():
         train_nets(X, y, 0.0, widths=[2], seeds=[0])
     with pytest.raises(geom.InvalidInputError, match="'seeds'"):
         train_nets(X, y, 0.5, widths=[2], seeds=[-1])
+
+
+def test_landscape_experiment_i1():
+    """SPEC §I, I1: m* = 2, so no width-1 net can reach p* = 1.25 (p*_1 = 1.375 > p*, I9); at width 6 gradient
+    descent from these seeds reaches it; stationary-but-not-global nets are counted (the I9 saddle family)."""
+    X, y = np.array([[-1.0], [1.0]]), np.array([1.0, 2.0])
+    E = geom.landscape_experiment(X, y, 0.5, widths=[1, 6], seeds=range(6), init_scales=[0.5], steps=3000, lr=0.05)
+    assert E.m_star == 2 and E.certified
+    row1, row6 = E.rows
+    assert row1.reached == 0 and row1.best_gap >= 0.125 - 1e-9  # 1.375 − 1.25
+    assert row6.reached >= 1
+    assert all(r.reached + r.stationary_not_global + r.inconclusive <= r.runs for r in E.rows)
