@@ -86,3 +86,37 @@ def test_train_then_check(cli_json, tmp_path, i1):
         np.testing.assert_allclose(r["objective"], f, rtol=1e-9)
         if r["globally_optimal"] == "holds":
             np.testing.assert_allclose(r["objective"], 1.25, rtol=1e-6)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_torch_trained_net_checks_with_the_right_beta(cli_json, tmp_path, reduction):
+    """A real client: a net trained by PyTorch itself (SGD with weight_decay, MSELoss(reduction), float64) is
+    loaded from its state_dict and checked.  The objective the checker reports must equal PyTorch's final loss
+    (data term plus (wd/2)‖θ‖²) divided by 2c (c = 1/n or 1), which tests the conversion β = wd/(2c)."""
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((6, 2)), rng.standard_normal(6)
+    data = tmp_path / "d.npz"
+    np.savez(data, X=X, y=y)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1, bias=False)).double()
+    wd = 0.05
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, weight_decay=wd)
+    loss_fn = torch.nn.MSELoss(reduction=reduction)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    for _ in range(3000):
+        opt.zero_grad()
+        loss = loss_fn(model(Xt).squeeze(-1), yt)
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        data_term = float(loss_fn(model(Xt).squeeze(-1), yt))
+        penalty = sum(float((p * p).sum()) for p in model.parameters())
+    c = 1.0 / 6 if reduction == "mean" else 1.0
+    sd = tmp_path / "net.pt"
+    torch.save(model.state_dict(), sd)
+    r = cli_json(["check", str(sd), str(data), "--torch-wd", str(wd), "--reduction", reduction, "--json",
+                  "--quiet"])
+    np.testing.assert_allclose(r["beta"], wd / (2 * c), rtol=1e-12)
+    np.testing.assert_allclose(r["objective"], (data_term + 0.5 * wd * penalty) / (2 * c), rtol=1e-9)
+    assert r["gap"] >= -1e-9  # weak duality: L_β(θ) ≥ D(ν̃)
