@@ -37,12 +37,16 @@ from .exceptions import InvalidInputError, InvalidInputTypeError
 from .nets import Net, augment
 from .stationarity import SEPARATION, TIE_TOL
 
-__all__ = ["Minimality", "minimality", "merge_colinear", "decreasing_path", "BALANCE_TOL", "COLINEAR_TOL"]
+__all__ = ["Minimality", "minimality", "merge_colinear", "decreasing_path", "BALANCE_TOL", "COLINEAR_TOL",
+           "ZERO_NEURON_TOL"]
 
 #: A net is scaled when ``max_j |‖u_j‖ − |α_j|| ≤ BALANCE_TOL · max(1, max_j ‖u_j‖)``.
 BALANCE_TOL = 1e-8
 #: Two directions are positively colinear when ``‖u/‖u‖ − v/‖v‖‖ ≤ COLINEAR_TOL``.
 COLINEAR_TOL = 1e-8
+#: A neuron whose weight ``|α_j|‖u_j‖`` is at most ``ZERO_NEURON_TOL`` times the largest is a zero neuron (a
+#: trained net's dead neurons decay geometrically under weight decay and never reach an exact zero).
+ZERO_NEURON_TOL = 1e-8
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,8 @@ def minimality(net: Net, X, *, tie_tol: float = TIE_TOL, balance_tol: float = BA
     top = max(1.0, float(nu.max(initial=0.0)))
     scaled = "holds" if bal <= balance_tol * top else ("violated" if bal > SEPARATION * balance_tol * top
                                                         else "inconclusive")
-    live = np.flatnonzero((nu > 0) & (a != 0))
+    mass = nu * np.abs(a)
+    live = np.flatnonzero(mass > ZERO_NEURON_TOL * float(mass.max(initial=0.0)))
     sgn, grey = _signs(Xa, U, tie_tol)
     offending, colinear, ambiguous = [], [], []
     for ii, i in enumerate(live):

@@ -88,11 +88,12 @@ def net_from_slots(P, w) -> Net:
     return Net(P.directions[col] * r[:, None], P.signs[col] * r, bias=P.bias)
 
 
-def slots_from_net(P, net: Net) -> np.ndarray:
+def slots_from_net(P, net: Net, *, match_tol: float = MATCH_TOL, zero_tol: float = 0.0) -> np.ndarray:
     """The slot form of an optimal network (inverse of :func:`net_from_slots`).
 
     Each nonzero neuron ``(u, α)`` must be scaled (``‖u‖ = |α|``) and point along a tight direction of its sign
-    (within :data:`MATCH_TOL`); it then carries ``w = |α|‖u‖`` of that column.  A zero neuron is an empty slot.
+    (both within ``match_tol``, default :data:`MATCH_TOL`); it then carries ``w = |α|‖u‖`` of that column.  A
+    neuron with ``|α|‖u‖ ≤ zero_tol`` times the largest is an empty slot (trained nets: decayed dead neurons).
     Raises :class:`~geom.exceptions.InvalidInputError` otherwise (the network is not in ``Θ*``, or not of this
     polytope).
     """
@@ -100,17 +101,19 @@ def slots_from_net(P, net: Net) -> np.ndarray:
         raise InvalidInputError(message("net", "slots_from_net", f"a geom.Net with {P.directions.shape[1]} input "
                                         "weights per neuron (bias included)", repr(net)))
     w = np.zeros((net.width, P.K))
+    mass = np.linalg.norm(net.U, axis=1) * np.abs(net.alpha)
+    floor = zero_tol * float(mass.max(initial=0.0))
     for j, (u, a) in enumerate(zip(net.U, net.alpha)):
         nu_, na = float(np.linalg.norm(u)), abs(float(a))
-        if nu_ == 0 and na == 0:
+        if (nu_ == 0 and na == 0) or nu_ * na <= floor:
             continue
-        if not (abs(nu_ - na) <= MATCH_TOL * max(nu_, na)):
+        if not (abs(nu_ - na) <= match_tol * max(nu_, na)):
             raise InvalidInputError(message("net", "slots_from_net", "an optimal (hence scaled) network",
                                             f"neuron {j} with ‖u‖ = {nu_:.6g} ≠ |α| = {na:.6g}"))
         d = u / nu_
         dist = np.linalg.norm(P.directions - d[None, :], axis=1) + np.where(P.signs == np.sign(a), 0.0, np.inf)
         k = int(np.argmin(dist)) if P.K else -1
-        if k < 0 or not (dist[k] <= MATCH_TOL):
+        if k < 0 or not (dist[k] <= match_tol):
             raise InvalidInputError(message("net", "slots_from_net", "neurons along tight directions of ν*",
                                             f"neuron {j} at distance {float(dist.min(initial=np.inf)):.3g} from "
                                             "every tight direction of its sign"))

@@ -14,5 +14,6 @@ Examples
 from . import patterns  # noqa: F401  (registers "patterns")
 from . import convex  # noqa: F401,I001  (registers "convex")
 from . import polytope  # noqa: F401,I001  (registers "polytope": SPEC.md §D, §E, after the convex program)
+from . import nets  # noqa: F401,I001  (registers "nets": SPEC.md §F, trained networks)
 
-__all__ = ["convex", "patterns", "polytope"]
+__all__ = ["convex", "nets", "patterns", "polytope"]

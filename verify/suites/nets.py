@@ -1,0 +1,130 @@
+"""The ``nets`` suite: the theorems about trained networks (SPEC.md §A.5, §F; Wang–Lacotte–Pilanci), checked on
+nets trained here by gradient descent and on the optimal nets of the polytope.
+
+For each case tagged ``polytope`` (the SPEC.md §I instances): the exact regions, (C), the optimal polytope; then
+a batch of nets trained by :func:`geom.train_nets` (widths ``m*``, ``m* + 1`` and ``n + 1``, four seeds, a small
+and a large initialization) and checked by :func:`geom.check_nets`.  Theorem checks:
+
+* ``ψ of a convex optimum is optimal and minimal`` [§A.5, §F.1]: every vertex network of the polytope is certified
+  optimal, minimal and Clarke stationary;
+* ``every Clarke stationary net is nearly minimal`` [§F.2, Wang et al.]: over the trained nets found stationary
+  (and hence every local minimum among them);
+* ``Θ*_m is the splits of ψ(W), W ∈ 𝒫*`` [§A.5, Wang et al.]: every trained net certified optimal reads back into
+  the polytope's slot form (its neurons lie along tight directions with the right signs, scaled, and their
+  weights sum to a point of ``Q``);
+* ``the decreasing path`` [§F.4]: from every trained net that is not nearly minimal, the path's objective never
+  increases (evaluated from scratch) and its end is nearly minimal.
+
+Measurements: the number of trained nets that are stationary but not global (saddles the certificate rejects,
+§F.4), and the training time.  When the polytope is not certified, the checks built on it are ``inconclusive``.
+
+Examples
+--------
+>>> import cases
+>>> from verify._suite import RunContext
+>>> out = list(nets_checks(cases.get_case("spec-I1"), RunContext()))
+>>> sorted({r.status.value for r in out if isinstance(r, CheckResult)})
+['holds']
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+import geom
+
+from .._result import CheckResult, Measurement, Status, compare
+from .._suite import register_suite
+
+__all__ = ["nets_checks", "TRAIN_STEPS", "TRAIN_LR", "SPLIT_MATCH_TOL"]
+
+#: A trained net certified optimal (relative gap ≤ tol.certificate = 1e-6) has its directions, balance and fit
+#: right only to about the square root of its gap: they are matched to the polytope's at this tolerance.
+SPLIT_MATCH_TOL = 1e-3
+# (neurons carrying less than tol.certificate of the largest weight are below what the certificate can see, and
+# are read as empty slots)
+#: Gradient steps and step size of the suite's training runs (deterministic given the seeds 0..3).
+TRAIN_STEPS = 1500
+TRAIN_LR = 0.05
+
+
+def _status(ok: bool, certified: bool = True) -> Status:
+    if not certified:
+        return Status.INCONCLUSIVE
+    return Status.HOLDS if ok else Status.VIOLATED
+
+
+@register_suite("nets", tags=("polytope",),
+                description="Theorems about trained networks: ψ of optima, Clarke stationary ⇒ nearly minimal, "
+                            "optimal nets are splits of ψ(W), the decreasing path (SPEC.md §A.5, §F)")
+def nets_checks(case, ctx):
+    """Yield the checks of the ``nets`` suite for one case (see the module notes)."""
+    name = case.name
+    X, y, beta = np.asarray(case.X, float), np.asarray(case.y, float), float(case.beta)
+    pool = geom.enumerate_patterns(X, bias=case.bias, ties="regions")
+    sol = geom.solve_convex(X, y, beta, bias=case.bias, patterns=pool, tol=ctx.tol)
+    P = geom.optimal_polytope(sol, tol=ctx.tol)
+    ok = P.certified
+    # ψ of every vertex: optimal, minimal, stationary
+    bad = []
+    for i in range(len(P.vertices)):
+        c = geom.check_nets(P.vertex_net(i), X, y, beta, patterns=pool)[0]
+        if (c.globally_optimal, c.minimal, c.clarke_stationary) != ("holds", "holds", "holds"):
+            bad.append({"vertex": i, "optimal": c.globally_optimal, "minimal": c.minimal,
+                        "stationary": c.clarke_stationary})
+    if P.vertices:
+        yield CheckResult(case=name, check="ψ of a convex optimum is optimal and minimal", theorem="SPEC.md §A.5, §F.1",
+                          status=_status(not bad, ok), observed=len(P.vertices) - len(bad),
+                          expected=len(P.vertices), witness=bad or None)
+    # trained nets
+    n = len(y)
+    m_star = P.m_star if P.m_star else 1
+    widths = sorted({max(1, m_star), max(1, m_star) + 1, n + 1})
+    t0 = time.perf_counter()
+    run = geom.train_nets(X, y, beta, widths=widths, seeds=range(4), init_scales=(0.1, 1.0), steps=TRAIN_STEPS,
+                          lr=TRAIN_LR, bias=case.bias)
+    secs = time.perf_counter() - t0
+    checks = [geom.check_nets(run.net(b), X, y, beta, patterns=pool)[0] for b in range(len(run.U))]
+    saddles = sum(c.clarke_stationary == "holds" and c.globally_optimal == "violated" for c in checks)
+    yield Measurement(case=name, name="trained nets: stationary but not global", value=saddles,
+                      theorem="SPEC.md §F.4", unit="nets", details={"trained": len(checks), "widths": widths},
+                      elapsed_s=secs)
+    stationary = [(b, c) for b, c in enumerate(checks) if c.clarke_stationary == "holds"]
+    offenders = [b for b, c in stationary if c.nearly_minimal == "violated"]
+    unsure = [b for b, c in stationary if c.nearly_minimal == "inconclusive"]
+    if stationary:
+        yield compare("every Clarke stationary net is nearly minimal", len(offenders), 0, case=name,
+                      theorem="SPEC.md §F.2 (Wang et al.)", witness=offenders or None, certified=not unsure,
+                      details={"stationary_nets": len(stationary), "undecided": unsure})
+    optimal = [b for b, c in enumerate(checks) if c.globally_optimal == "holds"]
+    unread = []
+    for b in optimal:
+        try:
+            w = geom.slots_from_net(P, geom.merge_colinear(run.net(b)), match_tol=SPLIT_MATCH_TOL,
+                                    zero_tol=ctx.tol.certificate)
+            res = float(np.linalg.norm(P.A @ w.sum(axis=0) - P.y_star)) / max(1.0, float(np.linalg.norm(y)))
+            if not (res <= SPLIT_MATCH_TOL):
+                unread.append(int(b))
+        except geom.InvalidInputError:
+            unread.append(int(b))
+    if optimal and P.m_star:
+        yield compare("Θ*_m is the splits of ψ(W), W ∈ 𝒫*", len(unread), 0, case=name,
+                      theorem="SPEC.md §A.5 (Wang et al.)", certified=ok, witness=unread or None,
+                      details={"optimal_trained_nets": len(optimal)})
+    worst = 0.0
+    ends = 0
+    tried = 0
+    for b, c in enumerate(checks):
+        if c.nearly_minimal == "holds" or c.scaled == "inconclusive":
+            continue
+        tried += 1
+        path = geom.decreasing_path(run.net(b), X, y, beta)
+        obj = np.array([geom.network_objective(net, X, y, beta) for net in path.nets])
+        worst = max(worst, float(np.max(np.diff(obj))) / max(1.0, float(obj.max())))
+        ends += geom.minimality(path.nets[-1], X).nearly_minimal == "holds"
+    if tried:
+        yield compare("the decreasing path never increases the objective", worst <= 1e-12, True, case=name,
+                      theorem="SPEC.md §F.4", details={"paths": tried, "largest_relative_increase": worst})
+        yield compare("the decreasing path ends nearly minimal", ends, tried, case=name, theorem="SPEC.md §F.4")
