@@ -42,6 +42,7 @@ oracle: $(STAMP)
 bench: $(STAMP) .venv-bench/.installed
 	$(PY) benchmarks/bench_patterns.py
 	$(PY) benchmarks/bench_convex.py
+	$(PY) benchmarks/bench_polytope.py --quick
 
 ## pyscnn (the existing convex-NN library) lives in its own venv: installing it into .venv would replace the
 ## CPU torch by a CUDA build

@@ -201,6 +201,9 @@ class Staircase:
         """``{key: overall verdict}``: ``violated`` if any width violates, else ``inconclusive`` if any, else
         ``holds``; ``not applicable`` when the key never applied."""
         out = {}
+        if not self.claims:  # nothing was checked: inconclusive data, or a theorem that does not apply
+            fill = "inconclusive" if self.status == "inconclusive" else "not applicable"
+            return {key: fill for key in CLAIMS}
         for key in CLAIMS:
             vs = [c.verdict for c in self.claims if c.key == key]
             if not vs:

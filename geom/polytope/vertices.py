@@ -136,8 +136,9 @@ def exact_vertices(A, c0, tol: Tolerances, *, rank: int, max_vertices: int = 10*
         raise ProblemTooLargeError(f"optimal_polytope: the polytope has {len(arr)} vertices, more than "
                                    f"max_vertices={max_vertices}")
     adj = cdd.gmp.copy_adjacency(poly)
-    raw = np.array([[float(c0q[k] + sum(Fraction(a) * z for a, z in zip(Nint[k], g[1:]))) for k in range(K)]
-                    for g in arr]) if arr else np.zeros((0, K))
+    # back to c = c₀ + N z in float64: the merge decides with thresholds far above the rounding (1e-9 vs 1e-16)
+    Z = np.array([[float(v) for v in g[1:]] for g in arr]) if arr else np.zeros((0, dim))
+    raw = np.asarray(c0, float)[None, :] * (np.asarray(c0, float) > 0) + Z @ np.array(Nint, dtype=float).T
     return _merge(A, b, raw, adj, tol, "cdd-gmp (null space)")
 
 
