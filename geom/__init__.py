@@ -32,7 +32,7 @@ from .arrangements import (
 from .certificate import PATTERN_SOURCES, Certificate, certify_net
 from .cones import DualValues, RegionIndex, dual_values, hyperplane_groups, project_cone, region_index
 from .convex import ConvexSolution, nonnegative_lasso, solve_convex
-from .checks import NetCheck, check_nets
+from .checks import NetCheck, check_nets, check_nets_fast
 from .training import TrainingRun, train_nets
 from .landscape import LandscapeExperiment, landscape_experiment
 from .minimality import Minimality, decreasing_path, merge_colinear, minimality
@@ -139,6 +139,7 @@ __all__ = [
     "landscape_experiment",
     "train_nets",
     "check_nets",
+    "check_nets_fast",
     "Minimality",
     "minimality",
     "merge_colinear",

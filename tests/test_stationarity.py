@@ -106,3 +106,24 @@ def test_bad_input():
         clarke_stationarity(_i7_net(), I7_X, I7_Y, -1.0)
     with pytest.raises(geom.InvalidInputError, match="'X'"):
         clarke_stationarity(_i7_net(), np.ones((3, 2)), I7_Y, 0.1)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_batched_checks_equal_the_per_net_checks(seed):
+    """geom.check_nets_fast (vectorized; ties and grey zones fall back per net) gives the same verdicts as the
+    per-net functions on trained nets (stationary or not), random nets and splits of optima."""
+    from geom.checks import check_nets_fast
+
+    rng = np.random.default_rng(seed)
+    X, y = rng.standard_normal((7, 2)), rng.standard_normal(7)
+    run = geom.train_nets(X, y, 0.1, widths=[3, 5], seeds=range(3), init_scales=(0.3, 1.0), steps=400, lr=0.05)
+    opt = merge_colinear(geom.solve_convex(X, y, 0.1).to_net())
+    extra = [geom.split_neuron(opt, 0, [0.4, 0.6]), geom.Net(rng.standard_normal((5, 2)), rng.standard_normal(5))]
+    nets = [run.net(b) for b in range(len(run.U))] + extra
+    for net in nets:
+        fast = check_nets_fast(geom.Net(net.U[None], net.alpha[None]), X, y, 0.1)[0]
+        slow = (minimality(net, X), clarke_stationarity(net, X, y, 0.1))
+        assert (fast.scaled, fast.minimal, fast.nearly_minimal, fast.clarke_stationary) == (
+            slow[0].scaled, slow[0].minimal, slow[0].nearly_minimal, slow[1].verdict)
+        np.testing.assert_allclose(fast.clarke_residual, slow[1].residual, rtol=1e-9, atol=1e-15)
+        assert sorted(fast.offending_pairs) == sorted(slow[0].offending_pairs)
