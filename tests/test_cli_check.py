@@ -120,3 +120,21 @@ def test_torch_trained_net_checks_with_the_right_beta(cli_json, tmp_path, reduct
     np.testing.assert_allclose(r["beta"], wd / (2 * c), rtol=1e-12)
     np.testing.assert_allclose(r["objective"], (data_term + 0.5 * wd * penalty) / (2 * c), rtol=1e-9)
     assert r["gap"] >= -1e-9  # weak duality: L_β(θ) ≥ D(ν̃)
+
+
+def test_check_edge_nets(cli_json, cli_error, tmp_path, i1):
+    """m = 0: the structural checks are 'not applicable' and the certificate refutes optimality (p* < ½‖y‖²);
+    an all-zero net is Clarke stationary (0 is its gradient) but not optimal; a state_dict of another
+    architecture is a one-line error naming what was expected."""
+    torch = pytest.importorskip("torch")
+    empty, zeros, other = tmp_path / "e.npz", tmp_path / "z.npz", tmp_path / "o.pt"
+    np.savez(empty, U=np.zeros((0, 1)), alpha=np.zeros(0))
+    np.savez(zeros, U=np.zeros((3, 1)), alpha=np.zeros(3))
+    r = cli_json(["check", str(empty), i1, "--json", "--quiet"])
+    assert (r["scaled"], r["clarke_stationary"], r["globally_optimal"]) == ("not applicable", "not applicable",
+                                                                              "violated")
+    r = cli_json(["check", str(zeros), i1, "--json", "--quiet"])
+    assert (r["clarke_stationary"], r["globally_optimal"]) == ("holds", "violated")
+    m = torch.nn.Sequential(torch.nn.Linear(1, 3), torch.nn.Tanh(), torch.nn.Linear(3, 2))
+    torch.save(m.state_dict(), other)
+    assert "bias=False" in cli_error(["check", str(other), i1, "--quiet"])
