@@ -138,3 +138,13 @@ def test_check_edge_nets(cli_json, cli_error, tmp_path, i1):
     m = torch.nn.Sequential(torch.nn.Linear(1, 3), torch.nn.Tanh(), torch.nn.Linear(3, 2))
     torch.save(m.state_dict(), other)
     assert "bias=False" in cli_error(["check", str(other), i1, "--quiet"])
+
+
+def test_landscape_command(cli_json, i1):
+    """SPEC §I, I1 (m* = 2): width 1 never reaches p* = 1.25 (p*_1 = 1.375); width 4 from these seeds always does."""
+    d = cli_json(["landscape", i1, "--width", "1", "4", "--seeds", "4", "--steps", "2000", "--lr", "0.05",
+                  "--json", "--quiet"])
+    assert d["m_star"] == 2 and d["certified"] is True
+    w1, w4 = d["rows"]
+    assert (w1["width"], w1["reached"]) == (1, 0) and w1["best_gap"] >= 0.125 - 1e-9
+    assert (w4["width"], w4["reached"], w4["runs"]) == (4, 4, 4) and d["all_reach_width"] == 4

@@ -14,6 +14,8 @@ Subcommands (each one function registered with :func:`command`):
   nearly minimal, Clarke stationary and globally optimal verdicts with their figures (SPEC.md §A.4, §C.3, §F);
 * ``train DATA``: many nets at once by full-batch gradient descent (seeds × widths × scales), saved as one
   batch that ``check`` reads;
+* ``landscape DATA``: the trained-net experiment (fraction reaching ``p*`` per width, stationary non-global
+  points, next to ``m*``);
 * ``run``: the verification suites, reports written into ``--out`` (exit status 1 if a check is violated or
   errors);
 * ``cases``: the registered instances.
@@ -719,6 +721,42 @@ def _cmd_train(args) -> int:
         print(f"trained {len(run.U)} nets ({args.optimizer}, {args.steps} steps, β = {beta:g}) on {data.path}; "
               f"final objective min {run.final_objective.min():.10g}, max {run.final_objective.max():.10g}; "
               f"saved: {args.out}")
+    return 0
+
+
+@command("landscape", help="train K nets per width and report which reach p* (certified), which are stationary "
+                           "but not global, and the smallest width where all reach p*, next to m*", args=[
+    arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
+    arg("--beta", type=_beta_arg, default=None, metavar="B", help="weight decay β > 0 (default: the file's beta)"),
+    arg("--width", type=_count_arg, nargs="+", required=True, metavar="M", help="widths"),
+    arg("--seeds", type=_count_arg, default=8, metavar="K", help="runs per width and scale (default 8)"),
+    arg("--steps", type=_count_arg, default=2000, metavar="T", help="gradient steps (default 2000)"),
+    arg("--lr", type=_beta_arg, default=1e-2, metavar="η", help="step size (default 0.01)"),
+    arg("--init-scale", type=_beta_arg, nargs="+", default=[1.0], metavar="s", help="initialization scales"),
+    arg("--optimizer", choices=("gd", "momentum", "adam"), default="gd"),
+    arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (SPEC.md §A.6)"),
+    _max_patterns_arg(),
+    arg("--json", action="store_true", help="print one JSON object"),
+    arg("--quiet", action="store_true", help="no note on stderr"),
+])
+def _cmd_landscape(args) -> int:
+    data = load_data(args.data)
+    beta, beta_source = _resolve_beta(args, data)
+    _pattern_budget(data.X, args.bias, args.max_patterns, quiet=args.quiet)
+    E = geom.landscape_experiment(data.X, data.y, beta, widths=args.width, seeds=range(args.seeds),
+                                  init_scales=args.init_scale, steps=args.steps, lr=args.lr,
+                                  optimizer=args.optimizer, bias=args.bias)
+    out = {**E.to_dict(), "data": data.path, "beta": beta, "beta_source": beta_source, "steps": args.steps,
+           "lr": args.lr, "optimizer": args.optimizer, "version": geom.__version__}
+    if args.json:
+        print(_dumps(out))
+        return 0
+    print(f"{data.path}: n = {data.n}, d = {data.d}, β = {beta:g} (from {beta_source}); p* = {E.p_star:.10g} "
+          f"(certified: {'yes' if E.certified else 'no'}); m* = {E.m_star if E.m_star is not None else 'unknown'}")
+    for r in E.rows:
+        print(f"  width {r.width:>4}: {r.reached}/{r.runs} reach p*, {r.stationary_not_global} stationary but not "
+              f"global, gaps {r.best_gap:.3g} .. {r.worst_gap:.3g}")
+    print(f"smallest width where every run reached p*: {E.all_reach_width if E.all_reach_width else 'none'}")
     return 0
 
 
