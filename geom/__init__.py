@@ -36,7 +36,7 @@ from .checks import NetCheck, check_nets, check_nets_fast
 from .training import TrainingRun, train_nets
 from .landscape import LandscapeExperiment, landscape_experiment
 from .minimality import Minimality, decreasing_path, merge_colinear, minimality
-from .stationarity import Stationarity, clarke_stationarity
+from .stationarity import Stationarity, clarke_stationarity, exact_clarke_stationarity
 from .continuum import Continuum, optimal_interpolators, tail_sum_instance
 from .polytope import (
     OptimalPolytope,
@@ -146,6 +146,7 @@ __all__ = [
     "decreasing_path",
     "Stationarity",
     "clarke_stationarity",
+    "exact_clarke_stationarity",
     "SymbolicPolytope",
     "symbolic_polytope",
     "Continuum",

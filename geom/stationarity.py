@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 from scipy.optimize import lsq_linear, nnls
@@ -44,7 +45,8 @@ from ._validation import check_positive, check_vector, message
 from .exceptions import InvalidInputError, InvalidInputTypeError
 from .nets import Net, augment
 
-__all__ = ["Stationarity", "clarke_stationarity", "TIE_TOL", "STATIONARITY_TOL", "SEPARATION"]
+__all__ = ["Stationarity", "clarke_stationarity", "exact_clarke_stationarity", "exact_box_multipliers", "TIE_TOL",
+           "STATIONARITY_TOL", "SEPARATION"]
 
 #: Relative tie threshold: row ``i`` is tied at ``u`` when ``|x_iᵀu| ≤ TIE_TOL ‖x_i‖‖u‖``.
 TIE_TOL = 1e-8
@@ -213,3 +215,132 @@ def clarke_stationarity(net: Net, X, y, beta, *, tie_tol: float = TIE_TOL,
     return Stationarity(verdict=verdict, residual=res, residual_alpha=r_a, residual_u=r_u, ties=ties,
                         multipliers=mults, dependent_ties=dep, autodiff_residual=auto, ambiguous_ties=grey,
                         scale=scale, tolerance=tol)
+
+
+# ---- exact mode: the rational LP of docs/theory.md §F.3 for small cases ----------------------------------------
+
+def _rref_solution(M, rhs):
+    """Exact solution set of ``M s = rhs`` (Fractions): ``(s0, N)`` with ``s = s0 + N z``, or ``None``."""
+    rows, cols = len(M), (len(M[0]) if M else 0)
+    A = [list(M[i]) + [rhs[i]] for i in range(rows)]
+    piv, r = [], 0
+    for c in range(cols):
+        p = next((i for i in range(r, rows) if A[i][c] != 0), None)
+        if p is None:
+            continue
+        A[r], A[p] = A[p], A[r]
+        inv = 1 / A[r][c]
+        A[r] = [v * inv for v in A[r]]
+        for i in range(rows):
+            if i != r and A[i][c] != 0:
+                f = A[i][c]
+                A[i] = [a - f * b for a, b in zip(A[i], A[r])]
+        piv.append(c)
+        r += 1
+    if any(all(v == 0 for v in A[i][:cols]) and A[i][cols] != 0 for i in range(rows)):
+        return None
+    free = [c for c in range(cols) if c not in piv]
+    s0 = [Fraction(0)] * cols
+    N = [[Fraction(0)] * len(free) for _ in range(cols)]
+    for i, c in enumerate(piv):
+        s0[c] = A[i][cols]
+        for k, f in enumerate(free):
+            N[c][k] = -A[i][f]
+    for k, f in enumerate(free):
+        N[f][k] = Fraction(1)
+    return s0, N
+
+
+def _fm_feasible(ineqs, k):
+    """A point ``z ∈ Q^k`` with ``a·z ≤ c`` for every ``(a, c)`` in ``ineqs`` (Fourier–Motzkin, exact), or ``None``."""
+    if k == 0:
+        return [] if all(c >= 0 for _, c in ineqs) else None
+    pos = [(a, c) for a, c in ineqs if a[-1] > 0]
+    neg = [(a, c) for a, c in ineqs if a[-1] < 0]
+    zero = [(a[:-1], c) for a, c in ineqs if a[-1] == 0]
+    reduced = zero + [([pa * (-n[-1]) + na * p[-1] for pa, na in zip(p[:-1], n[:-1])], pc * (-n[-1]) + nc * p[-1])
+                      for p, pc in pos for n, nc in neg]
+    z = _fm_feasible(reduced, k - 1)
+    if z is None:
+        return None
+    lo = max(((c - sum(x * y for x, y in zip(a[:-1], z))) / a[-1] for a, c in neg), default=None)
+    hi = min(((c - sum(x * y for x, y in zip(a[:-1], z))) / a[-1] for a, c in pos), default=None)
+    last = lo if lo is not None else (hi if hi is not None else Fraction(0))
+    return z + [last]
+
+
+def exact_box_multipliers(M, b, *, simplex: bool = False):
+    """``s`` with ``M s = −b`` and ``s ∈ [0, 1]^t`` (``simplex``: ``s ≥ 0, Σ s = 1``), exactly, or ``None``.
+
+    >>> from fractions import Fraction as F
+    >>> exact_box_multipliers([[F(0)], [F(3)]], [F(0), F(-1)])     # the tie of docs/theory.md §F.3: s = 1/3
+    [Fraction(1, 3)]
+    """
+    t = len(M[0]) if M else 0
+    rows = [list(r) for r in M] + ([[Fraction(1)] * t] if simplex else [])
+    rhs = [-v for v in b] + ([Fraction(1)] if simplex else [])
+    sol = _rref_solution(rows, rhs)
+    if sol is None:
+        return None
+    s0, N = sol
+    k = len(N[0]) if N else 0
+    ineqs = []
+    for i in range(t):  # 0 ≤ s0_i + N_i z (≤ 1 unless simplex)
+        ineqs.append(([-v for v in N[i]], s0[i]))
+        if not simplex:
+            ineqs.append((list(N[i]), 1 - s0[i]))
+    z = _fm_feasible(ineqs, k)
+    if z is None:
+        return None
+    return [s0[i] + sum(N[i][j] * z[j] for j in range(k)) for i in range(t)]
+
+
+def exact_clarke_stationarity(net: Net, X, y, beta) -> tuple:
+    """Decide ``0 ∈ ∂_C L_β(θ)`` exactly for the given (float, hence rational) numbers: ``(verdict, multipliers)``.
+
+    Everything is computed in ``Fraction``s: the ties are exact zeros of ``x_iᵀu_j``, ``r_α`` must vanish, and the
+    multipliers come from the exact LP ``M s = −b`` over the box (independent tied rows) or over the simplex of
+    the tied rows' cells (dependent ones).  Meant for small hand-made cases (dyadic weights); a float net that is
+    stationary only up to rounding is ``violated`` here.
+
+    >>> import numpy as np
+    >>> X, y = np.array([[-1.0], [0.0], [1.0]]), np.array([0.0, -3.0, 2.0])
+    >>> exact_clarke_stationarity(Net(np.array([[1.0, 0.0]]), np.array([1.0]), bias=True), X, y, 1.0)
+    ('holds', [[Fraction(1, 3)]])
+    """
+    Xa = augment(np.asarray(net.check_data(X, "exact_clarke_stationarity"), float), net.bias)
+    F = Fraction
+    Xq = [[F(float(v)) for v in row] for row in Xa]
+    yq = [F(float(v)) for v in np.asarray(y, float)]
+    bq = F(float(beta))
+    Uq = [[F(float(v)) for v in row] for row in net.U]
+    aq = [F(float(v)) for v in net.alpha]
+    n, p = len(Xq), len(Xq[0])
+    Z = [[sum(x * u for x, u in zip(Xq[i], Uq[j])) for i in range(n)] for j in range(len(aq))]
+    fit = [sum(aq[j] * max(Z[j][i], F(0)) for j in range(len(aq))) for i in range(n)]
+    g = [fit[i] - yq[i] for i in range(n)]
+    mults = []
+    for j in range(len(aq)):
+        if sum(max(Z[j][i], F(0)) * g[i] for i in range(n)) + bq * aq[j] != 0:
+            return "violated", mults
+        P = [i for i in range(n) if Z[j][i] > 0]
+        T = [i for i in range(n) if Z[j][i] == 0]
+        b = [aq[j] * sum(Xq[i][c] * g[i] for i in P) + bq * Uq[j][c] for c in range(p)]
+        if not T:
+            if any(v != 0 for v in b):
+                return "violated", mults
+            mults.append([])
+            continue
+        M = [[aq[j] * Xq[i][c] * g[i] for i in T] for c in range(p)]
+        dependent = np.linalg.matrix_rank(Xa[T]) < len(T)
+        if dependent:
+            S = _strict_cells(Xa[T])
+            MS = [[sum(M[c][t] * F(int(S[k][t])) for t in range(len(T))) for k in range(len(S))] for c in range(p)]
+            lam = exact_box_multipliers(MS, b, simplex=True)
+            s = None if lam is None else [sum(lam[k] * F(int(S[k][t])) for k in range(len(S))) for t in range(len(T))]
+        else:
+            s = exact_box_multipliers(M, b)
+        if s is None:
+            return "violated", mults
+        mults.append(s)
+    return "holds", mults

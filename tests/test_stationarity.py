@@ -127,3 +127,38 @@ def test_fast_batched_checks_equal_the_per_net_checks(seed):
             slow[0].scaled, slow[0].minimal, slow[0].nearly_minimal, slow[1].verdict)
         np.testing.assert_allclose(fast.clarke_residual, slow[1].residual, rtol=1e-9, atol=1e-15)
         assert sorted(fast.offending_pairs) == sorted(slow[0].offending_pairs)
+
+
+def test_exact_mode_on_dyadic_nets():
+    """Exact rational LP mode (docs/theory.md §F.3).  Data x = (−1, 0, 1) with bias, one neuron u = (1, 0),
+    α = 1, β = 1 (scaled): with y = (0, −3, 2) the tie at x = 0 needs s = 1/3 exactly (b = (0, −1), M = (0, 3));
+    with y = (0, −0.5, 2) it would need s = 2 ∉ [0, 1]: not stationary.  I1 at β = 1 (y* = (0, 1)): the
+    single neuron (1, 1) is exactly stationary with no tie."""
+    from fractions import Fraction
+
+    from geom.stationarity import exact_clarke_stationarity
+
+    X = np.array([[-1.0], [0.0], [1.0]])
+    net = geom.Net(np.array([[1.0, 0.0]]), np.array([1.0]), bias=True)
+    verdict, mults = exact_clarke_stationarity(net, X, np.array([0.0, -3.0, 2.0]), 1.0)
+    assert verdict == "holds" and mults == [[Fraction(1, 3)]]
+    assert clarke_stationarity(net, X, np.array([0.0, -3.0, 2.0]), 1.0).verdict == "holds"
+    assert exact_clarke_stationarity(net, X, np.array([0.0, -0.5, 2.0]), 1.0)[0] == "violated"
+    assert clarke_stationarity(net, X, np.array([0.0, -0.5, 2.0]), 1.0).verdict == "violated"
+    one = geom.Net(np.array([[1.0]]), np.array([1.0]))
+    assert exact_clarke_stationarity(one, np.array([[-1.0], [1.0]]), np.array([1.0, 2.0]), 1.0) == ("holds", [[]])
+    # duplicate tied rows (dependent ties): the cell hull forces s_1 = s_2
+    Xd = np.array([[0.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    u = geom.Net(np.array([[1.0, 0.0]]), np.array([1.0]))
+    verdict, mults = exact_clarke_stationarity(u, Xd, np.array([-1.0, -1.0, 2.0]), 1.0)
+    assert verdict == "holds" and mults[0][0] == mults[0][1]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_exact_and_float_modes_agree_on_random_nets(seed):
+    from geom.stationarity import exact_clarke_stationarity
+
+    rng = np.random.default_rng(seed)
+    X, y = rng.integers(-2, 3, size=(5, 2)).astype(float), rng.integers(-2, 3, size=5).astype(float)
+    net = geom.Net(rng.integers(-2, 3, size=(3, 2)).astype(float), rng.integers(-2, 3, size=3).astype(float))
+    assert exact_clarke_stationarity(net, X, y, 0.5)[0] == clarke_stationarity(net, X, y, 0.5).verdict
