@@ -30,7 +30,7 @@ from .certificate import certify_net
 from .exceptions import InvalidInputError, InvalidInputTypeError
 from .minimality import minimality
 from .nets import Net
-from .stationarity import clarke_stationarity
+from .stationarity import STATIONARITY_TOL, TIE_TOL, clarke_stationarity
 from .tolerances import DEFAULT_TOLERANCES, Tolerances
 
 __all__ = ["NetCheck", "check_nets", "check_nets_fast"]
@@ -64,6 +64,24 @@ class NetCheck:
                 "objective": num(self.objective), "lower_bound": num(self.lower_bound),
                 "offending_pairs": [list(p) for p in self.offending_pairs], "width": self.width,
                 "details": self.details}
+
+
+def _signed_cones(net: Net, X) -> list:
+    """The signed cone of each nonzero neuron (docs/theory.md §F.1): its pattern ``1[x_iᵀu > 0]`` as a bit string
+    (tied rows, which put the neuron on the boundary of several cones, listed apart) and the sign of ``α``."""
+    from .nets import augment
+
+    Xa = augment(np.asarray(X, float), net.bias)
+    out = []
+    for u, a in zip(net.U, net.alpha):
+        z = Xa @ u
+        thr = TIE_TOL * np.linalg.norm(Xa, axis=1) * float(np.linalg.norm(u))
+        if not np.any(u) or a == 0:
+            out.append(None)
+            continue
+        out.append({"pattern": "".join("1" if v > t else "0" for v, t in zip(z, thr)), "sign": int(np.sign(a)),
+                    "ties": [int(i) for i in np.flatnonzero(np.abs(z) <= thr)]})
+    return out
 
 
 def check_nets(nets: Net, X, y, beta, *, tol: Tolerances = DEFAULT_TOLERANCES, patterns="exact") -> list:
@@ -101,8 +119,13 @@ def check_nets(nets: Net, X, y, beta, *, tol: Tolerances = DEFAULT_TOLERANCES, p
                             lower_bound=cert.lower_bound, offending_pairs=mn.offending_pairs, width=net.width,
                             details={"multipliers": [s.tolist() for s in st.multipliers],
                                      "ties": [t.tolist() for t in st.ties],
+                                     "residual_alpha": st.residual_alpha.tolist(),
+                                     "residual_u": st.residual_u.tolist(),
+                                     "signed_cones": _signed_cones(net, X),
                                      "colinear_pairs": [list(p) for p in mn.colinear_pairs],
-                                     "certificate_reason": getattr(cert, "reason", "")}))
+                                     "certificate_reason": getattr(cert, "reason", ""),
+                                     "tolerances": {"tie": TIE_TOL, "stationarity": STATIONARITY_TOL,
+                                                    "certificate": tol.certificate}}))
     return out
 
 
