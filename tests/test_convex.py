@@ -400,3 +400,23 @@ def test_weak_duality_failure_raises_certification_error(monkeypatch):
     monkeypatch.setattr(gc, "dual_bound", inflated)
     with pytest.raises(geom.CertificationError, match="weak duality failed"):
         geom.solve_convex(X_TIE[:1], Y_TIE[:1], 0.1)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_solutions_are_vertices_of_the_optimal_polytope(seed):
+    """Sparse by default (docs/theory.md §D.4): the returned W has independent fit columns (a vertex of Q), hence
+    at most n neurons; on the regular pentagon (10 tight directions, rank 5) at most 5."""
+    rng = np.random.default_rng(seed)
+    if seed == 0:
+        t = 2 * np.pi * np.arange(5) / 5
+        X, y, beta, bias = np.c_[np.cos(t), np.sin(t)], np.ones(5), 0.5, False
+    else:
+        X, y, beta, bias = rng.standard_normal((8, 2)), rng.standard_normal(8), 0.05, bool(seed % 2)
+    sol = geom.solve_convex(X, y, beta, bias=bias)
+    assert sol.certified
+    Xa = np.c_[X, np.ones(len(X))] if bias else X
+    Z = np.concatenate([sol.U[np.any(sol.U != 0, axis=1)], sol.V[np.any(sol.V != 0, axis=1)]])
+    A = np.maximum(Xa @ (Z / np.linalg.norm(Z, axis=1, keepdims=True)).T, 0.0)
+    s = np.linalg.svd(A, compute_uv=False)
+    assert sol.neurons == len(Z) <= len(y)
+    assert s[-1] > 1e-9 * s[0]  # independent columns: a vertex

@@ -263,6 +263,44 @@ def _prune(Xa, y, beta, pats, U, V, support, mode):
     return U2, V2
 
 
+def _vertex_reduce(Xa, pats, U, V, tol):
+    """``(U, V)`` at a vertex of the optimal polytope through the current point, or ``None`` if it already is one.
+
+    Slots with the same signed unit direction (within ``tol.dedup``) are merged into the first (the direction
+    lies in both cones); then :func:`geom.polytope.vertices.prune_to_vertex` removes dependent fit columns
+    ``(X ū)_+`` along null vectors, choosing at each step the direction that does not increase ``Σ c``.
+    """
+    from ..polytope.vertices import prune_to_vertex
+
+    slots = [(k, 1.0, U[k]) for k in np.flatnonzero(np.any(U != 0, axis=1))]
+    slots += [(k, -1.0, V[k]) for k in np.flatnonzero(np.any(V != 0, axis=1))]
+    if len(slots) < 2:
+        return None
+    mags = np.array([np.linalg.norm(z) for _, _, z in slots])
+    dirs = np.array([z / m for (_, _, z), m in zip(slots, mags)])
+    signs = np.array([s for _, s, _ in slots])
+    keep, c = [], []
+    for i in range(len(slots)):
+        for j, kj in enumerate(keep):
+            if signs[kj] == signs[i] and np.linalg.norm(dirs[kj] - dirs[i]) <= tol.dedup:
+                c[j] += mags[i]
+                break
+        else:
+            keep.append(i)
+            c.append(mags[i])
+    c = np.array(c)
+    A = np.maximum(Xa @ dirs[keep].T, 0.0) * signs[keep]
+    v, _ = prune_to_vertex(A, c, tol)
+    if len(keep) == len(slots) and np.count_nonzero(v) == len(c):
+        return None
+    U2, V2 = np.zeros_like(U), np.zeros_like(V)
+    for j, i in enumerate(keep):
+        if v[j] > 0:
+            k, sgn, _ = slots[i]
+            (U2 if sgn > 0 else V2)[k] = v[j] * dirs[i]
+    return U2, V2
+
+
 def _rel(value, rounding, lower) -> float:
     """Relative gap with the rounding allowance: ``(value + rounding − lower) / max(1, |value|)`` (NaN-prone by
     design: callers test ``not (rel <= tol)``)."""
@@ -424,6 +462,17 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         if not (_no_worse(rel_c, _floor(rel, tol)) or (not polished_ok and _no_worse(rel_c, tol.gap))):
             break
         (value, rnd, lower, phi, yhat, nu), (U, V), rel = cand, W, rel_c
+    # sparse by default: prune to a vertex of the optimal polytope (docs/theory.md §D.4): equal signed directions
+    # are one slot, and a dependent support is pruned along null vectors of its fit columns (objective unchanged
+    # up to rounding); kept when its own certificate is within tol.gap
+    n_before = int(np.sum(np.any(U != 0, axis=1)) + np.sum(np.any(V != 0, axis=1)))
+    reduced = _vertex_reduce(Xa, pats, U, V, tol)
+    if reduced is not None:
+        cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *reduced, mode, bias, tol, nu=nu,
+                        previous=cg.previous)
+        rel_c = _rel(*cand[:3])
+        if _no_worse(rel_c, _floor(rel, tol)) or _no_worse(rel_c, tol.gap):
+            (value, rnd, lower, phi, yhat, nu), (U, V), rel = cand, reduced, rel_c
     # weak duality: ψ(W) is a network, so L_β(ψ(W)) ≥ p* ≥ D(ν̃) (not in interpolation mode, where W meets the
     # equality only to the solver's accuracy); a NaN never raises here, it fails `within` below
     if pool_certified and not interpolate and lower - value > rnd:
@@ -453,7 +502,8 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     stats = {"rounds": cg.rounds, "working_set": len(cg.work), "pool": int(pool.shape[0]),
              "solver_iterations": cg.iterations, "solver_status": cg.status, "seconds": time.perf_counter() - t0,
              "seconds_patterns": t_enum, "seconds_solver": cg.seconds_solver, "seconds_pricing": cg.seconds_pricing,
-             "cone_rows": int(sum(len(r) for r in rows)), "cuts": cg.cuts, "trace": cg.trace, "rounding": rnd}
+             "cone_rows": int(sum(len(r) for r in rows)), "cuts": cg.cuts, "trace": cg.trace, "rounding": rnd,
+             "neurons_before_vertex": n_before}
     return ConvexSolution(p_star=value, lower_bound=lower, gap=gap, rel_gap=rel_gap, U=U, V=V, patterns=pats_out,
                           y_star=yhat, nu_star=nu, phi=phi, status=out_status, certified=certified,
                           pool_certified=pool_certified, pattern_source=source,
