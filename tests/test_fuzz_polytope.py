@@ -134,16 +134,16 @@ def _check(seed):
     # the tight set at the polytope's ν, recomputed over the oracle's regions with every cone row
     nu, band = P.tightness.nu, P.tightness.band
     mine = {(tuple(sol.pool[k].astype(int)), s) for g in P.groups for k, s in g}
-    theirs, close = set(), False
+    sep = geom.DEFAULT_TOLERANCES.separation
+    values = {}
     for pat in regions:
         for s, sign in ((0, 1.0), (1, -1.0)):
-            val = _oracle_phi(Xa, nu, pat.astype(float), sign)[0] / beta
-            if abs(val - (1.0 - band)) < 1e-9:  # within the oracle's own accuracy of the threshold
-                close = True
-            if val >= 1.0 - band:
-                theirs.add((tuple(pat.astype(int)), s))
-    assert not close, (seed, kind, "a dual value sits at the tightness threshold although the polytope is certified")
-    assert mine == theirs, (seed, kind, mine ^ theirs)
+            values[(tuple(pat.astype(int)), s)] = _oracle_phi(Xa, nu, pat.astype(float), sign)[0] / beta
+    # every column the polytope calls tight is clearly at β; every pattern at β (to the oracle's accuracy) is in
+    for key in mine:
+        assert values[key] >= 1.0 - band / sep - 1e-9, (seed, kind, key, values[key], band)
+    at_beta = {key for key, v in values.items() if v >= 1.0 - 1e-9}
+    assert at_beta <= mine, (seed, kind, at_beta - mine)
     # vertices against the exact brute force (split copies merged by the documented rule); only where the float
     # A has the rank of the exact A it approximates (a rank hidden by rounding, as in symmetric polygons, makes
     # the rational oracle see another polytope: the symbolic mode checks those instances exactly)

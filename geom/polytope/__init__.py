@@ -71,7 +71,9 @@ class OptimalPolytope:
     reason : str
         Why the status is not ``"certified"`` (empty otherwise).
     p_star : float
-        The certified optimal value of the solution this polytope was built from.
+        The objective of the points of ``Q`` (evaluated at ``c̄``); it equals the convex solution's certified
+        ``p*`` within that solution's gap (checked; otherwise the polytope is ``inconclusive``), and the paths of
+        :mod:`geom.connectivity` are measured against it.
     directions : ndarray (K, p)
         Tight unit directions ``ū_k`` (one per column, deduplicated), ``p = d (+1 with bias)``.
     signs : ndarray (K,)
@@ -321,7 +323,7 @@ def _build(solution, Xa, tight, tol, max_vertices):
              "vertex_method": vs.method, "value_check": value_err, "rank_gap": rank_gap,
              "polish_rounds": tight.polish_rounds}
     return OptimalPolytope(status="certified" if certified else "inconclusive", reason="; ".join(reasons),
-                           p_star=solution.p_star, directions=dirs, signs=signs, groups=groups, A=A, y_star=A @ vertex0,
+                           p_star=value, directions=dirs, signs=signs, groups=groups, A=A, y_star=A @ vertex0,
                            c_bar=c_bar, rank=rank, vertices=vs.vertices, edges=vs.edges,
                            m_star=min(sizes) if sizes else None, M_star=max(sizes) if sizes else None,
                            support_counts=counts, tightness=tight, tightness_margin=tight.margin,
