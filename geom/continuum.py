@@ -18,7 +18,7 @@ Examples
 >>> import geom
 >>> X, y = tail_sum_instance(4, seed=0)
 >>> P = geom.optimal_polytope(geom.solve_convex(X, y, 0.0, bias=True, interpolate=True))
->>> C = optimal_interpolators(P, lower_bound=None)
+>>> C = optimal_interpolators(P)
 >>> C.dim >= 1, C.verdict
 (True, 'holds')
 """
@@ -119,7 +119,7 @@ class Continuum:
                 "nets": [{"U": net.U.tolist(), "alpha": net.alpha.tolist(), "bias": net.bias} for net in self.nets]}
 
 
-def optimal_interpolators(P, *, lower_bound: float | None, gap_tol: float = 1e-8, points=None) -> Continuum:
+def optimal_interpolators(P, *, lower_bound: float | None = None, gap_tol: float = 1e-8, points=None) -> Continuum:
     """Two optimal interpolators computing different functions, from an interpolation-mode polytope (§G).
 
     Parameters
@@ -127,8 +127,9 @@ def optimal_interpolators(P, *, lower_bound: float | None, gap_tol: float = 1e-8
     P : OptimalPolytope
         Built from ``solve_convex(..., interpolate=True)``.
     lower_bound : float or None
-        A certified lower bound of the minimum penalty (the solution's ``lower_bound``); ``None`` uses ``P.p_star``
-        (then optimality is only checked against the solver's value).
+        A lower bound of the minimum penalty; ``None`` (default) takes the solution's dual bound, carried in
+        ``P.stats``.  The verdict is ``holds`` only when that solution was certified (its pool complete, its gap
+        within tolerance): the bound is then a bound on the true minimum, not only on the pool's.
     gap_tol : float
         Relative gap allowed between each net's penalty and ``lower_bound``.
     points : array (N, d), optional
@@ -164,11 +165,16 @@ def optimal_interpolators(P, *, lower_bound: float | None, gap_tol: float = 1e-8
     fa = np.maximum(Z @ nets[0].U.T, 0.0) @ nets[0].alpha
     fb = np.maximum(Z @ nets[1].U.T, 0.0) @ nets[1].alpha
     diff = float(np.max(np.abs(fa - fb))) / max(1.0, float(np.max(np.abs(fa))), float(np.max(np.abs(fb))))
-    lb = P.p_star if lower_bound is None else float(lower_bound)
+    lb = float(P.stats.get("lower_bound", math.nan)) if lower_bound is None else float(lower_bound)
+    figures = [lb, diff, *pens, *fits]
     optimal = all(p - lb <= gap_tol * max(1.0, abs(lb)) for p in pens)
     fit = all(f <= FIT_TOL for f in fits)
-    if not (fit and optimal):
+    if not all(math.isfinite(v) for v in figures):
+        verdict, reason = "inconclusive", "a figure of the check is not finite"
+    elif not (fit and optimal):
         verdict, reason = "violated", f"a vertex net fails (fit errors {fits}, penalties {pens} vs bound {lb})"
+    elif not P.stats.get("solution_certified", False):
+        verdict, reason = "inconclusive", "the convex solution is not certified: its bound holds for its pool only"
     elif diff > FUNCTION_TOL:
         verdict, reason = "holds", ""
     else:

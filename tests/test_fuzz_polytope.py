@@ -14,7 +14,8 @@ checked against oracles that share no code with :mod:`geom`:
 * the reduced component counts against the oracle's lifted graph, where the float polytope is not degenerate.
 
 An uncertified polytope must not let any staircase statement say ``holds``.  Default: :data:`N_DEFAULT`
-instances; ``--runslow`` adds :data:`N_SLOW`.  Regression cases found by this fuzzer go to
+instances of a fixed stream; ``--runslow`` adds :data:`N_SLOW`; ``--fuzz-seed N`` (or ``random``) draws another
+stream.  Regression cases found by this fuzzer go to
 ``cases/regressions.py``.
 """
 
@@ -30,6 +31,7 @@ import geom
 
 from _cvx_reference import reference_problem
 from _oracle_independent import oracle
+from test_fuzz_patterns import fuzz_seed
 from _polytope_oracle import exact_matrix, oracle_lifted, oracle_vertices
 from _polytope_oracle import rank as exact_rank
 
@@ -42,8 +44,9 @@ KINDS = ("1d-bias", "integer", "duplicate", "polygon", "gauss", "scaled")
 RTOL_CVX = 1e-6
 
 
-def _instance(seed: int):
-    rng = np.random.default_rng(1000 + seed)
+def _instance(seed: int, base: int | None = None):
+    """Instance ``seed`` of the stream ``base`` (``None``: the fixed default stream; ``--fuzz-seed`` picks another)."""
+    rng = np.random.default_rng(1000 + seed if base is None else [base, seed])
     kind = KINDS[seed % len(KINDS)]
     bias = False
     if kind == "1d-bias":
@@ -107,8 +110,8 @@ def _merged_oracle_supports(A, b):
     return out, raw
 
 
-def _check(seed):
-    X, y, beta, bias, kind = _instance(seed)
+def _check(seed, base=None):
+    X, y, beta, bias, kind = _instance(seed, base)
     Xa = np.c_[X, np.ones(len(X))] if bias else X
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -169,17 +172,27 @@ def _check(seed):
     return "certified"
 
 
-def _run(seeds):
-    outcomes = [_check(s) for s in seeds]
+def _base(config):
+    """``--fuzz-seed`` (shared with the pattern fuzzer; ``random`` draws a fresh stream): ``None`` by default."""
+    return None if config.getoption("--fuzz-seed") is None else fuzz_seed(config)
+
+
+def _run(seeds, base):
+    outcomes = []
+    for s in seeds:
+        try:
+            outcomes.append(_check(s, base))
+        except AssertionError as exc:  # name the input, so that a failure can become a regression case
+            raise AssertionError(f"fuzz stream {base}, instance {s}: {exc}") from exc
     return outcomes.count("certified"), len(outcomes)
 
 
-def test_fuzz_polytope_default():
-    certified, total = _run(range(N_DEFAULT))
+def test_fuzz_polytope_default(request):
+    certified, total = _run(range(N_DEFAULT), _base(request.config))
     assert certified >= 0.6 * total, f"only {certified}/{total} polytopes certified: the fuzzer checks too little"
 
 
 @pytest.mark.slow
-def test_fuzz_polytope_slow():
-    certified, total = _run(range(N_DEFAULT, N_DEFAULT + N_SLOW))
+def test_fuzz_polytope_slow(request):
+    certified, total = _run(range(N_DEFAULT, N_DEFAULT + N_SLOW), _base(request.config))
     assert certified >= 0.6 * total

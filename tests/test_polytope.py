@@ -365,3 +365,19 @@ def test_degenerate_polygons_match_the_exact_mode(N):
     assert sorted(match) == list(range(P.K))
     exact = {tuple(sorted(match[k] for k in S)) for S, _ in E.vertices}
     assert exact == {v.support for v in P.vertices}
+
+
+def test_claim_kinds_and_uncertified_continuum(polytopes):
+    """Count statements are theorem checks only when decided on the lifted brute force; on the reduced count alone
+    they hold by construction (consistency).  A continuum built on an uncertified solution is not 'holds'."""
+    _, P = polytopes["I2"]
+    counts = {"finite_at_m_star", "isolated_at_M_star", "no_isolated_above_M_star", "connected_above"}
+    is_count = lambda c: c.key in counts and c.figures.get("kind") != "path"  # noqa: E731
+    with_lifted = [c for c in geom.staircase(P).claims if is_count(c)]
+    without = [c for c in geom.staircase(P, lifted_max_nodes=0).claims if is_count(c)]
+    assert {c.kind for c in with_lifted} == {"theorem"} and {c.kind for c in without} == {"consistency"}
+    X, y = geom.tail_sum_instance(3, seed=3)
+    pool = geom.enumerate_patterns(X, bias=True).region_patterns
+    sol = geom.solve_convex(X, y, 0.0, bias=True, interpolate=True, patterns=pool)  # a given pool: uncertified
+    C = geom.optimal_interpolators(geom.optimal_polytope(sol))
+    assert not sol.certified and C.verdict == "inconclusive" and "not certified" in C.reason

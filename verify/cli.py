@@ -502,7 +502,7 @@ def _cmd_polytope(args) -> int:
               "claims": st["claims"], "verdicts": st["verdicts"], "paths": st["paths"],
               "version": geom.__version__}
     if args.interpolate:
-        result["continuum"] = geom.optimal_interpolators(P, lower_bound=sol.lower_bound).to_dict()
+        result["continuum"] = geom.optimal_interpolators(P).to_dict()
     if args.figure is not None:
         png = staircase_png(result)
         if png is None:

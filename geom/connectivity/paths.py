@@ -250,7 +250,10 @@ def _sample(P, waypoints, samples, description, certified, tol):
             obj[t] = network_objective(net, P.X, P.y, P.beta)
     dev = float(np.max(np.abs(obj - P.p_star))) / max(1.0, abs(P.p_star)) if len(obj) else math.nan
     ok = dev <= tol.path and (not P.interpolate or fit_err <= math.sqrt(tol.path))
-    verdict = ("holds" if certified else "inconclusive") if ok else ("violated" if certified else "inconclusive")
+    if not (certified and math.isfinite(dev) and math.isfinite(fit_err)):
+        verdict = "inconclusive"  # built on an uncertified polytope, or a sampled objective overflowed
+    else:
+        verdict = "holds" if ok else "violated"
     return OptimalPath(U=U, alpha=alpha, objective=obj, max_deviation=dev, width=int(U.shape[1]),
                        segments=len(waypoints) - 1, verdict=verdict, description=description, bias=P.bias)
 

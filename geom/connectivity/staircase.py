@@ -167,17 +167,20 @@ class StaircaseStep:
 
 @dataclass(frozen=True)
 class Claim:
-    """One staircase statement at one width: a verdict and the figures that decided it."""
+    """One staircase statement at one width: a verdict, the figures that decided it, and its kind (``"theorem"``:
+    decided by an independent computation — the lifted graph, a constructed and evaluated path; ``"consistency"``:
+    by the reduced count alone, where the statement holds by construction of the formula)."""
 
     key: str
     m: int
     verdict: str
     figures: dict
     statement: str
+    kind: str = "theorem"
 
     def to_dict(self) -> dict:
         return {"key": self.key, "m": self.m, "statement": self.statement, "verdict": self.verdict,
-                "figures": self.figures}
+                "figures": self.figures, "kind": self.kind}
 
 
 @dataclass(frozen=True)
@@ -290,18 +293,26 @@ def staircase(P, *, m_max: int | None = None, paths: bool = True, lifted_max_nod
         lifted = lifted_counts(P, m, max_nodes=lifted_max_nodes)
         steps.append(StaircaseStep(m=m, components=comps, isolated=iso, connected=comps == 1, N_m=N_m,
                                    below_components=below, convex_components=convex, lifted=lifted))
-        fig = {"components": comps, "isolated": iso, "N_m": N_m, "m_star": ms, "M_star": Ms}
+        # the count statements are decided on the lifted graph (an independent brute force) where it ran — a
+        # theorem check; on the reduced count alone they hold by construction of the formula (m!·N_m isolated
+        # points, N_m = 0 beyond M*): a consistency check
+        c_dec, i_dec = lifted if lifted is not None else (comps, iso)
+        kind = "theorem" if lifted is not None else "consistency"
+        fig = {"components": comps, "isolated": iso, "N_m": N_m, "m_star": ms, "M_star": Ms,
+               "decided_on": "lifted graph" if lifted is not None else "reduced count"}
         if m == ms:
-            claims.append(Claim("finite_at_m_star", m, _verdict(comps == iso == math.factorial(ms) * N_m, cert),
-                                {**fig, "m_factorial_N": math.factorial(ms) * N_m}, CLAIMS["finite_at_m_star"]))
+            claims.append(Claim("finite_at_m_star", m,
+                                _verdict(c_dec == i_dec == math.factorial(ms) * N_m, cert),
+                                {**fig, "m_factorial_N": math.factorial(ms) * N_m}, CLAIMS["finite_at_m_star"], kind))
         if m == Ms:
-            claims.append(Claim("isolated_at_M_star", m, _verdict(iso > 0, cert), fig, CLAIMS["isolated_at_M_star"]))
+            claims.append(Claim("isolated_at_M_star", m, _verdict(i_dec > 0, cert), fig, CLAIMS["isolated_at_M_star"],
+                                kind))
         if m >= Ms + 1:
-            claims.append(Claim("no_isolated_above_M_star", m, _verdict(iso == 0, cert), fig,
-                                CLAIMS["no_isolated_above_M_star"]))
+            claims.append(Claim("no_isolated_above_M_star", m, _verdict(i_dec == 0, cert), fig,
+                                CLAIMS["no_isolated_above_M_star"], kind))
         if m >= min(Ms + ms, n + 1):
-            claims.append(Claim("connected_above", m, _verdict(comps == 1, cert),
-                                {**fig, "threshold": min(Ms + ms, n + 1)}, CLAIMS["connected_above"]))
+            claims.append(Claim("connected_above", m, _verdict(c_dec == 1, cert),
+                                {**fig, "threshold": min(Ms + ms, n + 1)}, CLAIMS["connected_above"], kind))
         if lifted is not None:
             claims.append(Claim("reduced_equals_lifted", m, _verdict(lifted == (comps, iso), cert),
                                 {"reduced": [comps, iso], "lifted": list(lifted)}, CLAIMS["reduced_equals_lifted"]))

@@ -56,6 +56,9 @@ from .vertices import (
 __all__ = ["OptimalPolytope", "optimal_polytope", "SymbolicPolytope", "symbolic_polytope", "Vertex", "Tightness", "brute_force_vertices", "prune_to_vertex",
            "rank_adjacent", "POLYTOPE_STATUSES"]
 
+#: :meth:`OptimalPolytope.to_net` accepts ``c`` with ``‖A c − y*‖ ≤ TO_NET_RTOL · max(1, ‖y*‖)`` (points of ``Q`` up
+#: to the rounding of user arithmetic, e.g. convex combinations of vertices).
+TO_NET_RTOL = 1e-6
 #: ``status`` values of :class:`OptimalPolytope`.
 POLYTOPE_STATUSES = ("certified", "inconclusive", "not applicable")
 
@@ -156,7 +159,7 @@ class OptimalPolytope:
         """The optimal network ψ of ``c ∈ Q``: one neuron ``(√c_k ū_k, σ_k √c_k)`` per ``c_k > 0``.
 
         Raises :class:`~geom.exceptions.InvalidInputError` for a ``c`` of the wrong length, with a negative or
-        non-finite entry, or with ``A c`` away from ``y*`` (relative ``tol.path``-size residuals are allowed).
+        non-finite entry, or with ``A c`` away from ``y*`` (beyond :data:`TO_NET_RTOL`).
         """
         c = np.asarray(c, dtype=float)
         if c.shape != (self.K,) or not np.all(np.isfinite(c)) or np.any(c < 0):
@@ -164,7 +167,7 @@ class OptimalPolytope:
                                             f"a finite non-negative vector of length K = {self.K}",
                                             f"shape {c.shape}"))
         res = float(np.linalg.norm(self.A @ c - self.y_star)) / max(1.0, float(np.linalg.norm(self.y_star)))
-        if not (res <= 1e-6):
+        if not (res <= TO_NET_RTOL):
             raise InvalidInputError(message("c", "OptimalPolytope.to_net", "a point of Q (A c = y*)",
                                             f"a vector with relative residual {res:.3g}"))
         return column_net(self.directions, self.signs, c, bias=self.bias)
@@ -319,7 +322,8 @@ def _build(solution, Xa, tight, tol, max_vertices):
     for s in sizes:
         counts[s] = counts.get(s, 0) + 1
     certified = not reasons
-    stats = {"tight_patterns": int(len(tight.pairs)), "columns": int(A.shape[1]), "raw_vertices": vs.raw_vertices,
+    stats = {"solution_certified": bool(solution.certified), "lower_bound": float(solution.lower_bound),
+             "tight_patterns": int(len(tight.pairs)), "columns": int(A.shape[1]), "raw_vertices": vs.raw_vertices,
              "vertex_method": vs.method, "value_check": value_err, "rank_gap": rank_gap,
              "polish_rounds": tight.polish_rounds}
     return OptimalPolytope(status="certified" if certified else "inconclusive", reason="; ".join(reasons),
