@@ -38,7 +38,7 @@ from .nets import Net, augment
 from .stationarity import SEPARATION, TIE_TOL
 
 __all__ = ["Minimality", "minimality", "merge_colinear", "decreasing_path", "BALANCE_TOL", "COLINEAR_TOL",
-           "ZERO_NEURON_TOL"]
+           "ZERO_NEURON_TOL", "MONOTONE_RTOL"]
 
 #: A net is scaled when ``max_j |‖u_j‖ − |α_j|| ≤ BALANCE_TOL · max(1, max_j ‖u_j‖)``.
 BALANCE_TOL = 1e-8
@@ -47,6 +47,9 @@ COLINEAR_TOL = 1e-8
 #: A neuron whose weight ``|α_j|‖u_j‖`` is at most ``ZERO_NEURON_TOL`` times the largest is a zero neuron (a
 #: trained net's dead neurons decay geometrically under weight decay and never reach an exact zero).
 ZERO_NEURON_TOL = 1e-8
+#: The decreasing path is monotone when no sampled objective exceeds the previous by more than
+#: ``MONOTONE_RTOL · max(1, max objective)`` (float64 evaluation noise).
+MONOTONE_RTOL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,7 @@ def decreasing_path(net: Net, X, y, beta, *, samples: int = 8, max_moves: int = 
     nets = tuple(Net(Ut, at, bias=net.bias) for Ut, at in pts)
     obj = np.array([0.5 * float(np.sum((np.maximum(Xa @ Ut.T, 0.0) @ at - y) ** 2))
                     + 0.5 * beta * float(np.sum(Ut ** 2) + np.sum(at ** 2)) for Ut, at in pts])
-    tol = 1e-12 * max(1.0, float(np.abs(obj).max(initial=0.0)))
+    tol = MONOTONE_RTOL * max(1.0, float(np.abs(obj).max(initial=0.0)))
     monotone = bool(np.all(np.diff(obj) <= tol))
     return DecreasingPath(nets=nets, objective=obj, monotone=monotone,
                           strictly_decreased=bool(obj[-1] < obj[0] - tol), moves=moves)

@@ -683,19 +683,28 @@ def _cmd_check(args) -> int:
     return 0
 
 
+def _training_args(*, seeds: int, steps: int) -> list:
+    """The arguments ``train`` and ``landscape`` share (data, β, the grid of nets, the optimizer)."""
+    return [
+        arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
+        arg("--beta", type=_beta_arg, default=None, metavar="B",
+            help="weight decay β > 0 (default: the file's beta)"),
+        arg("--width", type=_count_arg, nargs="+", required=True, metavar="M", help="widths (one or several)"),
+        arg("--seeds", type=_count_arg, default=seeds, metavar="K",
+            help=f"seeds 0..K-1 per width and scale (default {seeds})"),
+        arg("--steps", type=_count_arg, default=steps, metavar="T", help=f"gradient steps (default {steps})"),
+        arg("--lr", type=_beta_arg, default=1e-2, metavar="η", help="step size (default 0.01)"),
+        arg("--init-scale", type=_beta_arg, nargs="+", default=[1.0], metavar="s", help="initialization scales"),
+        arg("--optimizer", choices=("gd", "momentum", "adam"), default="gd", help="update rule (default gd)"),
+        arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (SPEC.md §A.6)"),
+    ]
+
+
 @command("train", help="train many nets at once by full-batch gradient descent on L_β (seeds × widths × init "
                        "scales), saved as one batch", args=[
-    arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
-    arg("--beta", type=_beta_arg, default=None, metavar="B", help="weight decay β > 0 (default: the file's beta)"),
-    arg("--width", type=_count_arg, nargs="+", required=True, metavar="M", help="widths (one or several)"),
-    arg("--seeds", type=_count_arg, default=1, metavar="K", help="seeds 0..K-1 per width and scale (default 1)"),
-    arg("--steps", type=_count_arg, default=1000, metavar="T", help="gradient steps (default 1000)"),
-    arg("--lr", type=_beta_arg, default=1e-2, metavar="η", help="step size (default 0.01)"),
-    arg("--init-scale", type=_beta_arg, nargs="+", default=[1.0], metavar="s", help="initialization scales"),
-    arg("--optimizer", choices=("gd", "momentum", "adam"), default="gd", help="update rule (default gd)"),
+    *_training_args(seeds=1, steps=1000),
     arg("--backend", choices=("numpy", "torch", "cupy"), default="numpy",
         help="array library (torch/cupy use the GPU when present)"),
-    arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (SPEC.md §A.6)"),
     arg("--out", metavar="NETS.npz", required=True, help="the trained batch (U (B, M, p), alpha (B, M), widths, "
                                                           "seeds, init_scales, objective trajectory), atomic"),
     arg("--json", action="store_true", help="print a JSON summary"),
@@ -726,15 +735,7 @@ def _cmd_train(args) -> int:
 
 @command("landscape", help="train K nets per width and report which reach p* (certified), which are stationary "
                            "but not global, and the smallest width where all reach p*, next to m*", args=[
-    arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
-    arg("--beta", type=_beta_arg, default=None, metavar="B", help="weight decay β > 0 (default: the file's beta)"),
-    arg("--width", type=_count_arg, nargs="+", required=True, metavar="M", help="widths"),
-    arg("--seeds", type=_count_arg, default=8, metavar="K", help="runs per width and scale (default 8)"),
-    arg("--steps", type=_count_arg, default=2000, metavar="T", help="gradient steps (default 2000)"),
-    arg("--lr", type=_beta_arg, default=1e-2, metavar="η", help="step size (default 0.01)"),
-    arg("--init-scale", type=_beta_arg, nargs="+", default=[1.0], metavar="s", help="initialization scales"),
-    arg("--optimizer", choices=("gd", "momentum", "adam"), default="gd"),
-    arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (SPEC.md §A.6)"),
+    *_training_args(seeds=8, steps=2000),
     _max_patterns_arg(),
     arg("--json", action="store_true", help="print one JSON object"),
     arg("--quiet", action="store_true", help="no note on stderr"),

@@ -267,9 +267,10 @@ def _vertex_reduce(Xa, pats, U, V, tol):
     """``(U, V)`` at a vertex of the optimal polytope through the current point, or ``None`` if it already is one.
 
     Slots with the same signed unit direction (within ``tol.dedup``) are merged into the first (the direction
-    lies in both cones); then :func:`geom.polytope.vertices.prune_to_vertex` removes dependent fit columns
+    lies in both cones), by the polytope's own deduplication; then :func:`geom.polytope.vertices.prune_to_vertex` removes dependent fit columns
     ``(X ū)_+`` along null vectors, choosing at each step the direction that does not increase ``Σ c``.
     """
+    from ..polytope.tightness import columns_from_pairs
     from ..polytope.vertices import prune_to_vertex
 
     slots = [(k, 1.0, U[k]) for k in np.flatnonzero(np.any(U != 0, axis=1))]
@@ -279,16 +280,11 @@ def _vertex_reduce(Xa, pats, U, V, tol):
     mags = np.array([np.linalg.norm(z) for _, _, z in slots])
     dirs = np.array([z / m for (_, _, z), m in zip(slots, mags)])
     signs = np.array([s for _, s, _ in slots])
-    keep, c = [], []
-    for i in range(len(slots)):
-        for j, kj in enumerate(keep):
-            if signs[kj] == signs[i] and np.linalg.norm(dirs[kj] - dirs[i]) <= tol.dedup:
-                c[j] += mags[i]
-                break
-        else:
-            keep.append(i)
-            c.append(mags[i])
-    c = np.array(c)
+    # equal signed directions: the deduplication of the polytope (docs/theory.md §D.3), one column per group
+    pairs = np.array([[i, 0 if s > 0 else 1] for i, (_, s, _) in enumerate(slots)])
+    _, _, groups, _ = columns_from_pairs(Xa, pairs, dirs, tol)
+    keep = np.array([g[0][0] for g in groups])
+    c = np.array([float(sum(mags[i] for i, _ in g)) for g in groups])
     A = np.maximum(Xa @ dirs[keep].T, 0.0) * signs[keep]
     v, _ = prune_to_vertex(A, c, tol)
     if len(keep) == len(slots) and np.count_nonzero(v) == len(c):

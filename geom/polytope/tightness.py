@@ -49,6 +49,12 @@ __all__ = ["Tightness", "decide_tightness", "columns_from_pairs"]
 #: Smallest band with a proved radius: the relative float64 error of a computed dual value (projection and
 #: norms; cf. the Higham allowance of :func:`geom.cones.dual_values`).
 _VALUE_ROUNDING = 1e-12
+#: A cone row is in the face of a float maximizer ``ū`` (the guess handed to the exact KKT check) when
+#: ``|b_iᵀū| ≤ FACE_TOL ‖b_i‖``; a wrong guess only makes the exact check fail (then the float bound is kept).
+FACE_TOL = 1e-9
+#: Pivots of the face rows' QR below ``RANK_QR_TOL`` times the largest are dependent rows (dropped before the
+#: exact solve; a wrong drop only makes the exact check fail).
+RANK_QR_TOL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -154,12 +160,12 @@ def _exact_projection_sq(Xq, nu_q, pattern, sign, direction, Xa):
     g = [sum((nu_q[i] * Xq[i][j] for i in range(n) if pattern[i]), Fraction(0)) * sign for j in range(p)]
     Bf = np.where(pattern[:, None], Xa, -Xa)
     norms = np.linalg.norm(Xa, axis=1)
-    face = np.flatnonzero(np.abs(Bf @ direction) <= 1e-9 * np.maximum(norms, 1e-300))
+    face = np.flatnonzero(np.abs(Bf @ direction) <= FACE_TOL * np.maximum(norms, 1e-300))
     lam, F = [], []
     if len(face):
         _, R, piv = qr(Bf[face].T, pivoting=True, mode="economic")
         diag = np.abs(np.diag(R)) if R.size else np.zeros(0)
-        r = int(np.sum(diag > 1e-12 * (diag[0] if diag.size else 1.0)))
+        r = int(np.sum(diag > RANK_QR_TOL * (diag[0] if diag.size else 1.0)))
         F = [int(face[i]) for i in piv[:r]]
         q = lambda v: flint.fmpq(v.numerator, v.denominator)  # noqa: E731
         M = flint.fmpq_mat([[q(sum((a * b for a, b in zip(B[i], B[j])), Fraction(0))) for j in F] for i in F])
@@ -280,15 +286,11 @@ def columns_from_pairs(Xa, pairs, directions, tol: Tolerances):
     pairs merged into column ``j``; ``ambiguous`` is a reason string (empty when every pair of directions is
     either within ``tol.dedup`` or beyond ``tol.separation · tol.dedup``).
     """
+    import networkx as nx
+
     T = len(pairs)
-    parent = list(range(T))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    close_graph = nx.Graph()
+    close_graph.add_nodes_from(range(T))
     ambiguous = ""
     for s in (0, 1):
         idx = np.flatnonzero(pairs[:, 1] == s) if T else np.zeros(0, int)
@@ -296,19 +298,13 @@ def columns_from_pairs(Xa, pairs, directions, tol: Tolerances):
             continue
         D = directions[idx]
         dist = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * np.clip(D @ D.T, -1.0, 1.0)))
-        close = dist <= tol.dedup
         grey = (dist > tol.dedup) & (dist <= tol.separation * tol.dedup)
         if grey.any() and not ambiguous:
-            a, b = np.argwhere(np.triu(grey, 1))[0]
-            ambiguous = (f"ambiguous deduplication: two tight directions are {dist[a, b]:.3g} apart, neither "
+            i, j = np.argwhere(np.triu(grey, 1))[0]
+            ambiguous = (f"ambiguous deduplication: two tight directions are {dist[i, j]:.3g} apart, neither "
                          f"clearly equal (≤ {tol.dedup:g}) nor clearly distinct")
-        for a, b in np.argwhere(np.triu(close, 1)):
-            ra, rb = find(idx[a]), find(idx[b])
-            if ra != rb:
-                parent[rb] = ra
-    roots = {}
-    for i in range(T):
-        roots.setdefault(find(i), []).append(i)
+        close_graph.add_edges_from((int(idx[i]), int(idx[j])) for i, j in np.argwhere(np.triu(dist <= tol.dedup, 1)))
+    roots = {min(c): sorted(c) for c in nx.connected_components(close_graph)}
     groups, dirs, signs = [], [], []
     # deterministic order: positive columns first, then by first pool row
     for members in sorted(roots.values(), key=lambda g: (int(pairs[g[0], 1]), int(pairs[g[0], 0]))):
