@@ -1,6 +1,6 @@
 """Benchmark of the certified convex solver (``geom.convex.solve_convex``) against generic baselines.
 
-Problem (SPEC.md §A.3), squared loss, weight decay β, all region patterns ``D_k`` of X
+Problem (docs/theory.md §A.3), squared loss, weight decay β, all region patterns ``D_k`` of X
 (``enumerate_patterns(X, ties="regions")``, P of them)::
 
     (C)  min_{u_k, v_k ∈ C_k}  ½‖Σ_k D_k X (u_k − v_k) − y‖² + β Σ_k (‖u_k‖₂ + ‖v_k‖₂),
@@ -26,7 +26,7 @@ Methods, each in a fresh subprocess (peak RSS = ``ru_maxrss`` of that child from
 
 Every method's answer is re-scored the same way, as the ReLU network it defines:
 ``obj_net = ½‖Σ_k (X u_k)_+ − (X v_k)_+ − y‖² + β Σ_k (‖u_k‖ + ‖v_k‖)``.  This is the objective of a genuine
-network (``ψ`` of SPEC.md §A.5), hence ≥ p*, whatever cone violations the solver left; ``rel_diff = (obj_net −
+network (``ψ`` of docs/theory.md §A.5), hence ≥ p*, whatever cone violations the solver left; ``rel_diff = (obj_net −
 p*) / |p*|`` against our certified p* (which is itself within ``rel_gap`` of the optimum).
 
 Instances: Gaussian X with seed ``2026 + 10 n + d``; labels (a) "teacher": ``y = (X w_1)_+ − (X w_2)_+ +

@@ -1,12 +1,12 @@
 """Benchmark of exact activation-pattern enumeration (``geom.enumerate_patterns``).
 
-What is measured, per instance (ARRANGEMENTS.md §3 for the expected counts):
+What is measured, per instance (docs/theory.md §B.2 for the expected counts):
 
 * **ours**: ``enumerate_patterns(X)`` (``ties="geq"``) in a fresh subprocess; wall-clock seconds of the call,
   certified patterns per second, and the peak resident set size of that subprocess (``ru_maxrss`` of the child
   from ``os.wait4``, so earlier or larger runs never pollute the number);
 * **SageMath** (optional, ``passagemath-polyhedra``): ``HyperplaneArrangements(QQ, names)`` built from the exact
-  rationals of the float64 data (ARRANGEMENTS.md §4), then ``regions()`` and ``n_regions()``, each in its own
+  rationals of the float64 data (docs/theory.md §B.2), then ``regions()`` and ``n_regions()``, each in its own
   subprocess under ``--timeout`` (reported as ``"timeout"`` otherwise); the arrangement is built before the
   clock starts;
 * **Gaussian sampling** (``geom.sample_patterns``, fixed seed) with 10^5 and 10^6 directions: the recall
@@ -146,7 +146,7 @@ def worker_sage(name: str, method: str) -> dict:
     d = X.shape[1]
     t0 = time.perf_counter()
     K = HyperplaneArrangements(QQ, tuple(f"x{i}" for i in range(d)))
-    # Float input through exact rationals: QQ(float) would need sage.rings.real_mpfi (ARRANGEMENTS.md §4).
+    # Float input through exact rationals: QQ(float) would need sage.rings.real_mpfi (docs/theory.md §B.2).
     rows = [[[QQ(float(v).as_integer_ratio()) for v in r], 0] for r in X.tolist()]
     A = K(*rows)
     build = time.perf_counter() - t0

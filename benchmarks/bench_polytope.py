@@ -24,7 +24,7 @@ Two comparisons in the same run, each in its own subprocess:
   ``--brute-timeout`` seconds (default 60).  ``brute/cdd`` is the time ratio; ``same`` says whether both found
   the same vertex supports and the same edges.
 * **exact vs float**: ``symbolic_polytope`` (sympy number fields, every decision exact) on the instances with
-  exact data (regular 3- to 6-gons, SPEC.md §I), timed against the float polytope (patterns + solve + polytope);
+  exact data (regular 3- to 6-gons, docs/theory.md §I), timed against the float polytope (patterns + solve + polytope);
   ``exact=float`` compares ``K``, the vertex and edge counts, ``m*``, ``M*`` and the support-size counts.
 
 Instances (name: builder; the seed is fixed by the name):
@@ -36,7 +36,7 @@ Instances (name: builder; the seed is fixed by the name):
 * ``oned-n-β``: ``x`` sorted ``N(0, 1)``, ``y = sin(3x) + 0.1 N(0, 1)`` (seed ``2026 + n``), bias, weight decay β;
 * ``solid-NAME``: the vertices of a Platonic/Archimedean solid (unit sphere, d = 3), ``y = 1``, ``β = 0.5``;
   the family with many tight directions (icosidodecahedron: K = 120);
-* ``spec-I…``: SPEC.md §I (float and exact).
+* ``spec-I…``: docs/theory.md §I (float and exact).
 
 Instances in ``PROBES`` (found beyond reach in trial runs) get ``PROBE_TIMEOUT_S`` only: enough to record ``K``
 and the step that does not finish.
@@ -93,7 +93,7 @@ GOAL_MAX_VERTICES = 1000
 
 PHI = "((1 + sqrt(5))/2)"
 
-#: SPEC.md §I: (X, y, β, bias) as exact strings.
+#: docs/theory.md §I: (X, y, β, bias) as exact strings.
 SPEC = {
     "I1": ([["-1"], ["1"]], ["1", "2"], "1/2", False),
     "I1b": ([["-1"], ["1"]], ["1", "2"], "3/2", False),
@@ -198,14 +198,14 @@ def build_instance(name: str) -> dict:
         Xs, ys, bs, bias = SPEC[arg]
         X = np.array([[_num(c) for c in row] for row in Xs])
         return {"X": X, "y": np.array([_num(v) for v in ys]), "beta": _num(bs), "bias": bias, "interpolate": False,
-                "exact": (Xs, ys, bs, bias), "info": {"family": "SPEC.md §I", "seed": None}}
+                "exact": (Xs, ys, bs, bias), "info": {"family": "docs/theory.md §I", "seed": None}}
     raise ValueError(f"unknown instance {name!r}")
 
 
 # ---- workers (run in fresh subprocesses) -----------------------------------------------------------------
 
 def _warm_up() -> None:
-    """Run the whole pipeline once on SPEC.md I2 (lazy imports of cdd, scipy, networkx), untimed."""
+    """Run the whole pipeline once on docs/theory.md I2 (lazy imports of cdd, scipy, networkx), untimed."""
     import numpy as np
 
     import geom

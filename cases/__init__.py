@@ -1,4 +1,4 @@
-"""Registry of named instances whose expected values come from theory (SPEC.md §B, §I).
+"""Registry of named instances whose expected values come from theory (docs/theory.md §B, §I).
 
 Examples
 --------
@@ -11,7 +11,7 @@ True
 """
 
 from . import arrangements  # noqa: F401  (registers the cases)
-from . import spec_instances  # noqa: F401  (registers the SPEC.md §I instances of the convex program)
+from . import spec_instances  # noqa: F401  (registers the docs/theory.md §I instances of the convex program)
 from . import regressions  # noqa: F401  (registers the regression cases of exact enumeration)
 from ._registry import Case, case_names, get_case, list_cases, register
 

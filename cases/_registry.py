@@ -11,7 +11,7 @@ __all__ = ["Case", "register", "get_case", "list_cases", "case_names"]
 
 @dataclass(frozen=True)
 class Case:
-    """A named instance whose expected values come from theory (closed forms, SPEC.md §B and §I).
+    """A named instance whose expected values come from theory (closed forms, docs/theory.md §B and §I).
 
     Attributes
     ----------

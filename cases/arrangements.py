@@ -1,6 +1,6 @@
 """Named arrangements with closed-form pattern and region counts.
 
-Sources: SPEC.md §B.2–B.3 and §I; Stanley, *An introduction to hyperplane arrangements* (2007), Lect. 1–2
+Sources: docs/theory.md §B.2–B.3 and §I; Stanley, *An introduction to hyperplane arrangements* (2007), Lect. 1–2
 (coordinate, braid: ``χ = t(t−1)⋯(t−d+1)``, ``d!`` regions; faces of the braid arrangement = ordered set
 partitions, the Fubini numbers); OEIS A034997 (resonance arrangement regions: 2, 6, 32, 370, 11292, 1066044);
 Cover (1965) for points in general position.
@@ -55,16 +55,16 @@ def _falling(d):
     return [int(c) for c in sympy.Poly(sympy.prod([t - i for i in range(d)]), t).all_coeffs()]
 
 
-# ---- SPEC.md instances -----------------------------------------------------------------------------------
+# ---- docs/theory.md instances -----------------------------------------------------------------------------------
 
-@register("spec-B2-antiparallel", tags={"arrangement", "spec", "degenerate", "ties"}, source="SPEC.md §B.2")
+@register("spec-B2-antiparallel", tags={"arrangement", "spec", "degenerate", "ties"}, source="docs/theory.md §B.2")
 def _b2():
     return {"X": [[1, 0], [-1, 0], [0, 1]], "description": "antiparallel pair plus an axis: tie-only 110, 111",
             "expected": {"patterns": 6, "regions": 4, "rank": 2, "general_position": False,
                          "pattern_set": ["010", "011", "100", "101", "110", "111"]}}
 
 
-@register("spec-I1", tags={"arrangement", "spec", "convex", "polytope", "ties"}, source="SPEC.md §I (I1), §B.2")
+@register("spec-I1", tags={"arrangement", "spec", "convex", "polytope", "ties"}, source="docs/theory.md §I (I1), §B.2")
 def _i1():
     return {"X": [[-1.0], [1.0]], "y": [1.0, 2.0], "beta": 0.5,
             "description": "d = 1, no bias, x = (−1, 1)",
@@ -74,7 +74,7 @@ def _i1():
                          "staircase": {"2": [2, 2], "3": [1, 0]}}}
 
 
-@register("spec-I2", tags={"arrangement", "spec", "convex", "polytope"}, source="SPEC.md §I (I2)")
+@register("spec-I2", tags={"arrangement", "spec", "convex", "polytope"}, source="docs/theory.md §I (I2)")
 def _i2():
     return {"X": [[1.0, 0.0], [-0.5, np.sqrt(3) / 2]], "y": [1.0, 1.0], "beta": 0.5,
             "description": "two points at 120°",
@@ -83,7 +83,7 @@ def _i2():
                          "staircase": {"1": [1, 1], "2": [3, 2], "3": [1, 0], "4": [1, 0]}}}
 
 
-@register("spec-I3", tags={"arrangement", "spec", "convex", "polytope"}, source="SPEC.md §I (I3)")
+@register("spec-I3", tags={"arrangement", "spec", "convex", "polytope"}, source="docs/theory.md §I (I3)")
 def _i3():
     return {"X": np.eye(3), "y": [2.0, 1.0, -1.0], "beta": 0.5, "description": "X = I₃ (group soft-thresholding)",
             "expected": {"patterns": 8, "regions": 8, "rank": 3, "general_position": True,
@@ -91,7 +91,7 @@ def _i3():
                          "M_star": 2, "staircase": {"2": [2, 2], "3": [1, 0]}}}
 
 
-@register("spec-I4", tags={"arrangement", "spec", "convex", "polytope", "bias"}, source="SPEC.md §I (I4)")
+@register("spec-I4", tags={"arrangement", "spec", "convex", "polytope", "bias"}, source="docs/theory.md §I (I4)")
 def _i4():
     return {"X": [[-0.2], [1.0]], "bias": True, "y": [0.5, 1.0], "beta": 0.1,
             "description": "the blog's two points, 1-D with bias",
@@ -99,14 +99,14 @@ def _i4():
                          "p_star": 0.06958725, "m_star": 1, "M_star": 1}}
 
 
-@register("spec-I5", tags={"arrangement", "spec", "bias"}, source="SPEC.md §B.3, §I (I5)")
+@register("spec-I5", tags={"arrangement", "spec", "bias"}, source="docs/theory.md §B.3, §I (I5)")
 def _i5():
     return {"X": [[-1.0], [0.0], [1.0], [2.0]], "bias": True, "description": "1-D with bias, 4 points",
             "expected": {"patterns": 8, "regions": 8, "rank": 2, "general_position": True,
                          "pattern_set": ["0000", "0001", "0011", "0111", "1000", "1100", "1110", "1111"]}}
 
 
-@register("spec-I7", tags={"arrangement", "spec", "convex", "polytope", "bias"}, source="SPEC.md §I (I7)")
+@register("spec-I7", tags={"arrangement", "spec", "convex", "polytope", "bias"}, source="docs/theory.md §I (I7)")
 def _i7():
     return {"X": [[-1.0], [0.0], [1.0]], "bias": True, "y": [0.0, 1.0, 0.0], "beta": 0.1,
             "description": "1-D with bias, kinks at a data point",
@@ -132,7 +132,7 @@ def _coordinate(d):
                          "charpoly": [int(c) for c in np.poly1d([1, -1]) ** d]}}
 
 
-@_family("cross", {"arrangement", "family", "degenerate", "ties"}, "ARRANGEMENTS.md §3: [I; −I] has 3^d patterns",
+@_family("cross", {"arrangement", "family", "degenerate", "ties"}, "docs/theory.md §B.2: [I; −I] has 3^d patterns",
          [2, 3, 4])
 def _cross(d):
     I = np.eye(d, dtype=np.int64)
@@ -148,7 +148,7 @@ def _braid(d):
 
 
 @_family("braid-pm", {"arrangement", "family", "degenerate", "ties"},
-         "ARRANGEMENTS.md §3: patterns of [Y; −Y] = faces of braid(d) = Fubini(d)", [3, 4, 5])
+         "docs/theory.md §B.2: patterns of [Y; −Y] = faces of braid(d) = Fubini(d)", [3, 4, 5])
 def _braid_pm(d):
     Y = braid_rows(d)
     return {"X": np.vstack([Y, -Y]), "description": f"[braid; −braid] in R^{d}",
@@ -161,7 +161,7 @@ _RES_REGIONS = {3: 32, 4: 370, 5: 11292, 6: 1066044}
 
 
 @_family("resonance", {"arrangement", "family", "degenerate"},
-         "OEIS A034997; χ for d ≤ 5 from SageMath (ARRANGEMENTS.md §3)", [3, 4, 5])
+         "OEIS A034997; χ for d ≤ 5 from SageMath (docs/theory.md §B.2)", [3, 4, 5])
 def _resonance(d):
     exp = {"patterns": _RES_REGIONS[d], "regions": _RES_REGIONS[d], "rank": d, "general_position": False}
     if d in _RES_CHARPOLY:
@@ -175,7 +175,7 @@ register("resonance-6", tags={"arrangement", "family", "degenerate", "large"},
              "expected": {"patterns": 1066044, "regions": 1066044, "rank": 6, "general_position": False}})
 
 
-@_family("line-bias", {"arrangement", "family", "bias"}, "SPEC.md §B.3: exactly 2n patterns", [1, 2, 5, 10, 25])
+@_family("line-bias", {"arrangement", "family", "bias"}, "docs/theory.md §B.3: exactly 2n patterns", [1, 2, 5, 10, 25])
 def _line_bias(n):
     x = np.linspace(-1.0, 1.0, n) if n > 1 else np.array([0.3])
     return {"X": x[:, None], "bias": True, "description": f"{n} distinct points on a line, with bias",
@@ -184,7 +184,7 @@ def _line_bias(n):
 
 
 @register("duplicates-zeros", tags={"arrangement", "degenerate", "ties", "bad"},
-          source="SPEC.md §B.1 (zero rows active), ARRANGEMENTS.md §1 (parallel rows)")
+          source="docs/theory.md §B.1 (zero rows active), docs/theory.md §B.2 (parallel rows)")
 def _dups():
     return {"X": [[1, 2], [2, 4], [0, 0], [-1, -2], [1, 0]],
             "description": "positively parallel, zero and antiparallel rows",
@@ -192,7 +192,7 @@ def _dups():
 
 
 @_family("gaussian", {"arrangement", "family", "generic"},
-         "Cover (1965): C(n, d) regions; + the u = 0 pattern iff {Xu > 0} = ∅ (SPEC.md §B.2)",
+         "Cover (1965): C(n, d) regions; + the u = 0 pattern iff {Xu > 0} = ∅ (docs/theory.md §B.2)",
          ["20x3", "30x4", "12x5"])
 def _gaussian(tag):
     n, d = map(int, tag.split("x"))

@@ -122,7 +122,7 @@ def _gauss_165():
                                         "100001", "100011", "100111", "101000", "111000"]}}
 
 
-@register("regression-line-bias-repeated", tags=_TAGS | {"bias", "degenerate"}, source=f"{ORACLE}; SPEC.md §B.3")
+@register("regression-line-bias-repeated", tags=_TAGS | {"bias", "degenerate"}, source=f"{ORACLE}; docs/theory.md §B.3")
 def _line_repeated():
     return {"X": [[0], [0], [1], [1], [2]], "bias": True,
             "description": "1-D x = (0, 0, 1, 1, 2) with bias: 2 × 3 distinct values = 6 patterns",

@@ -1,6 +1,6 @@
-"""SPEC.md §I instances for the convex program (C), with expected values computed from closed forms.
+"""docs/theory.md §I instances for the convex program (C), with expected values computed from closed forms.
 
-Each factory derives ``p*``, ``y*`` and ``ν*`` (convention R, ``ν* = y − y*``, SPEC.md §C.1) from theory, never
+Each factory derives ``p*``, ``y*`` and ``ν*`` (convention R, ``ν* = y − y*``, docs/theory.md §C.1) from theory, never
 from a solver's output:
 
 * 1-D data ``x = (−1, 1)`` without bias (I1, I1b): the two cones decouple, so each label is soft-thresholded,
@@ -9,18 +9,18 @@ from a solver's output:
 * ``X = I₃`` (I3): group soft-thresholding, ``p* = β√5 + β − β²`` (:func:`i3_closed_form`);
 * one neuron in the all-active pattern with ``X̃`` invertible (I4): ``y* = (I + (β/ρ)(X̃X̃ᵀ)⁻¹)⁻¹ y`` with
   ``ρ = ‖X̃⁻¹y*‖`` the root of a scalar equation (:func:`single_neuron_closed_form`);
-* I7b and the I9 saddle: the exact numbers stated in SPEC.md, cross-checked in the factory through the identity
-  ``p* = ½‖ν*‖² + ν*ᵀy*`` (at an optimum the penalty equals ``ν*ᵀy*``, SPEC.md §D.2).
+* I7b and the I9 saddle: the exact numbers stated in docs/theory.md, cross-checked in the factory through the identity
+  ``p* = ½‖ν*‖² + ν*ᵀy*`` (at an optimum the penalty equals ``ν*ᵀy*``, docs/theory.md §D.2).
 
 Tolerances.  ``expected["rtol"]`` is the relative precision of the case's *stated* numbers: :data:`EXACT_RTOL`
 for closed forms evaluated in float64.  Cases that state no ``rtol`` (those of :mod:`cases.arrangements`, whose
-values are typed in from SPEC.md, I4 to 7 significant digits) are compared at ``SPEC_DIGITS_RTOL`` by the
+values are typed in from docs/theory.md, I4 to 7 significant digits) are compared at ``SPEC_DIGITS_RTOL`` by the
 ``convex`` suite (:mod:`verify.suites.convex`).
 
-Networks to certify (SPEC.md §C.3) live in ``expected["nets"]``: a list of ``{"name", "U", "alpha", "bias",
+Networks to certify (docs/theory.md §C.3) live in ``expected["nets"]``: a list of ``{"name", "U", "alpha", "bias",
 "verdict", "objective", ...}`` (the registry keeps only ``expected`` besides the data).
 
-The instances of SPEC.md §I already registered in :mod:`cases.arrangements` (``spec-I1``, ``spec-I2``,
+The instances of docs/theory.md §I already registered in :mod:`cases.arrangements` (``spec-I1``, ``spec-I2``,
 ``spec-I3``, ``spec-I4``, ``spec-I7``, tagged ``convex``) are not registered again; the ``…-closed-form``
 variants below add the closed-form ``y*`` and ``ν*`` that those entries lack.
 
@@ -59,7 +59,7 @@ def _expected(y, y_star, beta, **extra) -> dict:
 
 
 def soft_threshold_pair(y, beta):
-    """``y*`` for ``x = (−1, 1)`` without bias (SPEC.md §I, I1): ``sign(y_i)(|y_i| − β)_+`` per sample.
+    """``y*`` for ``x = (−1, 1)`` without bias (docs/theory.md §I, I1): ``sign(y_i)(|y_i| − β)_+`` per sample.
 
     The patterns ``01`` and ``10`` act on one sample each with ``|x_i| = 1``, so (C) splits into two scalar
     problems ``min_z ½(z − y_i)² + β|z|``.
@@ -72,7 +72,7 @@ def soft_threshold_pair(y, beta):
 
 
 def i2_closed_form(beta):
-    """``(y*, ν*, p*)`` of the 120° instance (SPEC.md §I, I2) for ``0 < β < 1``.
+    """``(y*, ν*, p*)`` of the 120° instance (docs/theory.md §I, I2) for ``0 < β < 1``.
 
     >>> [v.tolist() if hasattr(v, "tolist") else round(v, 12) for v in i2_closed_form(0.3)]
     [[0.7, 0.7], [0.3, 0.3], 0.51]
@@ -83,7 +83,7 @@ def i2_closed_form(beta):
 
 
 def i3_closed_form(beta):
-    """``(y*, ν*, p*)`` for ``X = I₃``, ``y = (2, 1, −1)`` (SPEC.md §I, I3), ``0 < β < 1``.
+    """``(y*, ν*, p*)`` for ``X = I₃``, ``y = (2, 1, −1)`` (docs/theory.md §I, I3), ``0 < β < 1``.
 
     Positive part ``(2, 1, 0)`` shrunk by ``β`` in norm, negative part ``(0, 0, −1)`` by ``β``.
 
@@ -104,8 +104,8 @@ def single_neuron_closed_form(Xa, y, beta):
     Stationarity of ``½‖Xa u − y‖² + β‖u‖`` gives ``(XaᵀXa + (β/ρ)I) u = Xaᵀy`` with ``ρ = ‖u‖``, i.e.
     ``y* = Xa u = (I + (β/ρ)(XaXaᵀ)⁻¹)⁻¹ y``; ``ρ`` is the root of ``g(ρ) = ‖Xa⁻¹ y*(ρ)‖ − ρ`` on
     ``(0, ‖Xa⁻¹y‖]`` (``g > 0`` near 0 when ``‖Xaᵀy‖ > β``, ``g < 0`` at the right end), found by
-    :func:`scipy.optimize.brentq` to full precision (SPEC.md §I, I4).  The caller's theory must guarantee that
-    this neuron is optimal for (C) (for I4: SPEC.md states it; the factory checks ``Xa u* > 0``).
+    :func:`scipy.optimize.brentq` to full precision (docs/theory.md §I, I4).  The caller's theory must guarantee that
+    this neuron is optimal for (C) (for I4: docs/theory.md states it; the factory checks ``Xa u* > 0``).
 
     >>> Xa = np.array([[-0.2, 1.0], [1.0, 1.0]])
     >>> y_star, nu, p, u = single_neuron_closed_form(Xa, np.array([0.5, 1.0]), 0.1)
@@ -141,7 +141,7 @@ def _net(name, U, alpha, *, bias=False, **expected) -> dict:
 
 # ---- I1b: I1 at β = 1.5 ----------------------------------------------------------------------------------------
 
-@register("spec-I1b", tags={"spec", "convex", "polytope"}, source="SPEC.md §I, I1b")
+@register("spec-I1b", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I1b")
 def _i1b():
     beta = 1.5
     return {"X": _I1_X, "y": _I1_Y, "beta": beta, "description": "I1 with β = 1.5: one neuron survives",
@@ -150,7 +150,7 @@ def _i1b():
 
 # ---- I2 at β = 0.3 (general-β closed form) ---------------------------------------------------------------------
 
-@register("spec-I2-beta0.3", tags={"spec", "convex", "polytope"}, source="SPEC.md §I, I2 (general 0 < β < 1)")
+@register("spec-I2-beta0.3", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I2 (general 0 < β < 1)")
 def _i2_beta():
     beta = 0.3
     y_star, nu, p = i2_closed_form(beta)
@@ -161,7 +161,7 @@ def _i2_beta():
 
 # ---- I3 with the closed-form y*, ν* ----------------------------------------------------------------------------
 
-@register("spec-I3-closed-form", tags={"spec", "convex", "polytope"}, source="SPEC.md §I, I3")
+@register("spec-I3-closed-form", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I3")
 def _i3():
     beta = 0.5
     y_star, nu, p = i3_closed_form(beta)
@@ -173,7 +173,7 @@ def _i3():
 
 # ---- I4 by the closed form (root find) -------------------------------------------------------------------------
 
-@register("spec-I4-closed-form", tags={"spec", "convex", "polytope"}, source="SPEC.md §I, I4 (closed form with a 1-D root find)")
+@register("spec-I4-closed-form", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I4 (closed form with a 1-D root find)")
 def _i4():
     X, y, beta = np.array([[-0.2], [1.0]]), np.array([0.5, 1.0]), 0.1
     Xa = np.c_[X, np.ones(2)]
@@ -190,7 +190,7 @@ def _i4():
 
 # ---- I7b ---------------------------------------------------------------------------------------------------------
 
-@register("spec-I7b", tags={"spec", "convex", "polytope"}, source="SPEC.md §I, I7b")
+@register("spec-I7b", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I7b")
 def _i7b():
     y = [1.0, 0.0, 1.0]
     exp = _expected(y, [0.9, 0.1, 0.9], 0.1, m_star=3, M_star=3)
@@ -205,7 +205,7 @@ def _i7b():
 
 # ---- I9: a Clarke-stationary saddle of I1 and the optimal net -------------------------------------------------
 
-@register("spec-I9", tags={"spec", "convex", "polytope", "certificate"}, source="SPEC.md §I, I9 (and I1 for ψ(W*))")
+@register("spec-I9", tags={"spec", "convex", "polytope", "certificate"}, source="docs/theory.md §I, I9 (and I1 for ψ(W*))")
 def _i9():
     beta = 0.5
     exp = _expected(_I1_Y, soft_threshold_pair(_I1_Y, beta), beta, m_star=2, M_star=2)
@@ -218,7 +218,7 @@ def _i9():
     saddle = _net("stationary saddle (width 2)", [[r], [0.0]], [r, 0.0], verdict="violated", objective=1.375,
                   lower_bound=lower, gap=1.375 - lower, true_gap=1.375 - exp["p_star"],
                   escapes=[{"pattern": "10", "sign": 1, "value": 1.0}])
-    # ψ(W*) of I1: (√1.5, √1.5) and (−√0.5, √0.5) (SPEC.md §I, I1)
+    # ψ(W*) of I1: (√1.5, √1.5) and (−√0.5, √0.5) (docs/theory.md §I, I1)
     optimal = _net("ψ(W*) of I1", [[r], [-np.sqrt(0.5)]], [r, np.sqrt(0.5)], verdict="holds",
                    objective=exp["p_star"], true_gap=0.0, escapes=[])
     exp["nets"] = [saddle, optimal]
@@ -226,9 +226,9 @@ def _i9():
             "description": "I1 data: a Clarke-stationary saddle (rejected) and the optimum (certified)",
             "expected": exp}
 
-# ---- the regular pentagon (SPEC.md §D.4: 22 vertices, checked there by brute force) -------------------------------
+# ---- the regular pentagon (docs/theory.md §D.4: 22 vertices, checked there by brute force) -------------------------------
 
-@register("spec-pentagon", tags={"spec", "polytope"}, source="SPEC.md §D.4 (22 vertices on the regular "
+@register("spec-pentagon", tags={"spec", "polytope"}, source="docs/theory.md §D.4 (22 vertices on the regular "
           "pentagon instance, verified there by brute force against pycddlib)")
 def _pentagon():
     t = 2 * np.pi * np.arange(5) / 5

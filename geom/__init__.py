@@ -1,6 +1,6 @@
 """relu-landscape geometry: arrangements, cones, convex program, duality, polytopes, nets, numeric core.
 
-The public API is re-exported here (see ``__all__``).  The mathematics is in ``SPEC.md`` (shared with the
+The public API is re-exported here (see ``__all__``).  The mathematics is in ``docs/theory.md`` (shared with the
 project); docstrings cite its sections.
 
 Examples

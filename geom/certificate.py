@@ -1,8 +1,8 @@
-"""Certificates of global optimality for any network of any width (SPEC.md §C.3).
+"""Certificates of global optimality for any network of any width (docs/theory.md §C.3).
 
 For a network ``θ`` with fit ``ŷ = f_θ(X)``, the dual candidate is ``ν̂ = −∇L(ŷ)`` (``= y − ŷ`` for the squared
-loss, convention R of SPEC.md §C.1).  With a rigorous upper bound ``φ̄ ≥ φ(ν̂) = max_k max_± ‖Π_{C_k}(±Xᵀ D_k ν̂)‖``
-(SPEC.md §C.2), the scaled ``ν̃ = ν̂ · min(1, β/φ̄)`` is dual feasible, so
+loss, convention R of docs/theory.md §C.1).  With a rigorous upper bound ``φ̄ ≥ φ(ν̂) = max_k max_± ‖Π_{C_k}(±Xᵀ D_k ν̂)‖``
+(docs/theory.md §C.2), the scaled ``ν̃ = ν̂ · min(1, β/φ̄)`` is dual feasible, so
 
     gap(θ) = L_β(θ) − D(ν̃) ≥ L_β(θ) − p*,        D(ν) = −L*(−ν).
 
@@ -23,7 +23,7 @@ decided by comparisons that a NaN cannot pass:
 
 Examples
 --------
-SPEC.md §I, I9: the width-1 optimum of I1 padded with a zero neuron is a Clarke-stationary saddle.
+docs/theory.md §I, I9: the width-1 optimum of I1 padded with a zero neuron is a Clarke-stationary saddle.
 
 >>> import numpy as np
 >>> from geom.nets import Net
@@ -75,7 +75,7 @@ _LOG_ROUNDING = 1e-13
 
 @dataclass(frozen=True)
 class Certificate:
-    """Global-optimality certificate of a network (SPEC.md §C.3).
+    """Global-optimality certificate of a network (docs/theory.md §C.3).
 
     Attributes
     ----------
@@ -200,12 +200,12 @@ def _penalty_exceeds(net: Net, beta: float, zero_loss: float, rtol: float) -> bo
 
 def certify_net(net: Net, X, y, beta, *, loss: str = "squared", patterns="exact", n_samples: int = 100_000,
                 seed: int | None = 0, tol: Tolerances = DEFAULT_TOLERANCES) -> Certificate:
-    """Certify (or refute) the global optimality of ``net`` for ``L_β`` (SPEC.md §C.3).
+    """Certify (or refute) the global optimality of ``net`` for ``L_β`` (docs/theory.md §C.3).
 
     Parameters
     ----------
     net : Net
-        Any width; with ``net.bias`` the regularized bias of SPEC.md §A.6.
+        Any width; with ``net.bias`` the regularized bias of docs/theory.md §A.6.
     X : array_like (n, d)
     y : array_like (n,)
         Labels (``±1`` for ``loss="logistic"``).

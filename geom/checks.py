@@ -10,7 +10,7 @@ Examples
 --------
 >>> import numpy as np, geom
 >>> X, y = np.array([[-1.0], [1.0]]), np.array([1.0, 2.0])
->>> r = np.sqrt(1.5)                                              # SPEC.md §I, I9: a stationary saddle
+>>> r = np.sqrt(1.5)                                              # docs/theory.md §I, I9: a stationary saddle
 >>> c = check_nets(geom.Net(np.array([[r], [0.0]]), np.array([r, 0.0])), X, y, 0.5)[0]
 >>> c.clarke_stationary, c.globally_optimal
 ('holds', 'violated')

@@ -1,4 +1,4 @@
-"""Pattern cones and per-pattern dual values (SPEC.md §A.2, §C.2).
+"""Pattern cones and per-pattern dual values (docs/theory.md §A.2, §C.2).
 
 The cone of pattern ``D_k`` is ``C_k = {u : (2D_k − I) X u ≥ 0}``; on it the ReLU is linear,
 ``(Xu)_+ = D_k X u``.  For a closed convex cone, ``max_{u ∈ C, ‖u‖ ≤ 1} gᵀu = ‖Π_C(g)‖`` (Moreau), so the dual
@@ -18,7 +18,7 @@ Examples
 >>> import numpy as np
 >>> X = np.array([[-1.0], [1.0]])
 >>> pats = np.array([[False, True], [True, False]])
->>> dual_values(X, np.array([0.5, 0.5]), pats).values.tolist()   # SPEC.md §I, I1: tight at β = 0.5
+>>> dual_values(X, np.array([0.5, 0.5]), pats).values.tolist()   # docs/theory.md §I, I1: tight at β = 0.5
 [[0.5, 0.0], [0.5, 0.0]]
 """
 
@@ -83,7 +83,7 @@ def hyperplane_groups(X) -> list[np.ndarray]:
     """Rows of ``X`` grouped by the hyperplane ``x_i^⊥`` they define (zero rows left out), decided exactly.
 
     Rows are compared through their primitive integer directions (floats are dyadic rationals, so this is exact):
-    positively and negatively parallel rows share a hyperplane (SPEC.md §B.1).  Groups are in order of first row.
+    positively and negatively parallel rows share a hyperplane (docs/theory.md §B.1).  Groups are in order of first row.
 
     >>> [g.tolist() for g in hyperplane_groups(np.array([[1.0, 0.0], [0.0, 0.0], [-2.0, 0.0], [0.0, 1.0]]))]
     [[0, 2], [3]]
@@ -221,21 +221,21 @@ class DualValues:
         """A rigorous upper bound of ``φ(ν)`` over the patterns (``max`` of ``upper``; ``0`` for no pattern).
 
         Unlike ``phi`` it holds whatever ``threshold`` and ``limit`` settled, so ``ν · min(1, β/phi_upper)`` is
-        dual feasible for the pool (SPEC.md §C.3).
+        dual feasible for the pool (docs/theory.md §C.3).
         """
         return float(self.upper.max()) if self.upper is not None and self.upper.size else 0.0
 
 
 def dual_values(X, nu, patterns, *, threshold: float | None = None, index: RegionIndex | None = None,
                 limit: int | None = None, previous: tuple | None = None, chunk: int = 32768) -> DualValues:
-    """Dual values of every pattern and sign at ``ν`` (SPEC.md §C.2).
+    """Dual values of every pattern and sign at ``ν`` (docs/theory.md §C.2).
 
     Parameters
     ----------
     X : array (n, d)
         Data (augmented with the ones column for a regularized bias).
     nu : array (n,)
-        Dual variable, residual convention ``ν = y − ŷ`` (SPEC.md §C.1).
+        Dual variable, residual convention ``ν = y − ŷ`` (docs/theory.md §C.1).
     patterns : array of bool (P, n)
     threshold : float, optional
         Only entries whose (rigorous) upper bound exceeds ``threshold`` are projected (the others are certainly

@@ -1,6 +1,6 @@
 """Reading data files (``.npz``, ``.csv``) safely, and writing files atomically.
 
-A data file holds the training data of SPEC.md §A.1: ``X ∈ R^{n×d}`` (rows ``x_i``), labels ``y ∈ R^n`` and,
+A data file holds the training data of docs/theory.md §A.1: ``X ∈ R^{n×d}`` (rows ``x_i``), labels ``y ∈ R^n`` and,
 optionally, the weight decay ``β > 0``.
 
 * ``.npz`` (NumPy archive, no pickles): arrays ``X`` of shape ``(n, d)``, ``y`` of shape ``(n,)`` and an optional
@@ -78,7 +78,7 @@ _MAGIC = ((b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"\x93NUMPY", "npy"),
 
 @dataclass(frozen=True)
 class Dataset:
-    """Training data read from a file (SPEC.md §A.1).
+    """Training data read from a file (docs/theory.md §A.1).
 
     Attributes
     ----------

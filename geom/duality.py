@@ -1,11 +1,11 @@
 """Duality of (C) in one place: ``L_β``, ``D(ν)``, the §C.3 certificate and verified escape directions.
 
 Both :func:`geom.solve_convex` (its lower bound) and :func:`geom.certify_net` (its verdict) use these
-functions, so a certificate means the same thing wherever it is printed (SPEC.md §C.1–C.3).
+functions, so a certificate means the same thing wherever it is printed (docs/theory.md §C.1–C.3).
 
-* :func:`network_objective` — ``L_β(θ) = L(f_θ(X)) + (β/2)(‖U‖² + ‖α‖²)`` (SPEC.md §A.1), and
+* :func:`network_objective` — ``L_β(θ) = L(f_θ(X)) + (β/2)(‖U‖² + ‖α‖²)`` (docs/theory.md §A.1), and
   :func:`objective_rounding` / :func:`fit_rounding`, bounds on the float64 errors of it and of the fit.
-* :func:`dual_function` — ``D(ν) = −L*(−ν)`` (``νᵀy`` in the interpolation limit ``β → 0``, SPEC.md §G.2).
+* :func:`dual_function` — ``D(ν) = −L*(−ν)`` (``νᵀy`` in the interpolation limit ``β → 0``, docs/theory.md §G.2).
 * :func:`dual_bound` — the scaled certificate: ``ν̃ = ν · min(1, β/φ̄(ν))`` with ``φ̄`` a *rigorous* upper bound
   of ``φ(ν)`` over the pool (:attr:`geom.cones.DualValues.phi_upper`), shrunk by the rounding of the product, so
   ``ν̃`` is dual feasible for the pool and ``D(ν̃)`` (less its own rounding) is a lower bound of the pool's
@@ -18,7 +18,7 @@ functions, so a certificate means the same thing wherever it is printed (SPEC.md
 
 Examples
 --------
-SPEC.md §I, I9: the width-1 optimum of I1 has residual ``ν = (1, 0.5)``; pattern ``10`` has dual value
+docs/theory.md §I, I9: the width-1 optimum of I1 has residual ``ν = (1, 0.5)``; pattern ``10`` has dual value
 ``1 > β = 0.5`` and direction ``u = −1``.
 
 >>> import numpy as np
@@ -62,7 +62,7 @@ _MAX_EXACT_ESCAPES = 64
 
 def _region_mask(Xa, P) -> np.ndarray:
     """Rows of ``P`` that are region patterns (``P.is_region``; for older objects: the witness has no exact zero
-    on a nonzero row, SPEC.md §B.1)."""
+    on a nonzero row, docs/theory.md §B.1)."""
     region = getattr(P, "is_region", None)
     if region is not None:
         return np.asarray(region, dtype=bool)
@@ -85,7 +85,7 @@ def pool_from_patterns(P, Xa, bias: bool, func: str) -> tuple[np.ndarray, bool]:
     The caller vouches that ``P`` was enumerated from this data (``enumerate_patterns(X, bias=bias)``); what can
     be checked cheaply is: the number of samples, ``bias``, the witnesses' dimension, and every witness sign
     that float64 decides with certainty (Higham's bound) against its pattern.  Tie-only rows are dropped (their
-    cones are faces of region cones, SPEC.md §B.1).  ``certified`` is ``P.certified`` (complete and exactly
+    cones are faces of region cones, docs/theory.md §B.1).  ``certified`` is ``P.certified`` (complete and exactly
     verified).  Raises :class:`~geom.exceptions.InvalidInputError` naming ``patterns`` of ``func``.
     """
     n, p = Xa.shape
@@ -104,7 +104,7 @@ def pool_from_patterns(P, Xa, bias: bool, func: str) -> tuple[np.ndarray, bool]:
 # ---- L_β and D(ν) --------------------------------------------------------------------------------------------
 
 def network_objective(net, X, y, beta: float, *, loss: str = "squared") -> float:
-    """``L_β(θ) = L(f_θ(X)) + (β/2)(‖U‖_F² + ‖α‖²)`` of one network (SPEC.md §A.1).
+    """``L_β(θ) = L(f_θ(X)) + (β/2)(‖U‖_F² + ‖α‖²)`` of one network (docs/theory.md §A.1).
 
     Inputs are trusted (validated by the public caller).  Overflow gives ``inf`` (or ``nan``), never a warning:
     callers decide with comparisons that a non-finite value cannot pass.
@@ -156,7 +156,7 @@ def objective_rounding(net, X, y, beta: float, *, loss: str = "squared") -> floa
 
 
 def dual_function(nu, y, loss: str | None) -> float:
-    """``D(ν) = −L*(−ν)`` (SPEC.md §C.1); ``loss=None`` is the interpolation limit, ``D(ν) = νᵀy`` (§G.2).
+    """``D(ν) = −L*(−ν)`` (docs/theory.md §C.1); ``loss=None`` is the interpolation limit, ``D(ν) = νᵀy`` (§G.2).
 
     >>> float(dual_function(np.array([1.0, 2.0]), np.array([1.0, 2.0]), "squared"))
     2.5
@@ -186,7 +186,7 @@ def dual_rounding(nu, y, loss: str | None) -> float:
 
 @dataclass(frozen=True)
 class DualBound:
-    """The scaled certificate of SPEC.md §C.3 at a dual candidate ``ν`` over a pattern pool.
+    """The scaled certificate of docs/theory.md §C.3 at a dual candidate ``ν`` over a pattern pool.
 
     Attributes
     ----------
@@ -245,7 +245,7 @@ def _power_of_two_shift(nu: np.ndarray) -> int:
 def dual_bound(X, y, beta: float, nu, pool, *, loss: str | None, index: RegionIndex | None = None,
                threshold: float | None = None, previous: tuple | None = None, limit: int | None = None
                ) -> DualBound:
-    """``D(ν̃)``, ``ν̃ = ν min(1, β/φ̄(ν))``, over the pattern pool (SPEC.md §C.2–C.3).
+    """``D(ν̃)``, ``ν̃ = ν min(1, β/φ̄(ν))``, over the pattern pool (docs/theory.md §C.2–C.3).
 
     Parameters
     ----------
@@ -313,7 +313,7 @@ def dual_bound(X, y, beta: float, nu, pool, *, loss: str | None, index: RegionIn
 
 @dataclass(frozen=True)
 class Escapes:
-    """Escape directions whose value was proven to exceed the threshold (SPEC.md §C.3).
+    """Escape directions whose value was proven to exceed the threshold (docs/theory.md §C.3).
 
     Attributes
     ----------

@@ -2,7 +2,7 @@
 
 Floating-point input is a dyadic rational, so every float row ``x`` has a positive multiple ``c·x`` with
 integer entries.  Scaling a row by ``c > 0`` does not change its hyperplane nor any sign ``sign(x·u)``, so the
-arrangement of the primitive integer rows *is* the arrangement of the data, exactly (SPEC.md §B, §J.5).
+arrangement of the primitive integer rows *is* the arrangement of the data, exactly (docs/theory.md §B, §J.5).
 
 Examples
 --------

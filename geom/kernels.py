@@ -4,7 +4,7 @@ Every kernel picks the array library from its inputs (NumPy, PyTorch, CuPy, arra
 arrays of the same library, dtype and device.  Leading axes are batch axes: many directions ``u`` at once,
 many networks at once.
 
-Conventions (SPEC.md §A.1–A.2): an activation pattern is ``1[Xu ≥ 0]`` (ties active); a network is
+Conventions (docs/theory.md §A.1–A.2): an activation pattern is ``1[Xu ≥ 0]`` (ties active); a network is
 ``θ = (U (m×d), α (m,))`` with output ``f_θ(X) = Σ_j (X u_j)_+ α_j`` and objective
 ``½‖f_θ(X) − y‖² + (β/2)(‖U‖_F² + ‖α‖²)``.
 
@@ -44,7 +44,7 @@ BITS_PER_WORD = 63
 
 
 def activation_patterns(X, U):
-    """Activation patterns ``1[X u ≥ 0]`` of many directions at once (SPEC.md §A.2).
+    """Activation patterns ``1[X u ≥ 0]`` of many directions at once (docs/theory.md §A.2).
 
     Parameters
     ----------
@@ -151,7 +151,7 @@ def relu_forward(X, U, alpha):
 
 
 def relu_objective(X, y, U, alpha, beta):
-    """``½‖f_θ(X) − y‖² + (β/2)(‖U‖_F² + ‖α‖²)`` for a batch of networks (SPEC.md §A.1)."""
+    """``½‖f_θ(X) − y‖² + (β/2)(‖U‖_F² + ‖α‖²)`` for a batch of networks (docs/theory.md §A.1)."""
     xp = array_namespace(X, y, U, alpha)
     r = relu_forward(X, U, alpha) - y
     return 0.5 * xp.sum(r * r, axis=-1) + 0.5 * beta * (xp.sum(U * U, axis=(-2, -1)) + xp.sum(alpha * alpha, axis=-1))
@@ -161,7 +161,7 @@ def relu_gradients(X, y, U, alpha, beta):
     """Gradients ``(∂U, ∂α)`` of :func:`relu_objective` for a batch of networks.
 
     Uses ``ReLU'(0) = 0`` (the autodiff convention).  At a kink exactly on a data point this is one element of
-    the Clarke subdifferential, not all of it (SPEC.md §F.2–F.3); Clarke stationarity needs the checker.
+    the Clarke subdifferential, not all of it (docs/theory.md §F.2–F.3); Clarke stationarity needs the checker.
     """
     xp = array_namespace(X, y, U, alpha)
     Z = xp.matmul(U, X.T)  # (..., m, n)

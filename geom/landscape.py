@@ -12,7 +12,7 @@ descent is another matter).
 Examples
 --------
 >>> import numpy as np
->>> X, y = np.array([[-1.0], [1.0]]), np.array([1.0, 2.0])               # SPEC.md §I, I1: m* = 2
+>>> X, y = np.array([[-1.0], [1.0]]), np.array([1.0, 2.0])               # docs/theory.md §I, I1: m* = 2
 >>> E = landscape_experiment(X, y, 0.5, widths=[1, 2], seeds=range(4), steps=2000, lr=0.05)
 >>> E.m_star, [r.reached for r in E.rows][0]                               # width 1 < m*: never
 (2, 0)

@@ -1,14 +1,14 @@
-"""Losses, their gradients and the dual objective ``D(ν) = −L*(−ν)`` (SPEC.md §A.1, §C.1).
+"""Losses, their gradients and the dual objective ``D(ν) = −L*(−ν)`` (docs/theory.md §A.1, §C.1).
 
 * ``"squared"``: ``L(z) = ½‖z − y‖²``, ``ν = −∇L(z) = y − z`` (convention R), ``D(ν) = νᵀy − ½‖ν‖²``.
 * ``"logistic"`` (labels ``y ∈ {−1, +1}``): ``L(z) = Σ_i log(1 + exp(−y_i z_i))``,
   ``ν_i = −∂L/∂z_i = y_i σ(−y_i z_i)``, so ``q_i := y_i ν_i ∈ [0, 1]``, and
   ``D(ν) = Σ_i H(q_i)`` with the binary entropy ``H(q) = −q log q − (1 − q) log(1 − q)``
   (``D = −∞`` outside ``q ∈ [0, 1]``).  Scaling ``ν`` by ``t ∈ [0, 1]`` keeps ``q`` in ``[0, 1]``, so the scaled
-  certificate of SPEC.md §C.3 applies unchanged.
+  certificate of docs/theory.md §C.3 applies unchanged.
 
 Weak duality ``L(z) + β·penalty ≥ D(ν̃)`` for every dual-feasible ``ν̃`` is the Fenchel–Young inequality
-``L(z) + L*(−ν) ≥ −νᵀz`` plus ``νᵀz ≤ β·penalty`` on the feasible set (SPEC.md §C.1).
+``L(z) + L*(−ν) ≥ −νᵀz`` plus ``νᵀz ≤ β·penalty`` on the feasible set (docs/theory.md §C.1).
 
 Examples
 --------
@@ -56,7 +56,7 @@ def loss_value(z, y, loss: str = "squared") -> float:
 
 
 def loss_gradient(z, y, loss: str = "squared") -> np.ndarray:
-    """``∇L(z)`` (so ``ν = −∇L(ŷ)`` is the dual candidate of SPEC.md §C.3)."""
+    """``∇L(z)`` (so ``ν = −∇L(ŷ)`` is the dual candidate of docs/theory.md §C.3)."""
     _known(loss, "loss_gradient")
     z, y = np.asarray(z, float), np.asarray(y, float)
     if loss == "squared":

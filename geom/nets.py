@@ -1,11 +1,11 @@
-"""Two-layer ReLU networks as values, and the maps between the nonconvex and convex problems (SPEC.md §A).
+"""Two-layer ReLU networks as values, and the maps between the nonconvex and convex problems (docs/theory.md §A).
 
 A network is ``θ = (U (m×d), α (m,))`` with output ``f_θ(X) = Σ_j (X u_j)_+ α_j`` and objective
-``L_β(θ) = ½‖f_θ(X) − y‖² + (β/2)(‖U‖_F² + ‖α‖²)`` (SPEC.md §A.1).  With a *regularized bias* (§A.6) the first
+``L_β(θ) = ½‖f_θ(X) − y‖² + (β/2)(‖U‖_F² + ‖α‖²)`` (docs/theory.md §A.1).  With a *regularized bias* (§A.6) the first
 layer acts on ``X̃ = [X, 1]``: ``U`` has ``d + 1`` columns, the bias last, and the bias is penalized like a weight.
 Leading axes of ``U`` and ``α`` are batch axes (many networks at once).
 
-Maps (SPEC.md §A.5): :func:`psi` (convex → nonconvex, scaled neurons), :func:`phi` (nonconvex → convex),
+Maps (docs/theory.md §A.5): :func:`psi` (convex → nonconvex, scaled neurons), :func:`phi` (nonconvex → convex),
 :func:`split_neuron`, :func:`permute`, :func:`zero_pad`.  Files: :func:`save_net` / :func:`load_net` (``.npz`` with
 ``U`` and ``alpha``), :func:`net_from_torch` / :func:`net_to_torch` (``nn.Sequential(nn.Linear(d, m), nn.ReLU(),
 nn.Linear(m, 1, bias=False))``), and :func:`beta_from_torch` for PyTorch's loss/weight-decay conventions.
@@ -15,7 +15,7 @@ Examples
 >>> import numpy as np
 >>> W = {"u": np.array([[1.5, 0.0]]), "v": np.array([[0.0, 0.0]])}
 >>> net = psi(W["u"], W["v"])
->>> np.round(net.U, 12).tolist(), np.round(net.alpha, 12).tolist()    # √1.5 each (SPEC.md §A.5)
+>>> np.round(net.U, 12).tolist(), np.round(net.alpha, 12).tolist()    # √1.5 each (docs/theory.md §A.5)
 ([[1.224744871392, 0.0]], [1.224744871392])
 >>> float(net.objective(np.array([[1.0, 0.0]]), np.array([2.0]), 1.0))
 1.625
@@ -39,7 +39,7 @@ __all__ = ["Net", "psi", "phi", "split_neuron", "permute", "zero_pad", "save_net
 
 
 def augment(X, bias: bool):
-    """``X`` or ``X̃ = [X, 1]`` (regularized bias, SPEC.md §A.6)."""
+    """``X`` or ``X̃ = [X, 1]`` (regularized bias, docs/theory.md §A.6)."""
     X = np.asarray(X, dtype=np.float64)
     return np.concatenate([X, np.ones((X.shape[0], 1))], axis=1) if bias else X
 
@@ -115,13 +115,13 @@ class Net:
         return relu_objective(augment(X, self.bias), y, self.U, self.alpha, float(beta))
 
     def is_scaled(self, rtol: float = 1e-9) -> bool:
-        """``‖u_j‖ = |α_j|`` for every neuron (SPEC.md §A.4), to relative tolerance ``rtol``."""
+        """``‖u_j‖ = |α_j|`` for every neuron (docs/theory.md §A.4), to relative tolerance ``rtol``."""
         nu, na = np.linalg.norm(self.U, axis=-1), np.abs(self.alpha)
         return bool(np.all(np.abs(nu - na) <= rtol * np.maximum(1.0, np.maximum(nu, na))))
 
 
 def psi(U_pos, V_neg, *, bias: bool = False, zero_tol: float = 0.0) -> Net:
-    """ψ: convex solution ``(u_k, v_k)_k`` to a scaled network (SPEC.md §A.5).
+    """ψ: convex solution ``(u_k, v_k)_k`` to a scaled network (docs/theory.md §A.5).
 
     Each ``u_k ≠ 0`` becomes ``(u_k/√‖u_k‖, +√‖u_k‖)``, each ``v_k ≠ 0`` becomes ``(v_k/√‖v_k‖, −√‖v_k‖)``;
     output and penalty are preserved and the width is ``card(W)``.  Rows with norm ``≤ zero_tol`` count as zero.
@@ -139,7 +139,7 @@ def psi(U_pos, V_neg, *, bias: bool = False, zero_tol: float = 0.0) -> Net:
 
 
 def phi(net: Net, X):
-    """φ: a network to a feasible point of the convex program (SPEC.md §A.5).
+    """φ: a network to a feasible point of the convex program (docs/theory.md §A.5).
 
     Neuron ``j`` goes to the pattern ``D = diag(1[X̃u_j ≥ 0])``, whose cone contains ``u_j``, as
     ``z_j = |α_j| u_j`` in the ``u`` slot (``α_j > 0``) or ``v`` slot (``α_j < 0``); neurons sharing a signed
@@ -254,7 +254,7 @@ def beta_from_torch(weight_decay: float, n: int, *, reduction: str = "mean") -> 
     PyTorch minimizes ``c‖f − y‖² + (wd/2)‖θ‖²`` with ``c = 1/n`` (``"mean"``) or ``1`` (``"sum"``); multiplying
     by ``1/(2c)`` gives ours, ``½‖f − y‖² + (β/2)‖θ‖²``, with ``β = wd/(2c)``: ``β = n·wd/2`` (mean) or
     ``wd/2`` (sum).  The minimizers agree and ``L_β = L_torch / (2c)``.  (Weight decay on the first layer's bias
-    is the regularized bias of SPEC.md §A.6.)
+    is the regularized bias of docs/theory.md §A.6.)
 
     >>> beta_from_torch(1e-3, 100), beta_from_torch(1e-3, 100, reduction="sum")
     (0.05, 0.0005)

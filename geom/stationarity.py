@@ -18,13 +18,13 @@ A net is Clarke stationary iff every residual is zero.  Ties are decided with th
 ``tie_tol`` (``|x_iᵀu_j| ≤ tie_tol ‖x_i‖‖u_j‖``); a row between ``tie_tol`` and ``separation · tie_tol`` is
 ambiguous, and the verdict is then ``inconclusive`` unless both readings give the same answer.  Autodiff's
 ``ReLU'(0) = 0`` is the single choice ``s_T = 0``; at a tie the Clarke set can hold a zero that autodiff misses
-(SPEC.md §I, I7: ``s = 1/3``).
+(docs/theory.md §I, I7: ``s = 1/3``).
 
 Examples
 --------
 >>> import numpy as np
 >>> from geom.nets import Net
->>> X, y = np.array([[-1.0], [0.0], [1.0]]), np.array([0.0, 1.0, 0.0])        # SPEC.md §I, I7
+>>> X, y = np.array([[-1.0], [0.0], [1.0]]), np.array([0.0, 1.0, 0.0])        # docs/theory.md §I, I7
 >>> a, b = np.sqrt(0.7), np.sqrt(0.6)
 >>> net = Net(np.array([[0.0, a], [b, 0.0], [-b, 0.0]]), np.array([a, -b, -b]), bias=True)
 >>> st = clarke_stationarity(net, X, y, 0.1)

@@ -1,4 +1,4 @@
-"""Named tolerances (SPEC.md §J.5: every tolerance has a name, a default and a docstring).
+"""Named tolerances (docs/theory.md §J.5: every tolerance has a name, a default and a docstring).
 
 Combinatorial answers (counts, patterns, signs) are decided exactly or by certified float filters and do not
 depend on these numbers; they only steer *which* float computations are trusted before the exact check, so a
@@ -52,11 +52,11 @@ class Tolerances:
         polishing guess and dropped from the reported solution (and so from ``card(W)``) when the certificate
         stays as good; a cone row is active in the guess below this relative slack (default ``1e-6``).
     tight : float
-        Relative tightness ``φ_k ≥ β(1 − tight)`` of a pattern's dual value (SPEC.md §C.4) where no proved
+        Relative tightness ``φ_k ≥ β(1 − tight)`` of a pattern's dual value (docs/theory.md §C.4) where no proved
         radius is available (the interpolation limit); with the squared loss the band is the proved radius of
         :mod:`geom.polytope.tightness` instead (default ``1e-6``).
     dedup : float
-        Relative distance under which two tight unit directions are the same column (SPEC.md §D.3)
+        Relative distance under which two tight unit directions are the same column (docs/theory.md §D.3)
         (default ``1e-7``).
     separation : float
         Safety factor of the float decisions of the optimal polytope (docs/theory.md §D): a decision taken with

@@ -13,7 +13,7 @@ and the number of distinct activation patterns in use (over the nonzero neurons)
 Examples
 --------
 >>> import numpy as np
->>> X, y = np.array([[-1.0], [1.0]]), np.array([1.0, 2.0])             # SPEC.md §I, I1: p* = 1.25
+>>> X, y = np.array([[-1.0], [1.0]]), np.array([1.0, 2.0])             # docs/theory.md §I, I1: p* = 1.25
 >>> run = train_nets(X, y, 0.5, widths=[2, 4], seeds=[0, 1], steps=3000, lr=0.05, init_scales=[0.5],
 ...                 p_star=1.25)
 >>> run.U.shape, bool(np.all(run.final_objective >= 1.25 - 1e-12))

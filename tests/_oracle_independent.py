@@ -5,7 +5,7 @@ they are (``Fraction(float)`` for floats, ``Fraction(int)`` for integers); every
 exact LP, by depth-first search over prefixes (an infeasible prefix removes its whole subtree), so ``n ≤ 10``
 rows take a few hundred LPs.
 
-Semantics (ARRANGEMENTS.md §0.1, SPEC.md §B.1):
+Semantics (docs/theory.md §B.1, docs/theory.md §B.1):
 
 * ``≥``-pattern ``p = 1[Xu ≥ 0]`` is realizable iff ``{u : x_i·u ≥ 0 (p_i = 1), x_i·u ≤ −1 (p_i = 0)}`` is
   non-empty (homogeneity: no epsilon).  A zero row is always active.
@@ -20,12 +20,12 @@ pure-Python exact decision procedure (Fourier–Motzkin) that the tests use to c
 
 Examples
 --------
->>> r = oracle([[1, 0], [-1, 0], [0, 1]])          # SPEC.md §B.2: 4 regions, 6 patterns
+>>> r = oracle([[1, 0], [-1, 0], [0, 1]])          # docs/theory.md §B.2: 4 regions, 6 patterns
 >>> sorted("".join(map(str, p)) for p in r.geq)
 ['010', '011', '100', '101', '110', '111']
 >>> r.n_regions, r.rank, r.general_position
 (4, 2, False)
->>> oracle([[0], [0], [1], [1], [2]], bias=True).n_geq   # SPEC.md §B.3: 2 × 3 distinct values
+>>> oracle([[0], [0], [1], [1], [2]], bias=True).n_geq   # docs/theory.md §B.3: 2 × 3 distinct values
 6
 """
 
@@ -250,7 +250,7 @@ def rank(Xq) -> int:
 
 
 def general_position(Xq) -> bool:
-    """No zero row, and every set of at most ``rank`` rows is linearly independent (SPEC.md §B.2).
+    """No zero row, and every set of at most ``rank`` rows is linearly independent (docs/theory.md §B.2).
 
     >>> general_position(exact_matrix([[1, 0], [0, 1], [1, 1]])), general_position(exact_matrix([[1], [2]]))
     (True, True)

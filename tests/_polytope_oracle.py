@@ -4,7 +4,7 @@ It shares no code with :mod:`geom`: nothing here imports the package.  Every num
 (``Fraction(float)`` for floats, ``Fraction(int)`` for integers); every rank and every linear solve is exact
 Gaussian elimination over :class:`fractions.Fraction`.
 
-Objects (SPEC.md §D.3–§D.4, §E.3)
+Objects (docs/theory.md §D.3–§D.4, §E.3)
 ---------------------------------
 * ``Q = {c ∈ R^K : c ≥ 0, A c = b}`` with ``A`` of shape ``n × K``.  The columns are used as given: the
   deduplication of SPEC §D.3 is the caller's business (a repeated column makes Q a different polytope).

@@ -1,4 +1,4 @@
-"""Certificates of global optimality (SPEC.md §C.3), dual values on every backend (§C.2), weak duality."""
+"""Certificates of global optimality (docs/theory.md §C.3), dual values on every backend (§C.2), weak duality."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_I9_saddle_is_flagged_with_the_spec_numbers():
     assert c.escape_signs.tolist() == [1]
     assert_allclose(c.escape_values, [1.0], rtol=1e-12)
     assert_allclose(c.escape_directions, [[-1.0]], rtol=1e-12)
-    # the true gap is 0.125 (p* = 1.25): the scaled bound is valid but loose (SPEC.md §C.3)
+    # the true gap is 0.125 (p* = 1.25): the scaled bound is valid but loose (docs/theory.md §C.3)
     assert c.gap >= 1.375 - geom.solve_convex(X_I1, Y_I1, 0.5).p_star - 1e-12
 
 
@@ -53,7 +53,7 @@ def test_sampled_patterns_can_prove_violated():
 
 
 def test_unbalanced_optimal_direction_is_violated():
-    """Rescaling a neuron off balance keeps the fit but raises the penalty: not optimal (SPEC.md §A.4)."""
+    """Rescaling a neuron off balance keeps the fit but raises the penalty: not optimal (docs/theory.md §A.4)."""
     net = geom.solve_convex(X_I1, Y_I1, 0.5).to_net()
     skew = Net(net.U * 2.0, net.alpha / 2.0)
     assert_allclose(skew.output(X_I1), net.output(X_I1), rtol=1e-14)
@@ -72,7 +72,7 @@ def test_random_optimal_net_holds_with_bias():
 @settings(max_examples=25, deadline=None, derandomize=True)
 @given(st.integers(0, 10_000), st.integers(1, 4), st.floats(0.01, 1.0))
 def test_weak_duality_on_random_nets(seed, m, beta):
-    """For every net, D(ν̃) ≤ p* ≤ L_β(θ) (SPEC.md §A.3 fact 1, §C.3)."""
+    """For every net, D(ν̃) ≤ p* ≤ L_β(θ) (docs/theory.md §A.3 fact 1, §C.3)."""
     rng = np.random.default_rng(seed)
     X, y = rng.integers(-3, 4, size=(5, 2)).astype(float), rng.standard_normal(5)
     net = Net(rng.standard_normal((m, 2)), rng.standard_normal(m))
@@ -112,7 +112,7 @@ def test_certificate_bad_input():
 # ---- dual values: projection oracle and every backend -------------------------------------------------------
 
 def test_project_cone_against_cvxpy_and_moreau():
-    """Π_C(g) by active set equals the QP solution; ‖Π_C g‖ = max_{u∈C,‖u‖≤1} gᵀu (Moreau, SPEC.md §C.2)."""
+    """Π_C(g) by active set equals the QP solution; ‖Π_C g‖ = max_{u∈C,‖u‖≤1} gᵀu (Moreau, docs/theory.md §C.2)."""
     cp = pytest.importorskip("cvxpy")
     rng = np.random.default_rng(1)
     for _ in range(5):

@@ -12,7 +12,7 @@ import pytest
 
 from verify.cli import main
 
-B2 = np.array([[1, 0], [-1, 0], [0, 1]])  # SPEC.md §B.2
+B2 = np.array([[1, 0], [-1, 0], [0, 1]])  # docs/theory.md §B.2
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PREFIX = "relu-landscape: error: "
 
@@ -49,7 +49,7 @@ def test_patterns_json_csv_and_ties_regions(cli_json, capsys, tmp_path):
 
 
 def test_patterns_one_dimensional_with_bias(cli_json, capsys, line_csv):
-    d = cli_json(["patterns", line_csv, "--bias", "--json"])  # SPEC.md §B.3: 2n = 8
+    d = cli_json(["patterns", line_csv, "--bias", "--json"])  # docs/theory.md §B.3: 2n = 8
     assert (d["n"], d["d"], d["bias"], d["count"], d["regions"], d["rank"]) == (4, 1, True, 8, 8, 2)
     d = cli_json(["patterns", line_csv, "--json"])  # no bias: 0111, 1100, and 1111 from u = 0
     assert (d["count"], d["regions"]) == (3, 2)
@@ -132,7 +132,7 @@ def test_run_exit_status_1_on_violation(capsys, tmp_path):
 
     @verify.register_suite("always-wrong-test", tags=("spec",))
     def _wrong(case, ctx):
-        yield compare("rank", -1, case.expected.get("rank"), case=case.name, theorem="SPEC.md §B.2")
+        yield compare("rank", -1, case.expected.get("rank"), case=case.name, theorem="docs/theory.md §B.2")
 
     try:
         rc = main(["run", "--suite", "always-wrong-test", "--out", str(tmp_path), "--cases", "spec-I1"])
@@ -186,7 +186,7 @@ def test_run_cases_across_suites_skips_a_suite_without_them(capsys, tmp_path):
 
     def checker(case, ctx):
         yield compare("rank", case.expected.get("rank"), case.expected.get("rank"), case=case.name,
-                      theorem="SPEC.md §B.2")
+                      theorem="docs/theory.md §B.2")
 
     verify.register_suite("toy-spec-test", tags=("spec",))(checker)
     verify.register_suite("toy-bias-test", tags=("bias",))(checker)

@@ -1,6 +1,6 @@
 """The ``check`` subcommand: trained nets from .npz (one or a batch) and from PyTorch state_dicts.
 
-Expected verdicts from SPEC.md §I: the I9 saddle (width 2 on I1's data, β = ½) is scaled, minimal, Clarke
+Expected verdicts from docs/theory.md §I: the I9 saddle (width 2 on I1's data, β = ½) is scaled, minimal, Clarke
 stationary and *not* globally optimal (gap bound 0.53125); ψ(W*) of I1 is all four; I7's optimal net is Clarke
 stationary only through the multiplier s = 1/3 at the tie.
 """

@@ -1,6 +1,6 @@
-"""The ``solve`` and ``certify`` subcommands on SPEC.md §I instances; one-line errors with exit status 2.
+"""The ``solve`` and ``certify`` subcommands on docs/theory.md §I instances; one-line errors with exit status 2.
 
-Expected numbers are SPEC.md's closed forms: I1 (``x = (−1, 1)``, ``y = (1, 2)``, β = 0.5: ``p* = 1.25``,
+Expected numbers are docs/theory.md's closed forms: I1 (``x = (−1, 1)``, ``y = (1, 2)``, β = 0.5: ``p* = 1.25``,
 ``y* = (0.5, 1.5)``, ``ν* = (0.5, 0.5)``), I1b (β = 1.5: ``p* = 2.375``), I7 (1-D with bias: ``p* = 0.245``) and the
 I9 saddle (objective 1.375, certificate gap 0.53125, escape pattern ``10``).
 """
@@ -26,7 +26,7 @@ def i1_npz(tmp_path):
 
 @pytest.fixture
 def saddle_npz(tmp_path):
-    p = tmp_path / "saddle.npz"  # SPEC.md §I, I9: (√1.5, √1.5) plus a zero neuron
+    p = tmp_path / "saddle.npz"  # docs/theory.md §I, I9: (√1.5, √1.5) plus a zero neuron
     np.savez(p, U=np.array([[R15], [0.0]]), alpha=np.array([R15, 0.0]))
     return str(p)
 
@@ -47,14 +47,14 @@ def test_solve_json_i1(cli_json, capsys, i1_npz):
 
 
 def test_solve_beta_option_overrides_file(cli_json, capsys, i1_npz):
-    d = cli_json(["solve", i1_npz, "--beta", "1.5", "--json"])  # SPEC.md §I, I1b
+    d = cli_json(["solve", i1_npz, "--beta", "1.5", "--json"])  # docs/theory.md §I, I1b
     np.testing.assert_allclose(d["p_star"], 2.375, rtol=1e-12)
     np.testing.assert_allclose(d["y_star"], [0.0, 0.5], rtol=0, atol=1e-9)
     assert (d["neurons"], d["beta"], d["beta_source"]) == (1, 1.5, "--beta")
 
 
 def test_solve_bias_csv_without_beta_in_file(cli_json, capsys, tmp_path):
-    p = tmp_path / "i7.csv"  # SPEC.md §I, I7 (a .csv has no beta: --beta is required)
+    p = tmp_path / "i7.csv"  # docs/theory.md §I, I7 (a .csv has no beta: --beta is required)
     p.write_text("x,y\n-1,0\n0,1\n1,0\n")
     d = cli_json(["solve", str(p), "--bias", "--beta", "0.1", "--json"])
     np.testing.assert_allclose(d["p_star"], 0.245, rtol=1e-10)
@@ -72,7 +72,7 @@ def test_solve_summary_save_net_and_certify_round_trip(cli_json, capsys, i1_npz,
     assert f"saved net ψ(W) (width 2): {net_path}" in out
     net = geom.load_net(net_path)
     assert net.width == 2 and net.is_scaled(rtol=1e-12) and net.bias is False
-    # ψ(W*) of I1 is (√1.5, √1.5) and (−√0.5, √0.5), in some order (SPEC.md §I, I1)
+    # ψ(W*) of I1 is (√1.5, √1.5) and (−√0.5, √0.5), in some order (docs/theory.md §I, I1)
     order = np.argsort(net.U[:, 0])
     np.testing.assert_allclose(net.U[order, 0], [-np.sqrt(0.5), R15], rtol=1e-9)
     np.testing.assert_allclose(net.alpha[order], [np.sqrt(0.5), R15], rtol=1e-9)
@@ -103,7 +103,7 @@ def test_solve_interpolate(cli_json, capsys, i1_npz):
 
 
 def test_certify_saddle_is_violated(cli_json, capsys, i1_npz, saddle_npz):
-    d = cli_json(["certify", saddle_npz, i1_npz, "--json"])  # SPEC.md §I, I9
+    d = cli_json(["certify", saddle_npz, i1_npz, "--json"])  # docs/theory.md §I, I9
     assert (d["verdict"], d["globally_optimal"], d["violating_patterns"]) == ("violated", "violated", 1)
     np.testing.assert_allclose([d["objective"], d["lower_bound"], d["gap"]], [1.375, 0.84375, 0.53125],
                                rtol=1e-12)
@@ -123,7 +123,7 @@ def test_certify_sampled_patterns_find_the_escape(cli_json, capsys, i1_npz, sadd
 
 
 def test_certify_bias_net(cli_json, capsys, tmp_path):
-    data = tmp_path / "i7.npz"  # SPEC.md §I, I7: the optimal net (0, √0.7)·√0.7 and (±√0.6, 0)·(−√0.6)
+    data = tmp_path / "i7.npz"  # docs/theory.md §I, I7: the optimal net (0, √0.7)·√0.7 and (±√0.6, 0)·(−√0.6)
     np.savez(data, X=np.array([[-1.0], [0.0], [1.0]]), y=np.array([0.0, 1.0, 0.0]), beta=0.1)
     net = tmp_path / "i7_net.npz"
     s7, s6 = np.sqrt(0.7), np.sqrt(0.6)

@@ -1,7 +1,7 @@
-"""The ``polytope`` subcommand (SPEC.md §D, §E, §G): JSON fields, the staircase figure, one-line errors.
+"""The ``polytope`` subcommand (docs/theory.md §D, §E, §G): JSON fields, the staircase figure, one-line errors.
 
-Expected numbers: SPEC.md §I, I2 (the 120° instance, β = ½): m* = 1, M* = 2, Θ*₁ one point, Θ*₂ 3 components of
-which 2 isolated, Θ*₃ and Θ*₄ connected; the regular pentagon (y = 1, β = ½): 22 vertices (SPEC.md §D.4).
+Expected numbers: docs/theory.md §I, I2 (the 120° instance, β = ½): m* = 1, M* = 2, Θ*₁ one point, Θ*₂ 3 components of
+which 2 isolated, Θ*₃ and Θ*₄ connected; the regular pentagon (y = 1, β = ½): 22 vertices (docs/theory.md §D.4).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The convex program (C): closed forms of SPEC.md §I, duality, cvxpy on the full pattern set, column generation."""
+"""The convex program (C): closed forms of docs/theory.md §I, duality, cvxpy on the full pattern set, column generation."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from geom.exceptions import InfeasibleError, InvalidInputError
 
 from _cvx_reference import reference_problem
 
-#: Closed forms of SPEC.md §I are exact; the solver is accurate to ~1e-10 relative after polishing.
+#: Closed forms of docs/theory.md §I are exact; the solver is accurate to ~1e-10 relative after polishing.
 RTOL_CLOSED = 1e-8
-#: SPEC.md quotes I4 to 7 significant digits.
+#: docs/theory.md quotes I4 to 7 significant digits.
 RTOL_7DIGITS = 5e-7
 
 SQ3 = np.sqrt(3.0)
@@ -32,7 +32,7 @@ def _full_cvxpy(X, y, beta, bias=False):
 
 @pytest.mark.parametrize("beta", [0.5, 0.2])
 def test_I1_closed_form(beta):
-    """I1: the two cones decouple, y*_i = sign(y_i)(|y_i| − β)_+ (SPEC.md §I)."""
+    """I1: the two cones decouple, y*_i = sign(y_i)(|y_i| − β)_+ (docs/theory.md §I)."""
     X, y = np.array([[-1.0], [1.0]]), np.array([1.0, 2.0])
     s = geom.solve_convex(X, y, beta)
     ystar = np.sign(y) * np.maximum(np.abs(y) - beta, 0)
@@ -154,7 +154,7 @@ def test_psi_preserves_objective_and_is_scaled():
 
 
 def test_interpolation_limit():
-    """β → 0: minimum-norm exact fit (SPEC.md §G.2); the certificate is the dual bound νᵀy with ν ∈ 𝒦_1."""
+    """β → 0: minimum-norm exact fit (docs/theory.md §G.2); the certificate is the dual bound νᵀy with ν ∈ 𝒦_1."""
     X, y = np.array([[-1.0], [0.0], [1.0]]), np.array([0.0, 1.0, 0.0])
     s = geom.solve_convex(X, y, 0.0, bias=True, interpolate=True)
     assert s.certified
@@ -275,7 +275,7 @@ def test_patterns_object_is_used_as_given(monkeypatch):
     monkeypatch.setattr(gc, "enumerate_patterns", refuse)
     s = geom.solve_convex(X, y, 0.1, patterns=P)
     assert s.certified and s.pool_certified and s.status == "optimal"
-    assert s.stats["pool"] == P.n_regions < P.count  # tie-only rows are redundant (SPEC.md §B.1)
+    assert s.stats["pool"] == P.n_regions < P.count  # tie-only rows are redundant (docs/theory.md §B.1)
     assert_allclose(s.p_star, ref.p_star, rtol=RTOL_CLOSED)
 
 

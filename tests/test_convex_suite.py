@@ -1,4 +1,4 @@
-"""The ``convex`` suite and the SPEC.md §I convex cases: theory values hold, wrong ones are caught, an unconverged
+"""The ``convex`` suite and the docs/theory.md §I convex cases: theory values hold, wrong ones are caught, an unconverged
 solver is never reported as ``holds``."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def test_suite_passes_on_every_convex_case(suite_result):
     p_checks = {x.case: x for x in r.results if x.check == CHECK_P}
     assert set(p_checks) == set(r.cases)
     assert all(x.status is Status.HOLDS and x.tolerance is not None for x in p_checks.values())
-    # every net of every case was certified, with the SPEC.md §I verdicts (I9: the saddle is rejected)
+    # every net of every case was certified, with the docs/theory.md §I verdicts (I9: the saddle is rejected)
     verdicts = {(x.case, x.check): x.observed for x in r.results if x.check.startswith("certificate verdict")}
     assert verdicts[("spec-I9", "certificate verdict [stationary saddle (width 2)]")] == "violated"
     assert verdicts[("spec-I9", "certificate verdict [ψ(W*) of I1]")] == "holds"
@@ -58,13 +58,13 @@ def test_registry_convex_cases_state_theory_values():
             "spec-I9"} <= names
     for c in CONVEX:
         e = c.expected
-        assert c.source.startswith("SPEC.md"), c.name
+        assert c.source.startswith("docs/theory.md"), c.name
         assert isinstance(e.get("p_star"), float) and e["p_star"] > 0, c.name
         assert c.y is not None and c.beta > 0, c.name
         if "y_star" in e and "nu_star" in e:
             y_star, nu = np.asarray(e["y_star"]), np.asarray(e["nu_star"])
             np.testing.assert_allclose(nu, c.y - y_star, rtol=0, atol=1e-15)  # convention R
-            # at an optimum the penalty is ν*ᵀy* (SPEC.md §D.2), so p* = ½‖ν*‖² + ν*ᵀy*
+            # at an optimum the penalty is ν*ᵀy* (docs/theory.md §D.2), so p* = ½‖ν*‖² + ν*ᵀy*
             np.testing.assert_allclose(0.5 * nu @ nu + nu @ y_star, e["p_star"], rtol=1e-12)
         for net in e.get("nets", ()):
             assert net["verdict"] in ("holds", "violated") and "objective" in net, c.name
@@ -75,11 +75,11 @@ def test_closed_forms_against_spec_numbers():
     np.testing.assert_allclose(soft_threshold_pair([1.0, 2.0], 1.5), [0.0, 0.5], rtol=0, atol=0)
     y2, nu2, p2 = i2_closed_form(0.5)
     np.testing.assert_allclose([*y2, *nu2, p2], [0.5, 0.5, 0.5, 0.5, 0.75], rtol=1e-15)
-    y3, _, p3 = i3_closed_form(0.5)  # SPEC.md prints (1.552786, 0.776393, −0.5), 1.3680340
+    y3, _, p3 = i3_closed_form(0.5)  # docs/theory.md prints (1.552786, 0.776393, −0.5), 1.3680340
     np.testing.assert_allclose(y3, [1.552786, 0.776393, -0.5], rtol=0, atol=5e-7)
     np.testing.assert_allclose(p3, 1.3680340, rtol=0, atol=5e-8)
     Xa, y, beta = np.array([[-0.2, 1.0], [1.0, 1.0]]), np.array([0.5, 1.0]), 0.1
-    y4, nu4, p4, u = single_neuron_closed_form(Xa, y, beta)  # SPEC.md prints 7 digits
+    y4, nu4, p4, u = single_neuron_closed_form(Xa, y, beta)  # docs/theory.md prints 7 digits
     np.testing.assert_allclose(y4, [0.4787666, 0.9389398], rtol=0, atol=5e-8)
     np.testing.assert_allclose(p4, 0.06958725, rtol=0, atol=5e-9)
     np.testing.assert_allclose(u, [0.383478, 0.555462], rtol=0, atol=5e-7)

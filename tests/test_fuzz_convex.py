@@ -1,4 +1,4 @@
-"""Differential fuzzer of the convex solver and the certificate (SPEC.md §A.3, §C.3).
+"""Differential fuzzer of the convex solver and the certificate (docs/theory.md §A.3, §C.3).
 
 On small random instances (``n ≤ 8``, ``d ≤ 3``, with and without bias; Gaussian, small-integer and
 near-degenerate data: duplicated rows, rows perturbed by ``1e-9``, antiparallel rows) the pool is enumerated
@@ -63,7 +63,7 @@ def _instance(seed: int):
 
 
 def _cvxpy_value(Xa, y, beta, pool):
-    """(C) over every pattern of ``pool``, each cone with all its rows (SPEC.md §A.3), solved by Clarabel."""
+    """(C) over every pattern of ``pool``, each cone with all its rows (docs/theory.md §A.3), solved by Clarabel."""
     prob = reference_problem(cp, Xa, y, beta, pool)
     for tol, rtol in ((1e-10, RTOL_CVX), (1e-8, RTOL_CVX_RETRY)):  # tight first; looser if Clarabel stalls
         with warnings.catch_warnings():

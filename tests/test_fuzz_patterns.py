@@ -613,7 +613,7 @@ def test_fuzz_scale_invariance(request):
 # ---- the oracle itself -----------------------------------------------------------------------------------------
 
 def test_oracle_closed_forms():
-    """The oracle reproduces closed forms: SPEC.md §B.2–B.3, [I; −I] (3^d patterns, 2^d regions), the braid
+    """The oracle reproduces closed forms: docs/theory.md §B.2–B.3, [I; −I] (3^d patterns, 2^d regions), the braid
     arrangement (d! regions, Fubini(d) faces of [Y; −Y]), and Cover's count on Gaussian data."""
     r = oracle([[1, 0], [-1, 0], [0, 1]])
     assert _bits(r.geq) == ["010", "011", "100", "101", "110", "111"] and r.n_regions == 4

@@ -1,4 +1,4 @@
-"""Differential fuzzer of the optimal polytope and the staircase (SPEC.md §D, §E).
+"""Differential fuzzer of the optimal polytope and the staircase (docs/theory.md §D, §E).
 
 On small random instances aimed at the weak spots (1-D data with bias and kinks at data points, small-integer
 data, duplicated rows, symmetric polygons with random labels, huge and tiny scales) every *certified* polytope is

@@ -1,4 +1,4 @@
-"""Nets and the maps ψ, φ, splitting, permutation, zero-padding (SPEC.md §A.4–A.5); files; PyTorch conventions."""
+"""Nets and the maps ψ, φ, splitting, permutation, zero-padding (docs/theory.md §A.4–A.5); files; PyTorch conventions."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _convex_objective(X, y, beta, pats, U, V):
 
 @pytest.mark.parametrize("bias", [False, True])
 def test_phi_preserves_fit_and_lowers_penalty(bias):
-    """φ is feasible for (C) with the same fit and a convex objective ≤ L_β (SPEC.md §A.3 fact 1)."""
+    """φ is feasible for (C) with the same fit and a convex objective ≤ L_β (docs/theory.md §A.3 fact 1)."""
     net, (X, y) = _net(bias=bias), _data()
     pats, U, V = phi(net, X)
     Xa = augment(X, bias)

@@ -1,4 +1,4 @@
-"""Exact pattern enumeration against independent oracles (SPEC.md §B, ARRANGEMENTS.md §3).
+"""Exact pattern enumeration against independent oracles (docs/theory.md §B, docs/theory.md §B.2).
 
 Oracles: Cover's formula, Whitney's subset formula for χ (2^n terms, independent of the deletion–restriction
 code), brute force over sign vectors with exact GMP LPs, and exact rational re-checks of every witness.
@@ -98,7 +98,7 @@ def test_spec_b2_example_and_1d_examples():
     P = geom.enumerate_patterns([[1, 0], [-1, 0], [0, 1]])
     assert ["".join(str(int(b)) for b in p) for p in P.patterns] == ["010", "011", "100", "101", "110", "111"]
     assert (P.count, P.n_regions, P.n_tie_only) == (6, 4, 2)
-    P = geom.enumerate_patterns([[-1.0], [1.0]])  # SPEC.md §B.2: {01, 10, 11}, 00 not realizable
+    P = geom.enumerate_patterns([[-1.0], [1.0]])  # docs/theory.md §B.2: {01, 10, 11}, 00 not realizable
     assert ["".join(str(int(b)) for b in p) for p in P.patterns] == ["01", "10", "11"]
     P = geom.enumerate_patterns([[-1.0], [0.0], [1.0], [2.0]], bias=True)  # §B.3
     assert ["".join(str(int(b)) for b in p) for p in P.patterns] == [

@@ -1,6 +1,6 @@
-"""The optimal polytope, m*, M* and the staircase (SPEC.md §D, §E, §G; docs/theory.md §D–§G).
+"""The optimal polytope, m*, M* and the staircase (docs/theory.md §D, §E, §G; docs/theory.md §D–§G).
 
-Expected values come from SPEC.md §I (typed in from the closed forms there), from the independent exact oracle
+Expected values come from docs/theory.md §I (typed in from the closed forms there), from the independent exact oracle
 ``tests/_polytope_oracle.py`` (brute force over column subsets and the lifted graph, in ``Fraction``s, sharing no
 code with ``geom``), and from evaluating networks from scratch.
 """
@@ -28,7 +28,7 @@ def _gon(N):
     return np.c_[np.cos(t), np.sin(t)]
 
 
-# (X, y, β, bias, m*, M*, {m: (components, isolated)}) — SPEC.md §I (and §D.4: 22 vertices on the 5-gon)
+# (X, y, β, bias, m*, M*, {m: (components, isolated)}) — docs/theory.md §I (and §D.4: 22 vertices on the 5-gon)
 SPEC = {
     "I1": ([[-1.0], [1.0]], [1.0, 2.0], 0.5, False, 2, 2, {2: (2, 2), 3: (1, 0)}),
     "I1b": ([[-1.0], [1.0]], [1.0, 2.0], 1.5, False, 1, 1, {}),
@@ -83,7 +83,7 @@ def test_i2_polytope_closed_form(polytopes):
 
 @pytest.mark.parametrize("N,vertices,sizes", [(3, 5, {2: 3, 3: 2}), (5, 22, {4: 10, 5: 12})])
 def test_regular_polygons(N, vertices, sizes):
-    """Regular N-gons, y = 1, β = ½: the 5-gon polytope has 22 vertices (SPEC.md §D.4, checked there by brute
+    """Regular N-gons, y = 1, β = ½: the 5-gon polytope has 22 vertices (docs/theory.md §D.4, checked there by brute
     force); cdd's vertices and adjacency agree with the tolerance-based brute force over column subsets and the
     rank test.  (The exact oracle cannot be run on the float ``A``: these polytopes are degenerate — vertices of
     support below the rank — and float rounding splits such vertices; the symbolic mode checks them exactly.)"""

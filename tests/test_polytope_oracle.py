@@ -1,6 +1,6 @@
 """Tests of the independent polytope / lifted-graph oracle (tests/_polytope_oracle.py) on hand-checked instances.
 
-Expected values come from SPEC.md §E.3 / §I worked by hand (written next to each test), not from the oracle.
+Expected values come from docs/theory.md §E.3 / §I worked by hand (written next to each test), not from the oracle.
 The random family checks the oracle against a second enumeration written here with sympy (bases of the column
 space, normal equations), and the oracle's routes against each other.
 """

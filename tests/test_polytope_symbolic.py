@@ -1,6 +1,6 @@
-"""Tests of the exact optimal polytope (geom/polytope/symbolic/) on the hand-made instances of SPEC.md §I.
+"""Tests of the exact optimal polytope (geom/polytope/symbolic/) on the hand-made instances of docs/theory.md §I.
 
-Every expected value is a closed form derived in SPEC.md §I or in the comments here (symmetry arguments for the
+Every expected value is a closed form derived in docs/theory.md §I or in the comments here (symmetry arguments for the
 regular polygons), or comes from an independent oracle (the float solver of (C); a float brute force over the
 closed-form columns).  Exact equality is decided by ``sympy.minimal_polynomial(a − b) == x``.
 """
@@ -60,7 +60,7 @@ def regular_polygon(N):
 
 
 # ------------------------------------------------------------------------------------------------------------
-# SPEC.md §I instances
+# docs/theory.md §I instances
 
 
 def test_I1_soft_threshold():

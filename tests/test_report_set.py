@@ -36,11 +36,11 @@ _PROVENANCE = {**verify.provenance(seed=None), "git": {"commit": "0" * 40, "dirt
 
 def _result(tag: str, *, consistency_status=Status.HOLDS) -> verify.SuiteResult:
     """A small suite result whose content (hence run id) depends on ``tag``."""
-    checks = [CheckResult(case=f"case-{i}", check="value", theorem="SPEC.md §B.2", status=Status.HOLDS,
+    checks = [CheckResult(case=f"case-{i}", check="value", theorem="docs/theory.md §B.2", status=Status.HOLDS,
                           observed=i, expected=i) for i in range(3)]
-    checks += [CheckResult(case="case-0", check="not stated", theorem="SPEC.md §B.2",
+    checks += [CheckResult(case="case-0", check="not stated", theorem="docs/theory.md §B.2",
                            status=Status.NOT_APPLICABLE),
-               CheckResult(case="case-0", check="p* = L(ψ(W))", theorem="SPEC.md §A.5", status=consistency_status,
+               CheckResult(case="case-0", check="p* = L(ψ(W))", theorem="docs/theory.md §A.5", status=consistency_status,
                            observed=1.0, expected=1.0, kind="consistency")]
     return verify.SuiteResult(suite=SUITE, description=f"run {tag}", results=tuple(checks), measurements=(),
                               cases=("case-0", "case-1", "case-2"), provenance=_PROVENANCE, elapsed_s=0.0)

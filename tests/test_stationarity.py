@@ -1,6 +1,6 @@
-"""Clarke stationarity, minimality and the decreasing path (SPEC.md §F; docs/theory.md §F).
+"""Clarke stationarity, minimality and the decreasing path (docs/theory.md §F; docs/theory.md §F).
 
-Expected values: SPEC.md §I (I7: multiplier s = 1/3 at the tie, autodiff residual 0.0775; I9: the width-2 saddle
+Expected values: docs/theory.md §I (I7: multiplier s = 1/3 at the tie, autodiff residual 0.0775; I9: the width-2 saddle
 is Clarke stationary; I3: optimal neurons with ties and s = 0), and theory (ψ of a certified convex optimum is
 optimal hence stationary and minimal; a split of it is nearly minimal but not minimal; merging restores it).
 """

@@ -33,7 +33,7 @@ def test_status_vocabulary():
 
 
 def test_compare_statuses():
-    kw = dict(case="c", theorem="SPEC.md §B.2")
+    kw = dict(case="c", theorem="docs/theory.md §B.2")
     assert compare("x", 4, 4, **kw).status is Status.HOLDS
     r = compare("x", 3, 4, witness={"missing": ["110"]}, **kw)
     assert (r.status, r.margin, r.witness) == (Status.VIOLATED, -1, {"missing": ["110"]})
@@ -101,7 +101,7 @@ def toy_suite():
     """A suite with one holding, one violated, one measurement, and a checker that raises on spec-I1."""
 
     def checker(case, ctx):
-        yield compare("rank", 1, case.expected.get("rank"), case=case.name, theorem="SPEC.md §B.2",
+        yield compare("rank", 1, case.expected.get("rank"), case=case.name, theorem="docs/theory.md §B.2",
                       witness={"rank": 1})
         yield Measurement(case.name, "seed", ctx.seed)
         if case.name == "spec-I1":
@@ -259,7 +259,7 @@ def test_report_files_deterministic_and_atomic(patterns_result, tmp_path):
     assert f"run_id={data['run_id']} -->" in html.splitlines()[1]
     assert data["counts_by_kind"]["consistency"]["holds"] > 0
     assert sum(sum(c.values()) for c in data["counts_by_kind"].values()) == data["n_checks"]
-    assert "| spec-B2-antiparallel | patterns (ties=geq) | SPEC.md §B.1–B.2 | holds | 6 | 6 |" in md
+    assert "| spec-B2-antiparallel | patterns (ties=geq) | docs/theory.md §B.1–B.2 | holds | 6 | 6 |" in md
     assert "**PASS: no check violated, no error**" in md and "![figure](patterns_figure.png)" in md
     assert data["provenance"]["git"]["commit"] in md and data["provenance"]["git"]["commit"] in html
     assert 'src="data:image/png;base64,' in html
@@ -267,7 +267,7 @@ def test_report_files_deterministic_and_atomic(patterns_result, tmp_path):
 
 
 def test_report_shows_violation_witness(tmp_path):
-    bad = CheckResult(case="c1", check="pattern set", theorem="SPEC.md §B.2", status=Status.VIOLATED,
+    bad = CheckResult(case="c1", check="pattern set", theorem="docs/theory.md §B.2", status=Status.VIOLATED,
                       observed=["010"], expected=["010", "110"], witness={"missing": ["110"]},
                       details={"why": "a | pipe"})
     res = verify.SuiteResult(suite="toy", description="", results=(bad,), measurements=(), cases=("c1",),

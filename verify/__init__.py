@@ -1,4 +1,4 @@
-"""Verification of the theory (SPEC.md) on the registered cases: suites of checks, reports with provenance.
+"""Verification of the theory (docs/theory.md) on the registered cases: suites of checks, reports with provenance.
 
 A suite (:data:`SUITES`, :func:`register_suite`) yields small named checks (:class:`CheckResult`) whose
 :class:`Status` is ``holds`` only after an actual comparison, and whose ``kind`` says whether it checks a theorem

@@ -1,6 +1,6 @@
 """Reports: ``<suite>.json`` from the results, then Markdown, HTML and a figure rendered from that JSON.
 
-STYLE.md §5.15; the checks cite SPEC.md sections (listed under "Theorems checked").  The JSON (sorted keys,
+the checks cite docs/theory.md sections (listed under "Theorems checked").  The JSON (sorted keys,
 ``json``'s shortest round-trip float formatting, UTF-8, no NaN) is the single source; ``<suite>.md``,
 ``<suite>.html`` and ``<suite>_figure.png`` are rendered from the dictionary read back from it, never from live
 objects, so any JSON can be re-rendered later (``python -m verify.report``).

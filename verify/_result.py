@@ -1,4 +1,4 @@
-"""Result objects of the verification suites: a status vocabulary, checks, measurements (STYLE.md §5.7–5.9).
+"""Result objects of the verification suites: a status vocabulary, checks, measurements.
 
 A *check* compares something computed with something expected from theory and ends in a :class:`Status`:
 
@@ -17,18 +17,18 @@ algorithm, a bound decided against an independent oracle); a ``"consistency"`` c
 something computed *from it* (``p* = L_β(ψ(W))`` when ``p*`` is evaluated as ``L_β(ψ(W))``), so it can catch a
 broken pipeline but not a false theorem.  Reports count the two kinds apart (:func:`count_by_kind`); both
 decide whether a run passes.  A *measurement* (for example the recall of Gaussian pattern sampling,
-SPEC.md §B.4) is a number reported next to the checks, never a pass or a fail.
+docs/theory.md §B.4) is a number reported next to the checks, never a pass or a fail.
 
 Examples
 --------
->>> r = compare("regions", 4, 4, case="spec-B2-antiparallel", theorem="SPEC.md §B.2")
+>>> r = compare("regions", 4, 4, case="spec-B2-antiparallel", theorem="docs/theory.md §B.2")
 >>> r.status, r.margin
 (<Status.HOLDS: 'holds'>, 0)
->>> compare("regions", 4, None, case="c", theorem="SPEC.md §B.2").status.value
+>>> compare("regions", 4, None, case="c", theorem="docs/theory.md §B.2").status.value
 'not applicable'
->>> compare("regions", 3, 4, case="c", theorem="SPEC.md §B.2", certified=False).status.value
+>>> compare("regions", 3, 4, case="c", theorem="docs/theory.md §B.2", certified=False).status.value
 'inconclusive'
->>> compare("y* = fit", 1.0, 1.0, case="c", theorem="SPEC.md §A.3", kind=CONSISTENCY).kind
+>>> compare("y* = fit", 1.0, 1.0, case="c", theorem="docs/theory.md §A.3", kind=CONSISTENCY).kind
 'consistency'
 """
 
@@ -56,7 +56,7 @@ KINDS = (THEOREM, CONSISTENCY)
 
 
 class Status(enum.Enum):
-    """Outcome of one check (STYLE.md §5.8); ``value`` is the word used in reports."""
+    """Outcome of one check; ``value`` is the word used in reports."""
 
     HOLDS = "holds"
     VIOLATED = "violated"
@@ -108,7 +108,7 @@ def jsonable(value):
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One named check on one case (STYLE.md §5.9: a fixed schema, whatever the check).
+    """One named check on one case (: a fixed schema, whatever the check).
 
     Attributes
     ----------
@@ -117,7 +117,7 @@ class CheckResult:
     check : str
         Name of the check, unique within a case and suite.
     theorem : str
-        What is being verified, as a SPEC.md section (``"SPEC.md §B.2"``).
+        What is being verified, as a docs/theory.md section (``"docs/theory.md §B.2"``).
     status : Status
     observed, expected
         The computed and the theory-derived value (JSON-able after :func:`jsonable`).
@@ -188,9 +188,9 @@ def count_by_kind(results) -> dict:
 
 @dataclass(frozen=True)
 class Measurement:
-    """A number reported next to the checks (never a pass or a fail), e.g. a sampling recall (SPEC.md §B.4).
+    """A number reported next to the checks (never a pass or a fail), e.g. a sampling recall (docs/theory.md §B.4).
 
-    >>> Measurement("spec-I1", "sampling recall", 2 / 3, theorem="SPEC.md §B.4").to_dict()["value"]
+    >>> Measurement("spec-I1", "sampling recall", 2 / 3, theorem="docs/theory.md §B.4").to_dict()["value"]
     0.6666666666666666
     """
 
@@ -266,7 +266,7 @@ def compare(name: str, observed, expected, *, case: str, theorem: str, certified
         Numbers, booleans, strings or (nested) lists/arrays.  ``expected=None`` means the case states no
         expected value: ``NOT_APPLICABLE``.  ``observed=None`` means nothing was computed: ``INCONCLUSIVE``.
     case, theorem : str
-        Case name and SPEC.md section.
+        Case name and docs/theory.md section.
     certified : bool
         Whether the computation of ``observed`` is certified; if not, the result is ``INCONCLUSIVE`` (it is
         still compared, and the comparison is kept in ``details["agrees"]``).
@@ -285,9 +285,9 @@ def compare(name: str, observed, expected, *, case: str, theorem: str, certified
 
     Examples
     --------
-    >>> compare("charpoly", [1, -2, 1], np.array([1, -2, 1]), case="c", theorem="SPEC.md §B.2").status.value
+    >>> compare("charpoly", [1, -2, 1], np.array([1, -2, 1]), case="c", theorem="docs/theory.md §B.2").status.value
     'holds'
-    >>> r = compare("rank", 2, 3, case="c", theorem="SPEC.md §B.2")
+    >>> r = compare("rank", 2, 3, case="c", theorem="docs/theory.md §B.2")
     >>> r.status.value, r.margin
     ('violated', -1)
     >>> compare("p", 1.0 + 1e-12, 1.0, case="c", theorem="§I", tolerance=1e-9).status.value
@@ -313,14 +313,14 @@ def compare(name: str, observed, expected, *, case: str, theorem: str, certified
 def check_margin(name: str, margin: float | None, tolerance: float, *, case: str, theorem: str,
                  observed=None, expected=None, witness=None, details: dict | None = None,
                  elapsed_s: float = 0.0, kind: str = THEOREM) -> CheckResult:
-    """Decide a signed margin against a tolerance (STYLE.md §5.7): a condition holds when ``margin ≥ 0``.
+    """Decide a signed margin against a tolerance : a condition holds when ``margin ≥ 0``.
 
     ``margin > tolerance``: ``HOLDS``; ``margin < −tolerance``: ``VIOLATED``; otherwise (``|margin| ≤
     tolerance``, too close to decide) ``INCONCLUSIVE``; ``margin=None`` (not computed): ``INCONCLUSIVE``.
 
-    >>> check_margin("slack", 0.3, 1e-9, case="c", theorem="SPEC.md §B.4").status.value
+    >>> check_margin("slack", 0.3, 1e-9, case="c", theorem="docs/theory.md §B.4").status.value
     'holds'
-    >>> check_margin("slack", -1e-12, 1e-9, case="c", theorem="SPEC.md §B.4").status.value
+    >>> check_margin("slack", -1e-12, 1e-9, case="c", theorem="docs/theory.md §B.4").status.value
     'inconclusive'
     """
     kw = dict(case=case, check=name, theorem=theorem, observed=observed, expected=expected, margin=margin,
@@ -338,7 +338,7 @@ def error_result(case: str, check: str, theorem: str, exc: BaseException, elapse
                  kind: str = THEOREM) -> CheckResult:
     """An ``ERROR`` result recording an exception (type and one-line message).
 
-    >>> error_result("c", "regions", "SPEC.md §B.2", ValueError("bad")).details
+    >>> error_result("c", "regions", "docs/theory.md §B.2", ValueError("bad")).details
     {'exception': 'ValueError', 'message': 'bad'}
     """
     return CheckResult(case=case, check=check, theorem=theorem, status=Status.ERROR,

@@ -1,6 +1,6 @@
-"""Suites: named generators of small checks over the registered cases, and the runner (STYLE.md §5.10).
+"""Suites: named generators of small checks over the registered cases, and the runner .
 
-The checks verify statements of SPEC.md (each :class:`~verify.CheckResult` names its section, e.g. the counts of
+The checks verify statements of docs/theory.md (each :class:`~verify.CheckResult` names its section, e.g. the counts of
 §B.2).  A suite is one function ``checker(case, ctx)`` that *yields* :class:`~verify.CheckResult` (and, optionally,
 :class:`~verify.Measurement`) objects for one case, registered with :func:`register_suite`.  The runner
 :func:`run_suite` selects the cases (by the suite's tags, or by name), calls the checker on each, turns an
@@ -8,9 +8,9 @@ exception into an ``ERROR`` result and carries on, and returns a :class:`SuiteRe
 
 Adding a suite is one decorated function in a module of :mod:`verify.suites`::
 
-    @register_suite("convex", tags=("convex",), description="(C) and its dual, SPEC.md §A.3, §C")
+    @register_suite("convex", tags=("convex",), description="(C) and its dual, docs/theory.md §A.3, §C")
     def convex_checks(case, ctx):
-        yield compare("p*", value, case.expected.get("p_star"), case=case.name, theorem="SPEC.md §A.3",
+        yield compare("p*", value, case.expected.get("p_star"), case=case.name, theorem="docs/theory.md §A.3",
                       tolerance=ctx.tol.gap)
 
 Examples

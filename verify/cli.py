@@ -2,16 +2,16 @@
 
 Subcommands (each one function registered with :func:`command`):
 
-* ``patterns DATA``: exact activation patterns of a data file (SPEC.md §B), a summary or ``--json``;
-* ``solve DATA``: the convex program (C) (SPEC.md §A.3) solved to a certified optimum: ``p*``, the duality gap,
+* ``patterns DATA``: exact activation patterns of a data file (docs/theory.md §B), a summary or ``--json``;
+* ``solve DATA``: the convex program (C) (docs/theory.md §A.3) solved to a certified optimum: ``p*``, the duality gap,
   ``y*``, ``ν*`` (convention R), ``card(W)``; ``--save-net`` writes the scaled network ``ψ(W)`` (§A.5);
-* ``certify NET DATA``: the global-optimality certificate of a saved network (SPEC.md §C.3): objective, lower
+* ``certify NET DATA``: the global-optimality certificate of a saved network (docs/theory.md §C.3): objective, lower
   bound, gap, escape patterns and a verdict;
-* ``polytope DATA``: the optimal polytope (SPEC.md §D), ``m*``, ``M*`` and the staircase of connectivity (§E)
+* ``polytope DATA``: the optimal polytope (docs/theory.md §D), ``m*``, ``M*`` and the staircase of connectivity (§E)
   with each statement's verdict and checked paths; ``--interpolate`` adds the continuum of optimal interpolators
   (§G); ``--figure`` writes the staircase figure;
 * ``check NET DATA``: trained nets (one or a batch, ``.npz`` or a PyTorch ``state_dict``): scaled, minimal,
-  nearly minimal, Clarke stationary and globally optimal verdicts with their figures (SPEC.md §A.4, §C.3, §F);
+  nearly minimal, Clarke stationary and globally optimal verdicts with their figures (docs/theory.md §A.4, §C.3, §F);
 * ``train DATA``: many nets at once by full-batch gradient descent (seeds × widths × scales), saved as one
   batch that ``check`` reads;
 * ``landscape DATA``: the trained-net experiment (fraction reaching ``p*`` per width, stationary non-global
@@ -40,7 +40,7 @@ checked before any work and written atomically, so a failure leaves no partial f
 
 Adding a subcommand is one decorated function::
 
-    @command("solve", help="solve the convex program (C) for a data file (SPEC.md §A.3)",
+    @command("solve", help="solve the convex program (C) for a data file (docs/theory.md §A.3)",
              args=[arg("data", metavar="DATA"), arg("--beta", type=float, default=None)])
     def _cmd_solve(args) -> int:
         ...
@@ -49,12 +49,12 @@ Adding a subcommand is one decorated function::
 Examples
 --------
 >>> main(["cases", "--tag", "spec", "--tag", "bias"])
-spec-I4  n=2 d=1 bias  SPEC.md §I (I4)
-spec-I5  n=4 d=1 bias  SPEC.md §B.3, §I (I5)
-spec-I7  n=3 d=1 bias  SPEC.md §I (I7)
+spec-I4  n=2 d=1 bias  docs/theory.md §I (I4)
+spec-I5  n=4 d=1 bias  docs/theory.md §B.3, §I (I5)
+spec-I7  n=3 d=1 bias  docs/theory.md §I (I7)
 0
 >>> main(["cases", "--tag", "certificate"])
-spec-I9  n=2 d=1  SPEC.md §I, I9 (and I1 for ψ(W*))
+spec-I9  n=2 d=1  docs/theory.md §I, I9 (and I1 for ψ(W*))
 0
 """
 
@@ -300,11 +300,11 @@ def _max_patterns_arg():
 
 # ---- patterns ------------------------------------------------------------------------------------------------
 
-@command("patterns", help="exact activation patterns diag(1[Xu ≥ 0]) of a data file (SPEC.md §B)", args=[
+@command("patterns", help="exact activation patterns diag(1[Xu ≥ 0]) of a data file (docs/theory.md §B)", args=[
     arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
-    arg("--bias", action="store_true", help="append a ones column to X (regularized bias, SPEC.md §A.6)"),
+    arg("--bias", action="store_true", help="append a ones column to X (regularized bias, docs/theory.md §A.6)"),
     arg("--ties", choices=geom.TIES_OPTIONS, default="geq",
-        help="geq: all patterns of 𝒟_≥ (default); regions: full-dimensional cells only (SPEC.md §B.1)"),
+        help="geq: all patterns of 𝒟_≥ (default); regions: full-dimensional cells only (docs/theory.md §B.1)"),
     arg("--json", action="store_true", help="print one JSON object instead of a summary"),
     arg("--save", metavar="FILE.npz", default=None, help="save patterns and witnesses to FILE.npz (atomic)"),
     _max_patterns_arg(),
@@ -341,7 +341,7 @@ def _cmd_patterns(args) -> int:
     return 0
 
 
-# ---- solve and certify (SPEC.md §A.3, §C.3) ------------------------------------------------------------------
+# ---- solve and certify (docs/theory.md §A.3, §C.3) ------------------------------------------------------------------
 
 def _beta_arg(text):
     """argparse type of ``--beta``: a finite float ``> 0`` (``nan``, ``inf``, ``0`` and negatives are refused)."""
@@ -387,13 +387,13 @@ def _preview(v, k: int = 8) -> str:
     return f"[{head}{', …' if v.size > k else ''}]" + (f" ({v.size} entries)" if v.size > k else "")
 
 
-@command("solve", help="solve the convex program (C) to a certified optimum (SPEC.md §A.3, §C)", args=[
+@command("solve", help="solve the convex program (C) to a certified optimum (docs/theory.md §A.3, §C)", args=[
     arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
     arg("--beta", type=_beta_arg, default=None, metavar="B",
         help="weight decay β > 0 (default: the file's beta)"),
-    arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (SPEC.md §A.6)"),
+    arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (docs/theory.md §A.6)"),
     arg("--interpolate", action="store_true",
-        help="the β → 0 limit: minimum-norm exact fit (SPEC.md §G.2); no --beta"),
+        help="the β → 0 limit: minimum-norm exact fit (docs/theory.md §G.2); no --beta"),
     arg("--patterns-file", metavar="FILE.npz", default=None,
         help="restrict (C) to the patterns of FILE.npz (array 'patterns', e.g. from `patterns --save`); the "
              "certificate then covers that pool only (certified: no)"),
@@ -414,7 +414,7 @@ def _cmd_solve(args) -> int:
         beta, beta_source = None, "interpolate"
     else:
         beta, beta_source = _resolve_beta(args, data)
-    d_eff = data.d + int(args.bias)  # polishing (SPEC.md §C.4) builds dense d × d face bases
+    d_eff = data.d + int(args.bias)  # polishing (docs/theory.md §C.4) builds dense d × d face bases
     _check_memory(8 * d_eff ** 2, f"Solving in dimension d = {d_eff} (dense {d_eff} × {d_eff} face bases of "
                   "the polishing step)", "reduce d, e.g. project X onto its row space (rank ≤ n) first")
     if args.patterns_file is not None:
@@ -455,14 +455,14 @@ def _cmd_solve(args) -> int:
 
 
 @command("polytope", help="optimal polytope, critical widths m*, M* and the staircase of connectivity "
-                             "(SPEC.md §D, §E, §G)", args=[
+                             "(docs/theory.md §D, §E, §G)", args=[
     arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
     arg("--beta", type=_beta_arg, default=None, metavar="B",
         help="weight decay β > 0 (default: the file's beta)"),
     arg("--interpolate", action="store_true",
-        help="the β → 0 limit (minimum-norm interpolation, SPEC.md §G): also reports the continuum of optimal "
+        help="the β → 0 limit (minimum-norm interpolation, docs/theory.md §G): also reports the continuum of optimal "
              "interpolators; no --beta"),
-    arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (SPEC.md §A.6)"),
+    arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (docs/theory.md §A.6)"),
     arg("--m-max", type=_count_arg, default=None, metavar="M",
         help="largest width of the staircase (default n + 2)"),
     arg("--max-vertices", type=_count_arg, default=100000, metavar="N",
@@ -556,7 +556,7 @@ def _fmt(v, spec=".12g") -> str:
     return "undefined" if v is None or isinstance(v, str) else format(v, spec)
 
 
-@command("certify", help="certify (or refute) the global optimality of a saved network (SPEC.md §C.3)", args=[
+@command("certify", help="certify (or refute) the global optimality of a saved network (docs/theory.md §C.3)", args=[
     arg("net", metavar="NET", help=".npz with U (m×d, bias last with --bias) and alpha (m,), e.g. from "
                                    "`solve --save-net`"),
     arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
@@ -611,7 +611,7 @@ def _cmd_certify(args) -> int:
     return 0
 
 
-# ---- check: trained nets (SPEC.md §A.4, §C.3, §F) -----------------------------------------------------------
+# ---- check: trained nets (docs/theory.md §A.4, §C.3, §F) -----------------------------------------------------------
 
 def _load_nets_for_check(path, data, bias_flag):
     """A net or a batch from ``.npz`` (``U`` (m, p) or (B, m, p), ``alpha`` (m,) or (B, m)) or a PyTorch
@@ -643,7 +643,7 @@ def _load_nets_for_check(path, data, bias_flag):
 
 
 @command("check", help="check trained nets: scaled, minimal, nearly minimal, Clarke stationary, globally optimal "
-                       "(SPEC.md §A.4, §C.3, §F)", args=[
+                       "(docs/theory.md §A.4, §C.3, §F)", args=[
     arg("net", metavar="NET", help=".npz with U and alpha (a batch with a leading axis), or a PyTorch state_dict "
                                    "(.pt/.pth) of Sequential(Linear, ReLU, Linear(bias=False))"),
     arg("data", metavar="DATA", help=".npz with X (n×d), y (n,), optional beta; or .csv (last column y)"),
@@ -696,7 +696,7 @@ def _training_args(*, seeds: int, steps: int) -> list:
         arg("--lr", type=_beta_arg, default=1e-2, metavar="η", help="step size (default 0.01)"),
         arg("--init-scale", type=_beta_arg, nargs="+", default=[1.0], metavar="s", help="initialization scales"),
         arg("--optimizer", choices=("gd", "momentum", "adam"), default="gd", help="update rule (default gd)"),
-        arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (SPEC.md §A.6)"),
+        arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (docs/theory.md §A.6)"),
     ]
 
 

@@ -1,6 +1,6 @@
 """Figures drawn from result dictionaries (matplotlib, Agg): one function per figure, PNG bytes out.
 
-:func:`staircase_png` draws the staircase of connectivity of SPEC.md §E.2 (docs/theory.md §E): the number of
+:func:`staircase_png` draws the staircase of connectivity of docs/theory.md §E.2 (docs/theory.md §E): the number of
 components and of isolated points of ``Θ*_m`` against ``m`` (log scale: ``m!·N_m`` grows fast), with ``m*``,
 ``M*`` and ``n + 1`` marked.
 """
@@ -49,7 +49,7 @@ def staircase_png(result: dict) -> bytes | None:
                         textcoords="offset points", color=color)
     ax.set_xticks(ms)
     ax.legend(loc="center right")
-    ax.set_title("Staircase of connectivity (SPEC.md §E.2)")
+    ax.set_title("Staircase of connectivity (docs/theory.md §E.2)")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
     return buf.getvalue()

@@ -1,4 +1,4 @@
-"""Provenance of a verification run: versions, git commit, platform, backend, seed, tolerances (STYLE.md §5.15).
+"""Provenance of a verification run: versions, git commit, platform, backend, seed, tolerances .
 
 Every report carries this dictionary in its header, in the manner of scikit-learn's ``show_versions()``:
 versions come from the installed distributions' metadata (``importlib.metadata``), never from imports, so
@@ -92,7 +92,7 @@ def provenance(seed: int | None = None, backend: str = "numpy", dtype: str = "fl
     backend, dtype : str
         Array library and floating dtype of the numeric stages.
     tolerances : Tolerances
-        Named tolerances in force (``geom.tolerances``, SPEC.md §J.5).
+        Named tolerances in force (``geom.tolerances``, docs/theory.md §J.5).
 
     Returns
     -------

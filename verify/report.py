@@ -1,4 +1,4 @@
-"""Report writing and re-rendering (STYLE.md §5.15); ``python -m verify.report IN.json --out DIR``.
+"""Report writing and re-rendering; ``python -m verify.report IN.json --out DIR``.
 
 The implementation is in :mod:`verify._report`; this module is its public face and command line, which
 re-renders ``<suite>.md``, ``<suite>.html`` and ``<suite>_figure.png`` from a report JSON (never from live

@@ -1,4 +1,4 @@
-"""Central hyperplane arrangements of data: activation patterns, regions, exact counts (SPEC.md §B)."""
+"""Central hyperplane arrangements of data: activation patterns, regions, exact counts (docs/theory.md §B)."""
 
 from ._cells import cell_witnesses, distinct_hyperplanes
 from ._exact_cells import exact_region_signs

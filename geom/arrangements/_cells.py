@@ -1,4 +1,4 @@
-"""LP-free cell enumeration of a central hyperplane arrangement (deletion–restriction, SPEC.md §B.4).
+"""LP-free cell enumeration of a central hyperplane arrangement (deletion–restriction, docs/theory.md §B.4).
 
 The regions (open cells) of ``A = {y_1^⊥, …, y_m^⊥}`` are built from restrictions, never from LPs:
 

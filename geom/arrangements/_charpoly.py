@@ -1,4 +1,4 @@
-"""Exact counts: the characteristic polynomial (Zaslavsky) and Cover's formula (SPEC.md §B.2).
+"""Exact counts: the characteristic polynomial (Zaslavsky) and Cover's formula (docs/theory.md §B.2).
 
 ``χ_A`` is computed by the deletion–restriction identity ``χ_{A_{k+1}} = χ_{A_k} − χ_{A_k^{H_{k+1}}}`` in exact
 integer arithmetic (primitive integer rows; int64 while provably free of overflow, Python integers beyond):

@@ -1,4 +1,4 @@
-"""Exact cell enumeration in integer arithmetic: the fallback that needs no certificate (SPEC.md §B.4).
+"""Exact cell enumeration in integer arithmetic: the fallback that needs no certificate (docs/theory.md §B.4).
 
 The same deletion–restriction recursion as :mod:`._cells`, carried out on primitive integer rows with Python
 integers, so every step is exact:

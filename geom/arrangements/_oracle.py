@@ -2,12 +2,12 @@
 
 These are slow and exact; they serve the tie-only patterns of degenerate data and the test suite.
 
-Feasibility of a ``≥``-pattern is a homogeneous LP with no tolerance (ARRANGEMENTS.md §0.1): pattern ``p`` is
+Feasibility of a ``≥``-pattern is a homogeneous LP with no tolerance (docs/theory.md §B.1): pattern ``p`` is
 realizable iff ``{u : x_i·u ≥ 0 (p_i = 1), x_i·u ≤ −1 (p_i = 0)}`` is non-empty.
 
 Examples
 --------
->>> X = [[1, 0], [-1, 0], [0, 1]]          # SPEC.md §B.2: 4 regions, 6 patterns
+>>> X = [[1, 0], [-1, 0], [0, 1]]          # docs/theory.md §B.2: 4 regions, 6 patterns
 >>> sorted("".join(map(str, p)) for p in brute_force_patterns(X))
 ['010', '011', '100', '101', '110', '111']
 """

@@ -1,4 +1,4 @@
-"""Exact enumeration of activation patterns ``diag(1[Xu ≥ 0])`` (SPEC.md §A.2, §B).
+"""Exact enumeration of activation patterns ``diag(1[Xu ≥ 0])`` (docs/theory.md §A.2, §B).
 
 Pipeline of :func:`enumerate_patterns`:
 
@@ -11,7 +11,7 @@ Pipeline of :func:`enumerate_patterns`:
    an exact count: Cover's ``C(m, r)`` when it matches (this also proves general position, since a dependent
    set of ``≤ r`` rows removes a no-broken-circuit set), otherwise ``(−1)^r χ(−1)`` from the exact
    characteristic polynomial: completeness.
-4. *Ties* (``ties="geq"``): patterns of lower-dimensional cells that no region has (SPEC.md §B.2), from the
+4. *Ties* (``ties="geq"``): patterns of lower-dimensional cells that no region has (docs/theory.md §B.2), from the
    positively dependent flats (:mod:`._ties`), with exact integer witnesses.
 """
 
@@ -114,7 +114,7 @@ class Patterns:
 
     @property
     def region_patterns(self) -> np.ndarray:
-        """The region patterns only (``𝒟_reg``), the pool the convex program needs (SPEC.md §B.1)."""
+        """The region patterns only (``𝒟_reg``), the pool the convex program needs (docs/theory.md §B.1)."""
         return self.patterns[self.is_region]
 
     def to_dict(self) -> dict:
@@ -470,18 +470,18 @@ def _progress_bar(total, enabled):
 
 def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Tolerances = DEFAULT_TOLERANCES,
                        progress: bool = False, max_patterns: int | None = None) -> Patterns:
-    """Every activation pattern ``diag(1[Xu ≥ 0])``, exactly, with a certified witness each (SPEC.md §B).
+    """Every activation pattern ``diag(1[Xu ≥ 0])``, exactly, with a certified witness each (docs/theory.md §B).
 
     Parameters
     ----------
     X : array_like (n, d)
         Data; integer or floating (any array library: exact work runs on the CPU on the exact values).
     bias : bool, default False
-        Append a ones column (regularized bias, SPEC.md §A.6); witnesses then have ``d + 1`` coordinates.
+        Append a ones column (regularized bias, docs/theory.md §A.6); witnesses then have ``d + 1`` coordinates.
     ties : {"geq", "regions"}, default "geq"
         ``"geq"``: all of ``𝒟_≥ = {1[Xu ≥ 0] : u ∈ R^d}``, tie-only patterns of lower-dimensional cells
-        included (SPEC.md §B.1–B.2); ``"regions"``: only the full-dimensional cells ``𝒟_reg`` (which suffice for
-        the convex program, SPEC.md §B.1).  Zero rows are active (``0 ≥ 0``) under both.
+        included (docs/theory.md §B.1–B.2); ``"regions"``: only the full-dimensional cells ``𝒟_reg`` (which suffice for
+        the convex program, docs/theory.md §B.1).  Zero rows are active (``0 ≥ 0``) under both.
     tol : Tolerances
         Float-stage tolerances (they never change a certified answer).
     progress : bool
@@ -500,12 +500,12 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
 
     Examples
     --------
-    >>> P = enumerate_patterns([[1, 0], [-1, 0], [0, 1]])     # SPEC.md §B.2
+    >>> P = enumerate_patterns([[1, 0], [-1, 0], [0, 1]])     # docs/theory.md §B.2
     >>> P.count, P.n_regions, P.certified
     (6, 4, True)
     >>> ["".join(str(int(b)) for b in p) for p in P.patterns]
     ['010', '011', '100', '101', '110', '111']
-    >>> enumerate_patterns([[-1.0], [0.0], [1.0], [2.0]], bias=True).count   # SPEC.md §B.3: 2n distinct
+    >>> enumerate_patterns([[-1.0], [0.0], [1.0], [2.0]], bias=True).count   # docs/theory.md §B.3: 2n distinct
     8
     """
     t0 = time.perf_counter()
@@ -555,7 +555,7 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
         position = {int(old): new for new, old in enumerate(order)}
         integer_witnesses = tuple(sorted((position[i], tuple(int(v) for v in u)) for i, u in core.inexact.items()))
     rank = exact_rank(rows) if rows else 0
-    # SPEC.md §B.2: every set of ≤ r rows independent.  A zero row is a dependent 1-set; two parallel rows
+    # docs/theory.md §B.2: every set of ≤ r rows independent.  A zero row is a dependent 1-set; two parallel rows
     # are a dependent 2-set, which matters only when r ≥ 2.
     distinct_lines = len({primitive_direction(r)[0] for r in rows})
     gp = bool(core.gp_hyperplanes and not zero.any() and (rank <= 1 or distinct_lines == n))

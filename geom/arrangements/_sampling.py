@@ -1,4 +1,4 @@
-"""Gaussian sampling of activation patterns: what the existing convex-NN codes do (SPEC.md §B.4).
+"""Gaussian sampling of activation patterns: what the existing convex-NN codes do (docs/theory.md §B.4).
 
 Draw ``u ~ N(0, I)`` and keep the distinct ``1[Xu ≥ 0]``.  Every sampled pattern is genuine, but the set is
 **incomplete**: a cell is hit with probability equal to its normalized solid angle, so small cells are missed

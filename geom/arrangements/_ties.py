@@ -1,4 +1,4 @@
-"""Tie-only activation patterns: the closed flats of the data (SPEC.md §B.1–B.2; docs/theory.md §B.5).
+"""Tie-only activation patterns: the closed flats of the data (docs/theory.md §B.1–B.2; docs/theory.md §B.5).
 
 The ``≥``-pattern of ``u`` is ``1[Xu ≥ 0]``; its *zero set* is ``Z(u) = {i : x_i·u = 0}``.  For a flat ``L`` (an
 intersection of data hyperplanes) write ``Z(L)`` for the rows vanishing on ``L`` and ``A^L`` for the other rows
@@ -73,7 +73,7 @@ def closed_flats(rows: list[list[int]], *, max_flats: int = MAX_FLATS):
 
     Examples
     --------
-    >>> flats, complete = closed_flats([[1, 0], [-1, 0], [0, 1]])      # SPEC.md §B.2
+    >>> flats, complete = closed_flats([[1, 0], [-1, 0], [0, 1]])      # docs/theory.md §B.2
     >>> [(Z, k) for Z, _, k in flats], complete
     ([((0, 1), 1)], True)
     """

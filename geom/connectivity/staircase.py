@@ -52,7 +52,7 @@ def connectivity_graph(P, m: int, *, strict: bool = False) -> nx.Graph:
     """``G_m`` (or ``G_m^<`` with ``strict=True``): docs/theory.md §E.3, Lemma 2.
 
     >>> import numpy as np, geom
-    >>> X = np.array([[1.0, 0.0], [-0.5, np.sqrt(3) / 2]])       # SPEC.md §I, I2
+    >>> X = np.array([[1.0, 0.0], [-0.5, np.sqrt(3) / 2]])       # docs/theory.md §I, I2
     >>> P = geom.optimal_polytope(geom.solve_convex(X, np.array([1.0, 1.0]), 0.5))
     >>> [nx.number_connected_components(connectivity_graph(P, m)) for m in (1, 2, 3)]
     [1, 2, 1]
@@ -257,7 +257,7 @@ def staircase(P, *, m_max: int | None = None, paths: bool = True, lifted_max_nod
     Examples
     --------
     >>> import numpy as np, geom
-    >>> X = np.array([[1.0, 0.0], [-0.5, np.sqrt(3) / 2]])       # SPEC.md §I, I2
+    >>> X = np.array([[1.0, 0.0], [-0.5, np.sqrt(3) / 2]])       # docs/theory.md §I, I2
     >>> S = staircase(geom.optimal_polytope(geom.solve_convex(X, np.array([1.0, 1.0]), 0.5)))
     >>> [(s.m, s.components, s.isolated) for s in S.steps]
     [(1, 1, 1), (2, 3, 2), (3, 1, 0), (4, 1, 0)]

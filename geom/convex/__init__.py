@@ -1,8 +1,8 @@
-"""The convex reformulation (C) of SPEC.md §A.3, solved to certified global optimality.
+"""The convex reformulation (C) of docs/theory.md §A.3, solved to certified global optimality.
 
     (C)   min_{u_k, v_k ∈ C_k}  ½‖Σ_k D_k X (u_k − v_k) − y‖² + β Σ_k (‖u_k‖ + ‖v_k‖)
 
-and its interpolation limit ``β → 0`` (SPEC.md §G.2): ``min Σ_k ‖u_k‖ + ‖v_k‖`` s.t. ``Σ_k D_k X (u_k − v_k) = y``.
+and its interpolation limit ``β → 0`` (docs/theory.md §G.2): ``min Σ_k ‖u_k‖ + ‖v_k‖`` s.t. ``Σ_k D_k X (u_k − v_k) = y``.
 
 Method (one module per step)
 ----------------------------
@@ -14,7 +14,7 @@ Method (one module per step)
 2. *Interior point* (:mod:`.program`): the restricted problem over a working set, as sparse conic data for
    Clarabel.
 3. *Column generation* (:mod:`.colgen`): pricing over the whole pool, working set grown and pruned.
-4. *Polishing* (:mod:`.polish`, SPEC.md §C.4): vertex reduction, then Newton on the cone faces; a polished
+4. *Polishing* (:mod:`.polish`, docs/theory.md §C.4): vertex reduction, then Newton on the cone faces; a polished
    point is kept only if its own certificate is at least as good.
 5. *Certificate* (:mod:`geom.duality`, shared with :func:`geom.certify_net`): ``ν̃ = ν · min(1, β/φ̄(ν))`` with
    a rigorous upper bound ``φ̄`` is dual feasible for the pool, so ``D(ν̃) ≤ p*_pool`` (the solver's
@@ -24,7 +24,7 @@ Method (one module per step)
 Examples
 --------
 >>> import numpy as np
->>> sol = solve_convex(np.array([[-1.0], [1.0]]), np.array([1.0, 2.0]), 0.5)   # SPEC.md §I, I1
+>>> sol = solve_convex(np.array([[-1.0], [1.0]]), np.array([1.0, 2.0]), 0.5)   # docs/theory.md §I, I1
 >>> round(sol.p_star, 10), sol.y_star.round(10).tolist(), sol.certified, sol.pool_certified
 (1.25, [0.5, 1.5], True, True)
 """
@@ -103,7 +103,7 @@ class ConvexSolution:
     patterns : ndarray of bool (K, n)
         The patterns of the nonzero slots.
     y_star, nu_star : ndarray (n,)
-        Optimal fit and dual variable (``ν* = y − y*``, convention R of SPEC.md §C.1).
+        Optimal fit and dual variable (``ν* = y − y*``, convention R of docs/theory.md §C.1).
     phi : float
         ``φ(ν*)`` over the pool (``≤ β`` up to tolerance at an optimum).
     status : str
@@ -164,7 +164,7 @@ class ConvexSolution:
         return int(np.sum(np.any(self.U != 0, axis=1)) + np.sum(np.any(self.V != 0, axis=1)))
 
     def to_net(self) -> Net:
-        """ψ of the solution: a scaled network of width ``card(W)`` (SPEC.md §A.5)."""
+        """ψ of the solution: a scaled network of width ``card(W)`` (docs/theory.md §A.5)."""
         return psi(self.U, self.V, bias=self.bias)
 
     def to_dict(self) -> dict:
@@ -208,7 +208,7 @@ def _pool(X, Xa, bias, patterns, func):
 # ---- certificate of a candidate (through geom.duality) --------------------------------------------------------
 
 def _certify(Xa, X, y, beta, pool, index, pats, U, V, mode, bias, tol, nu=None, extra=(), previous=None):
-    """``(value, rounding, lower, phi, ŷ, ν)`` of the candidate ``W = (U, V)`` on ``pats`` (SPEC.md §C.3).
+    """``(value, rounding, lower, phi, ŷ, ν)`` of the candidate ``W = (U, V)`` on ``pats`` (docs/theory.md §C.3).
 
     ``value`` is ``L_β(ψ(W))`` (the penalty in interpolation mode) and ``rounding`` a bound on its evaluation
     error; ``lower`` the best :func:`geom.duality.dual_bound` over ``ν = −∇L(ŷ)`` (the given ``nu`` in
@@ -241,7 +241,7 @@ def _prune(Xa, y, beta, pats, U, V, support, mode):
     """``(U, V)`` without the slots of norm ``≤ support · max``, magnitudes refit; ``None`` if nothing to drop.
 
     For the squared loss the kept directions ``ū_j`` are fixed and their magnitudes re-solved by the
-    non-negative lasso ``min_{c ≥ 0} ½‖A c − y‖² + β 1ᵀc``, ``A = [σ_j D_j X ū_j]`` (SPEC.md §C.4): ``c ≥ 0``
+    non-negative lasso ``min_{c ≥ 0} ½‖A c − y‖² + β 1ᵀc``, ``A = [σ_j D_j X ū_j]`` (docs/theory.md §C.4): ``c ≥ 0``
     keeps every slot in its cone.  Other modes only drop the slots.
     """
     nu_, nv_ = np.linalg.norm(U, axis=1), np.linalg.norm(V, axis=1)
@@ -318,7 +318,7 @@ def _no_worse(a: float, b: float) -> bool:
 def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patterns=None,
                  interpolate: bool = False, tol: Tolerances = DEFAULT_TOLERANCES, max_rounds: int = 200,
                  polish_rounds: int = 3) -> ConvexSolution:
-    """Solve (C) (SPEC.md §A.3) to a certified global optimum, by column generation over the patterns.
+    """Solve (C) (docs/theory.md §A.3) to a certified global optimum, by column generation over the patterns.
 
     Parameters
     ----------
@@ -327,19 +327,19 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     beta : float
         Weight decay ``β > 0``; must be ``0`` (or ``None``) with ``interpolate=True``.
     bias : bool
-        Regularized bias (SPEC.md §A.6): work with ``X̃ = [X, 1]``.
+        Regularized bias (docs/theory.md §A.6): work with ``X̃ = [X, 1]``.
     loss : {"squared", "logistic"}
         ``½‖z − y‖²`` (default), or ``Σ log(1 + exp(−y_i z_i))`` for labels ``±1`` (exponential cones; values and
-        certificates only: the polytope of SPEC.md §D assumes the squared loss).
+        certificates only: the polytope of docs/theory.md §D assumes the squared loss).
     patterns : None, Patterns or array of bool (P, n)
-        The pattern pool.  ``None`` (default): the exact enumeration of this ``X`` (``ties="regions"``, SPEC.md
+        The pattern pool.  ``None`` (default): the exact enumeration of this ``X`` (``ties="regions"``, docs/theory.md
         §B.1).  A :class:`~geom.arrangements.Patterns` from :func:`geom.enumerate_patterns` on *this* ``X`` with
         the same ``bias`` — computed once by the caller and passed along; the caller vouches that it was made
         from this ``X`` (shape, ``bias`` and the witnesses' certain signs are checked); only its region rows are
-        used (tie-only patterns are redundant, SPEC.md §B.1).  A boolean array: that pool, never certified.
+        used (tie-only patterns are redundant, docs/theory.md §B.1).  A boolean array: that pool, never certified.
         The solution is ``certified`` only when the pool is certified complete (``pool_certified``).
     interpolate : bool
-        The ``β → 0`` limit: minimum-norm exact fit (SPEC.md §G.2).
+        The ``β → 0`` limit: minimum-norm exact fit (docs/theory.md §G.2).
     tol : Tolerances
         ``tol.solver`` (interior point), ``tol.gap`` (certified relative gap), ``tol.pricing`` (a pattern prices
         out when its dual value exceeds ``β(1 + tol.pricing)``), ``tol.support`` (slots below it relative to
@@ -348,7 +348,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         Column-generation rounds (``≥ 1``) before giving up (the result is then ``max_rounds``, never
         ``optimal``, with a :class:`~geom.exceptions.ConvergenceWarning`).
     polish_rounds : int
-        Attempts of Newton polishing (SPEC.md §C.4), each with a 100× looser support/face threshold than the last;
+        Attempts of Newton polishing (docs/theory.md §C.4), each with a 100× looser support/face threshold than the last;
         ``0`` keeps the interior-point solution.
 
     Returns
@@ -416,7 +416,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     value, rnd, lower, phi, yhat, nu = _certify(Xa, X, y, beta_eff, pool, index, pats, U, V, mode, bias, tol,
                                                 nu=res.nu, extra=(res.nu_dual,), previous=cg.previous)
     rel = _rel(value, rnd, lower)
-    # candidate 2: Newton polishing on the support (SPEC.md §C.4): exact zeros off the support, y* and ν* to
+    # candidate 2: Newton polishing on the support (docs/theory.md §C.4): exact zeros off the support, y* and ν* to
     # machine precision; kept when its own certificate is at least as good (or below 1e-2 tol.gap)
     # (the support/face guess is retried with looser thresholds when the first one fails or does not certify)
     polish = polish_rounds > 0 and mode != "interpolate"

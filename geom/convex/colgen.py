@@ -1,7 +1,7 @@
 """Column generation for (C): pricing over the whole pool, a small working set for the conic program.
 
-The dual candidate is ``ν = −∇L(ŷ)`` (``y − ŷ``, SPEC.md §C.1).  A pattern whose dual value
-``‖Π_{C_k}(±Xᵀ D_k ν)‖`` exceeds ``β(1 + tol.pricing)`` prices out (SPEC.md §C.2–C.3); the most violated are
+The dual candidate is ``ν = −∇L(ŷ)`` (``y − ŷ``, docs/theory.md §C.1).  A pattern whose dual value
+``‖Π_{C_k}(±Xᵀ D_k ν)‖`` exceeds ``β(1 + tol.pricing)`` prices out (docs/theory.md §C.2–C.3); the most violated are
 added to the working set, idle ones dropped, and the restricted program re-solved until none violates over the
 *whole* pool.  Pricing uses the batched screens of :func:`geom.cones.dual_values`, warm-started from the previous
 round (Lipschitz screen).
@@ -146,7 +146,7 @@ class ColumnGeneration:
 
 
 def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: int) -> ColumnGeneration:
-    """Solve (C) over ``pool`` by column generation (SPEC.md §C.2–C.3); ``max_rounds ≥ 1`` restricted solves.
+    """Solve (C) over ``pool`` by column generation (docs/theory.md §C.2–C.3); ``max_rounds ≥ 1`` restricted solves.
 
     ``rows_of`` gives the cone rows of pool patterns (facets from ``index`` on a certified region set, every
     hyperplane otherwise); ``mode`` is ``"squared"``, ``"logistic"`` or ``"interpolate"``.

@@ -1,8 +1,8 @@
-"""Polishing of an interior-point solution of (C) (SPEC.md §C.4): vertex reduction, then Newton on the faces.
+"""Polishing of an interior-point solution of (C) (docs/theory.md §C.4): vertex reduction, then Newton on the faces.
 
 Interior points land in the relative interior of the optimal face, with solver noise of order ``tol.solver``
 in ``p*``, ``y*`` and ``ν*``.  :func:`vertex_support` reduces the support to a vertex (a basic solution of an
-LP with the directions fixed, SPEC.md §D.4), :func:`newton_polish` runs Newton's method on the support and the
+LP with the directions fixed, docs/theory.md §D.4), :func:`newton_polish` runs Newton's method on the support and the
 active cone faces, so the fit and ``ν*`` reach machine precision.  Every polished point is re-certified by the
 caller (:mod:`geom.duality`): these are heuristics that cannot make a result wrong, only more accurate.
 :func:`nonnegative_lasso` is the small QP of the same recipe with the directions fixed.
@@ -75,7 +75,7 @@ def nonnegative_lasso(A, y, beta, *, max_iter: int | None = None):
 
 
 def vertex_support(Xa, pats, slots, U, V):
-    """Reduce an interior-point support to a vertex (SPEC.md §D.4, optimal pruning).
+    """Reduce an interior-point support to a vertex (docs/theory.md §D.4, optimal pruning).
 
     Interior points land in the relative interior of the optimal face, spreading mass over many slots with
     dependent fit columns, which makes Newton's system singular.  With the directions ``ū_j = z_j/‖z_j‖`` fixed,
@@ -122,7 +122,7 @@ def _face_basis(B, act, p):
 
 def newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, support: float, iters: int = 50,
                   loss: str = "squared"):
-    """SPEC.md §C.4 polishing: Newton's method on the support and cone faces identified by the interior point.
+    """docs/theory.md §C.4 polishing: Newton's method on the support and cone faces identified by the interior point.
 
     With the nonzero slots and the active cone rows fixed, (C) is smooth in face coordinates ``z_k = N_k w_k``
     (``N_k`` an orthonormal basis of the face's span): ``L(Σ_k σ_k D_k X N_k w_k) + β Σ_k ‖w_k‖``.  Newton's

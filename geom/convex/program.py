@@ -1,4 +1,4 @@
-"""The restricted conic program: (C) over a working set of patterns, built for Clarabel (SPEC.md §A.3).
+"""The restricted conic program: (C) over a working set of patterns, built for Clarabel (docs/theory.md §A.3).
 
 The problem is written directly as sparse conic data (quadratic residual term, or exponential cones for the
 logistic loss; linear cone rows; one second-order cone per slot) and solved by Clarabel, a primal–dual
@@ -11,7 +11,7 @@ Examples
 >>> X = np.array([[-1.0], [1.0]])
 >>> pats = np.array([[False, True], [True, False]])
 >>> sol = solve_restricted(X, np.array([1.0, 2.0]), 0.5, pats, [np.array([0, 1])] * 2, "squared", 1e-10)
->>> sol.status, fit(X, pats, sol.U, sol.V).round(8).tolist()      # SPEC.md §I, I1: y* = (0.5, 1.5)
+>>> sol.status, fit(X, pats, sol.U, sol.V).round(8).tolist()      # docs/theory.md §I, I1: y* = (0.5, 1.5)
 ('Solved', [0.5, 1.5])
 """
 
@@ -27,7 +27,7 @@ from ..losses import loss_gradient
 
 __all__ = ["MODES", "SOLVED", "Restricted", "solve_restricted", "fit"]
 
-#: ``"squared"`` and ``"logistic"`` losses, and ``"interpolate"`` (the β → 0 limit, SPEC.md §G.2).
+#: ``"squared"`` and ``"logistic"`` losses, and ``"interpolate"`` (the β → 0 limit, docs/theory.md §G.2).
 MODES = ("squared", "logistic", "interpolate")
 #: Clarabel statuses whose point is used (``AlmostSolved``: reduced accuracy; the certificate decides).
 SOLVED = ("Solved", "AlmostSolved")

@@ -22,7 +22,7 @@ theorem does not cover here.
 Examples
 --------
 >>> import numpy as np, geom
->>> X = np.array([[1.0, 0.0], [-0.5, np.sqrt(3) / 2]])          # SPEC.md §I, I2 (120°)
+>>> X = np.array([[1.0, 0.0], [-0.5, np.sqrt(3) / 2]])          # docs/theory.md §I, I2 (120°)
 >>> P = geom.optimal_polytope(geom.solve_convex(X, np.array([1.0, 1.0]), 0.5))
 >>> P.status, P.m_star, P.M_star, sorted(len(v.support) for v in P.vertices), len(P.edges)
 ('certified', 1, 2, [1, 2], 1)

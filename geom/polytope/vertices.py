@@ -231,7 +231,7 @@ def brute_force_vertices(A, b, tol: Tolerances, *, rank: int | None = None, max_
     Edges by :func:`rank_adjacent`.  Returns a :class:`VertexSet`.
 
     >>> import numpy as np
-    >>> A = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5]])     # SPEC.md §I, I2
+    >>> A = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5]])     # docs/theory.md §I, I2
     >>> vs = brute_force_vertices(A, np.array([0.5, 0.5]), Tolerances())
     >>> [v.support for v in vs.vertices], vs.edges
     ([(2,), (0, 1)], ((0, 1),))

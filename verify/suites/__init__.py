@@ -10,10 +10,10 @@ Examples
 (True, True)
 """
 
-# registration order is the order of ``relu-landscape run``: patterns (SPEC.md §B) before convex (§A.3, §C)
+# registration order is the order of ``relu-landscape run``: patterns (docs/theory.md §B) before convex (§A.3, §C)
 from . import patterns  # noqa: F401  (registers "patterns")
 from . import convex  # noqa: F401,I001  (registers "convex")
-from . import polytope  # noqa: F401,I001  (registers "polytope": SPEC.md §D, §E, after the convex program)
-from . import nets  # noqa: F401,I001  (registers "nets": SPEC.md §F, trained networks)
+from . import polytope  # noqa: F401,I001  (registers "polytope": docs/theory.md §D, §E, after the convex program)
+from . import nets  # noqa: F401,I001  (registers "nets": docs/theory.md §F, trained networks)
 
 __all__ = ["convex", "nets", "patterns", "polytope"]

@@ -1,9 +1,9 @@
-"""The ``convex`` suite: the convex program (C), its dual and the certificates, on the SPEC.md §I instances.
+"""The ``convex`` suite: the convex program (C), its dual and the certificates, on the docs/theory.md §I instances.
 
 For each case tagged ``convex``, the exact regions are enumerated once and (C) is solved on them by
 :func:`geom.solve_convex` (``X̃ = [X, 1]`` with ``bias``); the same pool serves the certificates and ``φ``.  Every check is a *theorem* check, decided against theory values or against quantities
 recomputed here independently of the solver, or a *consistency* check (``kind="consistency"``, counted apart in
-the reports), which compares a quantity with something the solver computed from it.  SPEC.md sections in
+the reports), which compares a quantity with something the solver computed from it.  docs/theory.md sections in
 brackets.
 
 Independent quantities.  ``φ(ν)`` is recomputed over the exact regions by one conic program (cvxpy/Clarabel,
@@ -30,7 +30,7 @@ Theorem checks:
   every nonzero slot.  The residual is the derivative of the objective along the slot's scaling, a convex
   quadratic in the scale, so ``|r_k| ≤ ‖D_k X̃ z_k‖ √(2g) + 2g`` at any point within ``g`` of ``p*``;
 * ``stationarity (every slot)`` [§C.1–C.2]: ``Π_{C_k}(±X̃ᵀD_k ν) = β z_k/‖z_k‖``, the projection computed here
-  by NNLS on all ``n`` rows (SPEC.md §C.2 recipe).  Since ``ẑᵀΠ(g) ≥ ẑᵀg`` on the cone,
+  by NNLS on all ``n`` rows (docs/theory.md §C.2 recipe).  Since ``ẑᵀΠ(g) ≥ ẑᵀg`` on the cone,
   ``‖Π(g) − βẑ‖² ≤ φ_k² − β² − 2β r_k/‖z_k‖``, which gives the tolerance from the two above (loose by nature:
   of order ``g^{1/4}``; it catches a wrong cone, sign or direction);
 * ``ψ preserves the objective`` and ``the fit``: the network's ReLU output against ``Σ_k D_k X̃ (u_k − v_k)``
@@ -38,7 +38,7 @@ Theorem checks:
   ``card(W) ≥ m*`` [§A.3];
 * for every network of ``expected["nets"]``, :func:`geom.certify_net` (exact patterns) [§C.3]: the verdict, the
   objective, the certificate's lower bound and gap, the true gap ``L_β − p*``, the escape patterns with their
-  signs and dual values (SPEC.md §I, I9: a Clarke-stationary saddle is rejected), and for an optimal network
+  signs and dual values (docs/theory.md §I, I9: a Clarke-stationary saddle is rejected), and for an optimal network
   the dual feasibility ``φ(ν̂) ≤ β(1 + tol.certificate)`` with the conic ``φ``.
 
 Consistency checks (true by construction of the solver's output): ``certified optimum`` (the solver's own flag,
@@ -80,7 +80,7 @@ from .._suite import register_suite
 __all__ = ["convex_checks", "convex_figure", "phi_conic", "SPEC_DIGITS_RTOL", "ROUNDING_RTOL", "CONE_RTOL",
            "CONIC_ATOL", "CONIC_MAX_PATTERNS", "CHECK_P", "SOLVE_TIME"]
 
-#: Relative precision assumed for expected values typed in from SPEC.md (printed to 7 significant digits,
+#: Relative precision assumed for expected values typed in from docs/theory.md (printed to 7 significant digits,
 #: e.g. I4's ``p* = 0.06958725``) when a case does not state its own ``expected["rtol"]``.
 SPEC_DIGITS_RTOL = 1e-6
 #: Float64 rounding allowance, relative to ``max(1, |p*|)``, for identities that are exact in real arithmetic
@@ -98,7 +98,7 @@ _CLARABEL = {"tol_gap_abs": 1e-12, "tol_gap_rel": 1e-12, "tol_feas": 1e-12}
 
 CHECK_P = "p*"
 SOLVE_TIME = "solve time"
-_T_I, _T_C = "SPEC.md §I", "SPEC.md §C.1"
+_T_I, _T_C = "docs/theory.md §I", "docs/theory.md §C.1"
 
 
 def _fit(Xa, patterns, U, V):
@@ -134,7 +134,7 @@ def _cone_slack(Xa, patterns, U, V):
 
 
 def phi_conic(Xa, nu, patterns):
-    """``φ(ν)`` over ``patterns`` by one conic program, independent of :mod:`geom.cones` (SPEC.md §C.2).
+    """``φ(ν)`` over ``patterns`` by one conic program, independent of :mod:`geom.cones` (docs/theory.md §C.2).
 
     For every pattern ``k`` and sign ``±``: ``max ±νᵀD_k X̃ u`` s.t. ``(2D_k − I) X̃ u ≥ 0``, ``‖u‖ ≤ 1`` (the blocks
     are independent, so one program maximizing their sum solves them all), by cvxpy with Clarabel.  The
@@ -160,7 +160,7 @@ def phi_conic(Xa, nu, patterns):
     Examples
     --------
     >>> out, why = phi_conic(np.array([[-1.0], [1.0]]), np.array([0.5, 0.5]), np.array([[0, 1], [1, 0]], bool))
-    >>> (np.round(out["values"], 8) + 0.0).tolist(), out["phi_upper"] >= out["phi"] - 1e-12   # SPEC.md §I, I1
+    >>> (np.round(out["values"], 8) + 0.0).tolist(), out["phi_upper"] >= out["phi"] - 1e-12   # docs/theory.md §I, I1
     ([[0.5, 0.0], [0.5, 0.0]], True)
     """
     try:
@@ -221,7 +221,7 @@ def _dual_feasibility(name, conic, reason, bound, beta, *, case, theorem, truste
 
 def _moreau_check(Xa, nu, pool, conic, reason, *, case):
     """The NNLS projections of :func:`geom.dual_values` against the conic maxima, pattern by pattern."""
-    name, theorem = "φ: conic maximum = ‖Π_C(±X̃ᵀDν)‖ (every region)", "SPEC.md §C.2"
+    name, theorem = "φ: conic maximum = ‖Π_C(±X̃ᵀDν)‖ (every region)", "docs/theory.md §C.2"
     if conic is None:
         return compare(name, None, None, case=case, theorem=theorem, details={"precondition": reason})
     nnls_vals = np.asarray(geom.dual_values(Xa, nu, pool).values, float)
@@ -306,7 +306,7 @@ def _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx, regions):
                "tolerance": cert.tolerance}
     name = case.name
     yield compare(f"certificate verdict {label}", cert.verdict, spec.get("verdict"), case=name,
-                  theorem="SPEC.md §C.3", certified=cert.verdict != "inconclusive", details=details, elapsed_s=dt,
+                  theorem="docs/theory.md §C.3", certified=cert.verdict != "inconclusive", details=details, elapsed_s=dt,
                   witness={"escapes": cd["escapes"]})
     scale = max(1.0, abs(cert.objective))
     rnd = ROUNDING_RTOL * scale
@@ -315,29 +315,29 @@ def _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx, regions):
         net_pool = regions.patterns if same else geom.enumerate_patterns(Xa, ties="regions").patterns
         conic, why = phi_conic(Xa, np.asarray(cert.nu, float), net_pool)
         yield _dual_feasibility(f"dual feasibility φ(ν̂) ≤ β {label}", conic, why,
-                                beta * (1.0 + ctx.tol.certificate), beta, case=name, theorem="SPEC.md §C.2",
+                                beta * (1.0 + ctx.tol.certificate), beta, case=name, theorem="docs/theory.md §C.2",
                                 trusted=True)
     if "objective" in spec:
-        yield compare(f"L_β {label}", cert.objective, spec["objective"], case=name, theorem="SPEC.md §A.1",
+        yield compare(f"L_β {label}", cert.objective, spec["objective"], case=name, theorem="docs/theory.md §A.1",
                       tolerance=rtol * abs(spec["objective"]) + rnd)
     for key, title in (("lower_bound", "certificate lower bound D(ν̃)"), ("gap", "certificate gap")):
         if key in spec:
-            yield compare(f"{title} {label}", getattr(cert, key), spec[key], case=name, theorem="SPEC.md §C.3",
+            yield compare(f"{title} {label}", getattr(cert, key), spec[key], case=name, theorem="docs/theory.md §C.3",
                           tolerance=rtol * abs(spec[key]) + rnd)
     if "true_gap" in spec:
         yield compare(f"true gap L_β − p* {label}", cert.objective - sol.p_star, spec["true_gap"], case=name,
-                      theorem="SPEC.md §C.3", certified=trusted,
+                      theorem="docs/theory.md §C.3", certified=trusted,
                       tolerance=rtol * max(abs(spec["true_gap"]), abs(sol.p_star)) + max(sol.gap, 0.0) + rnd,
                       details={"p_star_computed": sol.p_star, "solver_gap": sol.gap})
     if "escapes" in spec:
         got = [{"pattern": e["pattern"], "sign": e["sign"]} for e in cd["escapes"]]
         want = [{"pattern": e["pattern"], "sign": e["sign"]} for e in spec["escapes"]]
-        yield compare(f"escape patterns {label}", got, want, case=name, theorem="SPEC.md §C.3",
+        yield compare(f"escape patterns {label}", got, want, case=name, theorem="docs/theory.md §C.3",
                       witness={"escapes": cd["escapes"]})
         if want and [g["pattern"] for g in got] == [w["pattern"] for w in want]:
             vals = [e["value"] for e in spec["escapes"]]
             yield compare(f"escape dual values {label}", [e["value"] for e in cd["escapes"]], vals, case=name,
-                          theorem="SPEC.md §C.2–C.3", tolerance=rtol * max(map(abs, vals)) + rnd * beta)
+                          theorem="docs/theory.md §C.2–C.3", tolerance=rtol * max(map(abs, vals)) + rnd * beta)
 
 
 def convex_figure(report: dict, fig) -> None:
@@ -382,8 +382,8 @@ def convex_figure(report: dict, fig) -> None:
 
 
 @register_suite("convex", tags=("convex",),
-                description="The convex program (C), its dual and global-optimality certificates on the SPEC.md §I "
-                            "instances (SPEC.md §A.3–A.5, §C)",
+                description="The convex program (C), its dual and global-optimality certificates on the docs/theory.md §I "
+                            "instances (docs/theory.md §A.3–A.5, §C)",
                 figure=convex_figure)
 def convex_checks(case, ctx):
     """Yield the checks of the ``convex`` suite for one case (see the module notes)."""
@@ -400,9 +400,9 @@ def convex_checks(case, ctx):
             "pattern_source": sol.pattern_source, "pool_certified": sol.pool_certified,
             "rounds": sol.stats.get("rounds"),
             "working_set": sol.stats.get("working_set"), "pool": sol.stats.get("pool")}
-    yield Measurement(case=name, name=SOLVE_TIME, value=secs, theorem="SPEC.md §A.3", unit="s",
+    yield Measurement(case=name, name=SOLVE_TIME, value=secs, theorem="docs/theory.md §A.3", unit="s",
                       details={**info, "neurons": sol.neurons}, elapsed_s=secs)
-    yield compare("certified optimum", sol.certified, True, case=name, theorem="SPEC.md §C.3",
+    yield compare("certified optimum", sol.certified, True, case=name, theorem="docs/theory.md §C.3",
                   certified=sol.status == "optimal", details=info, elapsed_s=secs, kind=CONSISTENCY)
 
     # the candidate W = (U, V), evaluated here: its fit, residual, convex objective and network ψ(W)
@@ -448,61 +448,61 @@ def convex_checks(case, ctx):
     duality = {"lower_bound": lower, "phi_upper": None if conic is None else conic["phi_upper"],
                "solver_lower_bound": sol.lower_bound, "elapsed_conic_s": t_conic}
     if conic is None:
-        yield compare("weak duality L_β(ψ(W)) ≥ D(ν̃)", None, None, case=name, theorem="SPEC.md §C.3",
+        yield compare("weak duality L_β(ψ(W)) ≥ D(ν̃)", None, None, case=name, theorem="docs/theory.md §C.3",
                       details={"precondition": why})
-        yield compare("strong duality: rel gap ≤ tol.gap", None, None, case=name, theorem="SPEC.md §C.1",
+        yield compare("strong duality: rel gap ≤ tol.gap", None, None, case=name, theorem="docs/theory.md §C.1",
                       details={"precondition": why})
     else:
-        yield _bool_check("weak duality L_β(ψ(W)) ≥ D(ν̃)", gap_ind >= -rnd, case=name, theorem="SPEC.md §C.3",
+        yield _bool_check("weak duality L_β(ψ(W)) ≥ D(ν̃)", gap_ind >= -rnd, case=name, theorem="docs/theory.md §C.3",
                           trusted=True, margin=gap_ind, tolerance=rnd, observed=net_obj, expected=lower,
                           details=duality)
         rel = gap_ind / scale
         yield _bool_check("strong duality: rel gap ≤ tol.gap", rel <= ctx.tol.gap, case=name,
-                          theorem="SPEC.md §C.1", trusted=sol.status == "optimal", margin=ctx.tol.gap - rel,
+                          theorem="docs/theory.md §C.1", trusted=sol.status == "optimal", margin=ctx.tol.gap - rel,
                           tolerance=ctx.tol.gap, observed=rel, expected=ctx.tol.gap,
                           details={**duality, "solver_rel_gap": sol.rel_gap})
     margin, excess = _cone_slack(Xa, sol.patterns, sol.U, sol.V)
     yield _bool_check("primal feasibility u_k, v_k ∈ C_k", margin >= -CONE_RTOL, case=name,
-                      theorem="SPEC.md §A.2", trusted=True, margin=margin, tolerance=CONE_RTOL,
+                      theorem="docs/theory.md §A.2", trusted=True, margin=margin, tolerance=CONE_RTOL,
                       observed=margin if np.isfinite(margin) else None, expected=0.0,
                       details={"excess": excess, "margin": "min (2D−I)x̃ᵀz / (‖x̃‖ max‖z‖)"})
     x_norm = float(np.linalg.norm(Xa, 2))
     eps_phi = x_norm * np.sqrt(2.0 * gap_w)
     yield _dual_feasibility("dual feasibility φ(ν*) ≤ β", conic, why, beta + eps_phi + ROUNDING_RTOL * beta, beta,
-                            case=name, theorem="SPEC.md §C.2", trusted=trusted)
+                            case=name, theorem="docs/theory.md §C.2", trusted=trusted)
     yield _moreau_check(Xa, nu, pool, conic, why, case=name)
-    # KKT slot by slot (SPEC.md §C.1): complementary slackness and stationarity
+    # KKT slot by slot (docs/theory.md §C.1): complementary slackness and stationarity
     rows = _slots(Xa, beta, sol, nu, gap_w + rnd, eps_phi)
     slot_info = {"gap_bound": gap_w, "gap_bound_from": gap_from}
     yield _slot_check("complementary slackness ±νᵀD_k X̃ z_k = β‖z_k‖ (every slot)", rows, "cs", case=name,
                       theorem=_T_C, trusted=trusted, details=slot_info)
     yield _slot_check("stationarity Π_{C_k}(±X̃ᵀD_kν) = β z_k/‖z_k‖ (every slot)", rows, "stationarity",
-                      case=name, theorem="SPEC.md §C.1–C.2", trusted=trusted, details=slot_info)
-    # ψ (SPEC.md §A.4–A.5): exact on feasible W; the residual cone infeasibility (``excess``) enters the tolerances
+                      case=name, theorem="docs/theory.md §C.1–C.2", trusted=trusted, details=slot_info)
+    # ψ (docs/theory.md §A.4–A.5): exact on feasible W; the residual cone infeasibility (``excess``) enters the tolerances
     out = np.asarray(net.output(X)) if net.width else np.zeros_like(y)
     d_fit = excess * np.sqrt(len(y))  # ‖f_ψ − fit‖₂ bound
     psi_details = {"cone_excess": excess}
-    yield compare("ψ preserves the objective", net_obj, convex_obj, case=name, theorem="SPEC.md §A.5",
+    yield compare("ψ preserves the objective", net_obj, convex_obj, case=name, theorem="docs/theory.md §A.5",
                   tolerance=rnd + d_fit * (float(np.linalg.norm(fit - y)) + d_fit), details=psi_details)
-    yield compare("ψ preserves the fit", out.tolist(), fit.tolist(), case=name, theorem="SPEC.md §A.5",
+    yield compare("ψ preserves the fit", out.tolist(), fit.tolist(), case=name, theorem="docs/theory.md §A.5",
                   tolerance=rnd + excess, details=psi_details)
     if "m_star" in e:
-        yield _bool_check("card(W) ≥ m*", sol.neurons >= e["m_star"], case=name, theorem="SPEC.md §A.3",
+        yield _bool_check("card(W) ≥ m*", sol.neurons >= e["m_star"], case=name, theorem="docs/theory.md §A.3",
                           trusted=trusted, observed=sol.neurons, expected=e["m_star"])
     # consistency: quantities the solver computed from one another
-    yield compare("y* = Σ D_k X̃(u_k − v_k)", sol.y_star.tolist(), fit.tolist(), case=name, theorem="SPEC.md §A.3",
+    yield compare("y* = Σ D_k X̃(u_k − v_k)", sol.y_star.tolist(), fit.tolist(), case=name, theorem="docs/theory.md §A.3",
                   tolerance=rnd, kind=CONSISTENCY)
     yield compare("convention R: ν* = y − y*", sol.nu_star.tolist(), (y - sol.y_star).tolist(), case=name,
                   theorem=_T_C, tolerance=rnd, kind=CONSISTENCY)
     phi_geom = float(geom.dual_values(Xa, sol.nu_star, pool).phi)  # every entry projected (no screening)
-    yield compare("reported φ(ν*)", sol.phi, phi_geom, case=name, theorem="SPEC.md §C.2",
+    yield compare("reported φ(ν*)", sol.phi, phi_geom, case=name, theorem="docs/theory.md §C.2",
                   tolerance=ROUNDING_RTOL * beta, details={"n_regions": int(pool.shape[0])}, kind=CONSISTENCY)
-    yield compare("p* = L_β(ψ(W))", sol.p_star, net_obj, case=name, theorem="SPEC.md §A.5", tolerance=rnd,
+    yield compare("p* = L_β(ψ(W))", sol.p_star, net_obj, case=name, theorem="docs/theory.md §A.5", tolerance=rnd,
                   kind=CONSISTENCY)
-    yield compare("ψ(W) is scaled", net.is_scaled(rtol=ROUNDING_RTOL), True, case=name, theorem="SPEC.md §A.4",
+    yield compare("ψ(W) is scaled", net.is_scaled(rtol=ROUNDING_RTOL), True, case=name, theorem="docs/theory.md §A.4",
                   kind=CONSISTENCY)
-    yield compare("width of ψ(W) = card(W)", net.width, sol.neurons, case=name, theorem="SPEC.md §A.5",
+    yield compare("width of ψ(W) = card(W)", net.width, sol.neurons, case=name, theorem="docs/theory.md §A.5",
                   kind=CONSISTENCY)
-    # certificates of given networks (SPEC.md §C.3, §I I9)
+    # certificates of given networks (docs/theory.md §C.3, §I I9)
     for spec in e.get("nets", ()):
         yield from _net_checks(case, spec, X, y, beta, sol, trusted, rtol, ctx, regions)

@@ -1,7 +1,7 @@
-"""The ``nets`` suite: the theorems about trained networks (SPEC.md §A.5, §F; Wang–Lacotte–Pilanci), checked on
+"""The ``nets`` suite: the theorems about trained networks (docs/theory.md §A.5, §F; Wang–Lacotte–Pilanci), checked on
 nets trained here by gradient descent and on the optimal nets of the polytope.
 
-For each case tagged ``polytope`` (the SPEC.md §I instances): the exact regions, (C), the optimal polytope; then
+For each case tagged ``polytope`` (the docs/theory.md §I instances): the exact regions, (C), the optimal polytope; then
 a batch of nets trained by :func:`geom.train_nets` (widths ``m*``, ``m* + 1`` and ``n + 1``, four seeds, a small
 and a large initialization) and checked by :func:`geom.check_nets`.  Theorem checks:
 
@@ -59,7 +59,7 @@ def _status(ok: bool, certified: bool = True) -> Status:
 
 @register_suite("nets", tags=("polytope",),
                 description="Theorems about trained networks: ψ of optima, Clarke stationary ⇒ nearly minimal, "
-                            "optimal nets are splits of ψ(W), the decreasing path (SPEC.md §A.5, §F)")
+                            "optimal nets are splits of ψ(W), the decreasing path (docs/theory.md §A.5, §F)")
 def nets_checks(case, ctx):
     """Yield the checks of the ``nets`` suite for one case (see the module notes)."""
     name = case.name
@@ -76,7 +76,7 @@ def nets_checks(case, ctx):
             bad.append({"vertex": i, "optimal": c.globally_optimal, "minimal": c.minimal,
                         "stationary": c.clarke_stationary})
     if P.vertices:
-        yield CheckResult(case=name, check="ψ of a convex optimum is optimal and minimal", theorem="SPEC.md §A.5, §F.1",
+        yield CheckResult(case=name, check="ψ of a convex optimum is optimal and minimal", theorem="docs/theory.md §A.5, §F.1",
                           status=_status(not bad, ok), observed=len(P.vertices) - len(bad),
                           expected=len(P.vertices), witness=bad or None)
     # trained nets
@@ -90,14 +90,14 @@ def nets_checks(case, ctx):
     checks = [geom.check_nets(run.net(b), X, y, beta, patterns=pool)[0] for b in range(len(run.U))]
     saddles = sum(c.clarke_stationary == "holds" and c.globally_optimal == "violated" for c in checks)
     yield Measurement(case=name, name="trained nets: stationary but not global", value=saddles,
-                      theorem="SPEC.md §F.4", unit="nets", details={"trained": len(checks), "widths": widths},
+                      theorem="docs/theory.md §F.4", unit="nets", details={"trained": len(checks), "widths": widths},
                       elapsed_s=secs)
     stationary = [(b, c) for b, c in enumerate(checks) if c.clarke_stationary == "holds"]
     offenders = [b for b, c in stationary if c.nearly_minimal == "violated"]
     unsure = [b for b, c in stationary if c.nearly_minimal == "inconclusive"]
     if stationary:
         yield compare("every Clarke stationary net is nearly minimal", len(offenders), 0, case=name,
-                      theorem="SPEC.md §F.2 (Wang et al.)", witness=offenders or None, certified=not unsure,
+                      theorem="docs/theory.md §F.2 (Wang et al.)", witness=offenders or None, certified=not unsure,
                       details={"stationary_nets": len(stationary), "undecided": unsure})
     optimal = [b for b, c in enumerate(checks) if c.globally_optimal == "holds"]
     unread = []
@@ -112,7 +112,7 @@ def nets_checks(case, ctx):
             unread.append(int(b))
     if optimal and P.m_star:
         yield compare("Θ*_m is the splits of ψ(W), W ∈ 𝒫*", len(unread), 0, case=name,
-                      theorem="SPEC.md §A.5 (Wang et al.)", certified=ok, witness=unread or None,
+                      theorem="docs/theory.md §A.5 (Wang et al.)", certified=ok, witness=unread or None,
                       details={"optimal_trained_nets": len(optimal)})
     worst = 0.0
     ends = 0
@@ -127,6 +127,6 @@ def nets_checks(case, ctx):
         ends += geom.minimality(path.nets[-1], X).nearly_minimal == "holds"
     if tried:
         yield compare("the decreasing path never increases the objective", worst <= MONOTONE_RTOL, True, case=name,
-                      theorem="SPEC.md §F.4", certified=bool(np.isfinite(worst)),  # NaN: inconclusive, not violated
+                      theorem="docs/theory.md §F.4", certified=bool(np.isfinite(worst)),  # NaN: inconclusive, not violated
                       details={"paths": tried, "largest_relative_increase": worst})
-        yield compare("the decreasing path ends nearly minimal", ends, tried, case=name, theorem="SPEC.md §F.4")
+        yield compare("the decreasing path ends nearly minimal", ends, tried, case=name, theorem="docs/theory.md §F.4")

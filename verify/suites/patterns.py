@@ -1,6 +1,6 @@
-"""The ``patterns`` suite: activation patterns and regions of every registered arrangement (SPEC.md §B).
+"""The ``patterns`` suite: activation patterns and regions of every registered arrangement (docs/theory.md §B).
 
-For each case tagged ``arrangement`` (with ``X̃ = [X, 1]`` when the case has ``bias=True``, SPEC.md §A.6).  Every
+For each case tagged ``arrangement`` (with ``X̃ = [X, 1]`` when the case has ``bias=True``, docs/theory.md §A.6).  Every
 check is a *theorem* check (against a theory value or an independent computation) or a *consistency* check
 (``kind="consistency"``, counted apart in the reports: true by construction of the enumerator).
 
@@ -8,7 +8,7 @@ Theorem checks:
 
 * ``patterns (ties=geq)``: ``|𝒟_≥|`` from :func:`geom.enumerate_patterns` against ``expected["patterns"]``, the
   pattern set itself against ``expected["pattern_set"]`` and ``|𝒟_≥| − |𝒟_reg|`` against
-  ``expected["patterns_minus_regions"]`` when given (SPEC.md §B.1–B.2);
+  ``expected["patterns_minus_regions"]`` when given (docs/theory.md §B.1–B.2);
 * ``regions``: the number of regions the enumeration *found* against ``expected["regions"]`` (Cover, Zaslavsky,
   §B.2); ``patterns (ties=regions)``: the ``ties="regions"`` enumeration returns that many patterns (§B.1);
 * ``witnesses realize their patterns (exact)`` and ``region witnesses are interior (exact)``: every witness
@@ -137,7 +137,7 @@ def _witness_check(name, P, ok, elapsed_s, *, case):
     bad = np.flatnonzero(~ok)
     first = None if not bad.size else {"pattern": _bits(P.patterns[bad[0]:bad[0] + 1])[0],
                                        "witness": P.witnesses[bad[0]].tolist(), "failing": int(bad.size)}
-    return compare(name, int(bad.size), 0, case=case, theorem="SPEC.md §A.2, §B.1", witness=first,
+    return compare(name, int(bad.size), 0, case=case, theorem="docs/theory.md §A.2, §B.1", witness=first,
                    details={"witnesses": int(P.count), "arithmetic": "float64 with Higham's bound, "
                             "fractions.Fraction for the undecided entries"}, elapsed_s=elapsed_s)
 
@@ -145,7 +145,7 @@ def _witness_check(name, P, ok, elapsed_s, *, case):
 def _gordan(Xa):
     """The two LPs of Gordan's alternative on the rows of ``Xa`` scaled to unit length (the alternative does not
     change under positive row scaling): ``(t*, u)`` with ``t* = max t`` s.t. ``X̂u ≥ t``, ``|u| ≤ 1``,
-    ``0 ≤ t ≤ 1`` (SPEC.md §B.4), and ``(s*, y)`` with ``s* = min ‖X̂ᵀy‖_∞`` over ``y ≥ 0``, ``Σ y = 1``; ``None``
+    ``0 ≤ t ≤ 1`` (docs/theory.md §B.4), and ``(s*, y)`` with ``s* = min ‖X̂ᵀy‖_∞`` over ``y ≥ 0``, ``Σ y = 1``; ``None``
     for an LP that failed."""
     from scipy.optimize import linprog
 
@@ -193,7 +193,7 @@ def _gordan_check(case, P, Xa, found, certified):
     """``|𝒟_≥| − |𝒟_reg| = 1[∄u: Xu > 0]`` in general position; the right side from the LPs, each answer
     confirmed exactly (the LP's ``u`` has ``Xu > 0`` in rationals, or its ``y`` support carries an exact positive
     dependency), else ``inconclusive``."""
-    name, theorem = "Gordan: patterns − regions = 1[∄u: Xu > 0]", "SPEC.md §B.2"
+    name, theorem = "Gordan: patterns − regions = 1[∄u: Xu > 0]", "docs/theory.md §B.2"
     observed = P.count - found
     if case.expected.get("general_position") is not True:
         return compare(name, observed, None, case=case.name, theorem=theorem,
@@ -265,7 +265,7 @@ def patterns_figure(report: dict, fig) -> None:
 
 @register_suite("patterns", tags=("arrangement",),
                 description="Exact activation patterns, regions and characteristic polynomials of the registered "
-                            "arrangements (SPEC.md §B)",
+                            "arrangements (docs/theory.md §B)",
                 figure=patterns_figure)
 def patterns_checks(case, ctx):
     """Yield the checks of the ``patterns`` suite for one case (see the module notes)."""
@@ -277,12 +277,12 @@ def patterns_checks(case, ctx):
             "source": case.source, "enumerator_regions_found": P.n_regions,
             "enumerator_exact_regions": getattr(P, "exact_regions", None)}
     exp_patterns = e.get("patterns") if isinstance(e.get("patterns"), int) else None
-    yield compare(CHECK_PATTERNS, P.count, exp_patterns, case=name, theorem="SPEC.md §B.1–B.2",
+    yield compare(CHECK_PATTERNS, P.count, exp_patterns, case=name, theorem="docs/theory.md §B.1–B.2",
                   certified=P.certified, details=cert, elapsed_s=P.seconds)
     if "pattern_set" in e:
         got, want = _bits(P.patterns), list(e["pattern_set"])
         witness = {"missing": sorted(set(want) - set(got)), "extra": sorted(set(got) - set(want))}
-        yield compare("pattern set (ties=geq)", got, want, case=name, theorem="SPEC.md §B.2",
+        yield compare("pattern set (ties=geq)", got, want, case=name, theorem="docs/theory.md §B.2",
                       certified=P.certified, witness=witness, details=cert)
     realizes, interior, dt = _witness_scan(Xa, P)
     yield _witness_check("witnesses realize their patterns (exact)", P, realizes, dt, case=name)
@@ -297,31 +297,31 @@ def patterns_checks(case, ctx):
     certified = P.certified and (R is None or R.certified)
     cert = {**cert, "regions_found": found, "regions_found_how": "distinct patterns with an exactly verified "
             "interior witness (" + ("ties='regions' enumeration" if R is not None else "of ties='geq'") + ")"}
-    yield compare(CHECK_REGIONS, found, e.get("regions"), case=name, theorem="SPEC.md §B.2", certified=certified,
+    yield compare(CHECK_REGIONS, found, e.get("regions"), case=name, theorem="docs/theory.md §B.2", certified=certified,
                   details=cert)
     if isinstance(e.get("patterns_minus_regions"), int):
         yield compare("patterns − regions", P.count - found, e["patterns_minus_regions"], case=name,
-                      theorem="SPEC.md §B.2", certified=certified, details=cert)
+                      theorem="docs/theory.md §B.2", certified=certified, details=cert)
     if R is not None:
-        yield compare("patterns (ties=regions)", R.count, e.get("regions"), case=name, theorem="SPEC.md §B.1",
+        yield compare("patterns (ties=regions)", R.count, e.get("regions"), case=name, theorem="docs/theory.md §B.1",
                       certified=R.certified, details={"certified": R.certified}, elapsed_s=R.seconds)
         geq = set(_bits(P.patterns))
         outside = [b for b in _bits(R.patterns) if b not in geq]
-        yield compare("regions ⊆ patterns", not outside, True, case=name, theorem="SPEC.md §B.1",
+        yield compare("regions ⊆ patterns", not outside, True, case=name, theorem="docs/theory.md §B.1",
                       certified=P.certified and R.certified, witness={"not_in_geq": outside[:10]},
                       kind=CONSISTENCY, details={"why": "both enumerations share the region stage"})
-    yield compare("rank", P.rank, e.get("rank"), case=name, theorem="SPEC.md §B.2")
+    yield compare("rank", P.rank, e.get("rank"), case=name, theorem="docs/theory.md §B.2")
     yield compare("general position", P.general_position, e.get("general_position"), case=name,
-                  theorem="SPEC.md §B.2", certified=P.certified)
+                  theorem="docs/theory.md §B.2", certified=P.certified)
     t0 = time.perf_counter()
     chi = [int(c) for c in geom.characteristic_polynomial(Xa).all_coeffs()]
     dt = time.perf_counter() - t0
-    yield compare("characteristic polynomial", chi, e.get("charpoly"), case=name, theorem="SPEC.md §B.2",
+    yield compare("characteristic polynomial", chi, e.get("charpoly"), case=name, theorem="docs/theory.md §B.2",
                   details={"high_to_low": True}, elapsed_s=dt)
     deg = len(chi) - 1
     zaslavsky = abs(sum(c * (-1) ** (deg - i) for i, c in enumerate(chi)))
     by_charpoly = P.count_certificate == "charpoly"
-    yield compare(CHECK_ZASLAVSKY, found, zaslavsky, case=name, theorem="SPEC.md §B.2", certified=certified,
+    yield compare(CHECK_ZASLAVSKY, found, zaslavsky, case=name, theorem="docs/theory.md §B.2", certified=certified,
                   kind=CONSISTENCY if by_charpoly else THEOREM, elapsed_s=dt,
                   details={**cert, "zaslavsky": zaslavsky,
                            "independent": "no: the enumerator certified its count by this polynomial"
@@ -335,9 +335,9 @@ def patterns_checks(case, ctx):
         dt = time.perf_counter() - t0
         exact, sampled = set(_bits(P.patterns)), set(_bits(geom.to_numpy(S.patterns)))
         bogus = sorted(sampled - exact)
-        yield compare("sampled ⊆ exact", not bogus, True, case=name, theorem="SPEC.md §B.4",
+        yield compare("sampled ⊆ exact", not bogus, True, case=name, theorem="docs/theory.md §B.4",
                       certified=P.certified, witness={"not_in_exact": bogus[:10]}, elapsed_s=dt)
-        yield Measurement(case=name, name=RECALL, value=recall, theorem="SPEC.md §B.4", unit="fraction",
+        yield Measurement(case=name, name=RECALL, value=recall, theorem="docs/theory.md §B.4", unit="fraction",
                           details={"n_samples": N_SAMPLES, "seed": ctx.seed, "sampled": S.count, "exact": P.count,
                                    "missed": len(exact - sampled), "tie_only": P.n_tie_only},
                           elapsed_s=dt)

@@ -1,21 +1,21 @@
-"""The ``polytope`` suite: the optimal polytope, the critical widths and the staircase (SPEC.md §D, §E).
+"""The ``polytope`` suite: the optimal polytope, the critical widths and the staircase (docs/theory.md §D, §E).
 
 For each case tagged ``polytope`` the exact regions are enumerated, (C) is solved, and
 :func:`geom.optimal_polytope` and :func:`geom.staircase` are built from the solution.  Checks:
 
 Theorem checks
 
-* ``m*`` and ``M*`` against the case's theory values (SPEC.md §I), and the number of vertices where the case
-  states it (SPEC.md §D.4: 22 on the regular pentagon);
-* ``m* ≤ M* ≤ rank A ≤ n`` (SPEC.md §D.4: a vertex's support is independent);
-* the components and isolated points of ``Θ*_m`` against the case's values (SPEC.md §I) where stated;
+* ``m*`` and ``M*`` against the case's theory values (docs/theory.md §I), and the number of vertices where the case
+  states it (docs/theory.md §D.4: 22 on the regular pentagon);
+* ``m* ≤ M* ≤ rank A ≤ n`` (docs/theory.md §D.4: a vertex's support is independent);
+* the components and isolated points of ``Θ*_m`` against the case's values (docs/theory.md §I) where stated;
 * every vertex's network ψ is optimal: its objective ``L_β``, evaluated from scratch, equals the certified
-  ``p*`` within the solution's gap plus rounding (SPEC.md §D.1, §A.5);
-* each of the five staircase statements of SPEC.md §E.2 at every width it concerns, with the figures that decide
+  ``p*`` within the solution's gap plus rounding (docs/theory.md §D.1, §A.5);
+* each of the five staircase statements of docs/theory.md §E.2 at every width it concerns, with the figures that decide
   it: the count statements on the lifted-graph brute force where it ran (on the reduced count alone they hold
   by construction and are counted as *consistency* checks), the path statements by constructing the path and
   evaluating every sampled network;
-* the reduced count against the lifted-graph brute force (SPEC.md §E.3), where the lifted graph is small.
+* the reduced count against the lifted-graph brute force (docs/theory.md §E.3), where the lifted graph is small.
 
 Consistency checks: ``polytope certified`` (the polytope's own decision).
 
@@ -49,14 +49,14 @@ _STATUS = {"holds": Status.HOLDS, "violated": Status.VIOLATED, "inconclusive": S
 
 
 def _claim_result(case, claim) -> CheckResult:
-    return CheckResult(case=case, check=f"{claim.key} (m = {claim.m})", theorem="SPEC.md §E.2 (Kim et al. Thm 2)",
+    return CheckResult(case=case, check=f"{claim.key} (m = {claim.m})", theorem="docs/theory.md §E.2 (Kim et al. Thm 2)",
                        status=_STATUS[claim.verdict], observed=claim.figures, expected=claim.statement,
                        details={"m": claim.m}, kind=CONSISTENCY if claim.kind == "consistency" else THEOREM)
 
 
 @register_suite("polytope", tags=("polytope",),
                 description="The optimal polytope, the critical widths m*, M* and the staircase of connectivity "
-                            "(SPEC.md §D, §E)")
+                            "(docs/theory.md §D, §E)")
 def polytope_checks(case, ctx):
     """Yield the checks of the ``polytope`` suite for one case (see the module notes)."""
     import numpy as np
@@ -72,31 +72,31 @@ def polytope_checks(case, ctx):
     ok = P.certified
     info = {"status": P.status, "reason": P.reason, "K": P.K, "rank": P.rank, "vertices": len(P.vertices),
             "edges": len(P.edges), "tightness_margin": P.tightness_margin, "radius": P.tightness.radius}
-    yield Measurement(case=name, name=POLYTOPE_TIME, value=secs, theorem="SPEC.md §D–E", unit="s", details=info,
+    yield Measurement(case=name, name=POLYTOPE_TIME, value=secs, theorem="docs/theory.md §D–E", unit="s", details=info,
                       elapsed_s=secs)
-    yield compare("polytope certified", P.certified, True, case=name, theorem="SPEC.md §D.5", details=info,
+    yield compare("polytope certified", P.certified, True, case=name, theorem="docs/theory.md §D.5", details=info,
                   kind=CONSISTENCY)
     for key in ("m_star", "M_star"):
         if key in e:
-            yield compare(key, getattr(P, key), e[key], case=name, theorem="SPEC.md §I, §E.1", certified=ok)
+            yield compare(key, getattr(P, key), e[key], case=name, theorem="docs/theory.md §I, §E.1", certified=ok)
     if "vertices" in e:
-        yield compare("number of vertices", len(P.vertices), e["vertices"], case=name, theorem="SPEC.md §D.4",
+        yield compare("number of vertices", len(P.vertices), e["vertices"], case=name, theorem="docs/theory.md §D.4",
                       certified=ok)
     if P.m_star is not None:
         chain = [P.m_star, P.M_star, P.rank, P.n]
-        yield compare("m* ≤ M* ≤ rank A ≤ n", chain == sorted(chain), True, case=name, theorem="SPEC.md §D.4",
+        yield compare("m* ≤ M* ≤ rank A ≤ n", chain == sorted(chain), True, case=name, theorem="docs/theory.md §D.4",
                       certified=ok, details={"chain": chain})
     counts = {str(s.m): [s.components, s.isolated] for s in S.steps}
     for m, want in sorted(e.get("staircase", {}).items(), key=lambda kv: int(kv[0])):
         yield compare(f"components and isolated points of Θ*_{m}", counts.get(m), want, case=name,
-                      theorem="SPEC.md §I, §E.3", certified=ok)
+                      theorem="docs/theory.md §I, §E.3", certified=ok)
     worst = 0.0
     for i in range(len(P.vertices)):
         net = P.vertex_net(i)
         worst = max(worst, abs(geom.network_objective(net, X, y, beta) - sol.p_star))
     allowance = max(sol.gap, 0.0) + OBJECTIVE_RTOL * max(1.0, abs(sol.p_star))
     if P.vertices:
-        yield compare("every vertex network has objective p*", worst, 0.0, case=name, theorem="SPEC.md §D.1, §A.5",
+        yield compare("every vertex network has objective p*", worst, 0.0, case=name, theorem="docs/theory.md §D.1, §A.5",
                       certified=ok, tolerance=allowance, details={"vertices": len(P.vertices)})
     for claim in S.claims:
         yield _claim_result(name, claim)
