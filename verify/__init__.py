@@ -17,7 +17,7 @@ Examples
 
 from . import suites  # noqa: F401  (registers the suites)
 from ._report import check_report_set, load_report, render_html, render_markdown, write_report
-from ._result import (CONSISTENCY, KINDS, THEOREM, CheckResult, Measurement, Status, check_margin, compare,
+from ._result import (CONSISTENCY, FIGURE_KINDS, KINDS, THEOREM, CheckResult, Figure, Measurement, Status, check_margin, compare,
                       count_by_kind, error_result)
 from ._suite import SUITES, RunContext, Suite, SuiteResult, register_suite, run_suite
 from .provenance import provenance
@@ -30,6 +30,8 @@ __all__ = [
     "count_by_kind",
     "CheckResult",
     "Measurement",
+    "Figure",
+    "FIGURE_KINDS",
     "compare",
     "check_margin",
     "error_result",

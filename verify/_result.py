@@ -44,7 +44,7 @@ import numpy as np
 from geom._validation import check_option, message
 from geom.exceptions import InvalidInputTypeError
 
-__all__ = ["Status", "CheckResult", "Measurement", "compare", "check_margin", "error_result", "jsonable", "KINDS",
+__all__ = ["Status", "CheckResult", "Measurement", "Figure", "FIGURE_KINDS", "compare", "check_margin", "error_result", "jsonable", "KINDS",
            "THEOREM", "CONSISTENCY", "count_by_kind"]
 
 #: A check of a theorem against an independently obtained value or oracle.
@@ -206,6 +206,35 @@ class Measurement:
         """JSON-safe dictionary with sorted keys."""
         d = {"case": self.case, "name": self.name, "value": self.value, "theorem": self.theorem,
              "unit": self.unit, "details": self.details, "elapsed_s": round(float(self.elapsed_s), 6)}
+        return dict(sorted(jsonable(d).items()))
+
+
+#: Figure kinds a report knows how to draw (:mod:`verify.figures`); a :class:`Figure` of another kind is listed
+#: in the report without a drawing.
+FIGURE_KINDS = ("arrangement2d", "staircase", "polytope", "fits1d", "trajectories", "ellipsoid", "series")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The data of one report figure, yielded by a suite next to its checks (drawn later from the JSON only).
+
+    ``kind`` is one of :data:`FIGURE_KINDS`; ``data`` is a JSON-safe dictionary whose keys the drawing function
+    of that kind documents (:mod:`verify.figures`); ``theorem`` is the section the figure illustrates.
+
+    >>> Figure("spec-I2", "staircase", {"staircase": [], "m_star": 1, "M_star": 2, "n": 2},
+    ...        theorem="docs/theory.md §E.2").to_dict()["kind"]
+    'staircase'
+    """
+
+    case: str
+    kind: str
+    data: dict
+    theorem: str = ""
+    title: str = ""
+
+    def to_dict(self) -> dict:
+        """JSON-safe dictionary with sorted keys."""
+        d = {"case": self.case, "kind": self.kind, "data": self.data, "theorem": self.theorem, "title": self.title}
         return dict(sorted(jsonable(d).items()))
 
 

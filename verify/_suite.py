@@ -33,7 +33,7 @@ from geom._validation import check_int, check_option, message
 from geom.exceptions import InvalidInputError
 from geom.tolerances import DEFAULT_TOLERANCES, Tolerances
 
-from ._result import CheckResult, Measurement, Status, error_result, jsonable
+from ._result import CheckResult, Figure, Measurement, Status, error_result, jsonable
 from .provenance import provenance
 
 __all__ = ["RunContext", "Suite", "SuiteResult", "SUITES", "register_suite", "run_suite", "REPORT_SCHEMA"]
@@ -124,6 +124,8 @@ class SuiteResult:
     suite, description : str
     results : tuple of CheckResult
     measurements : tuple of Measurement
+    figures : tuple of Figure
+        Figure data yielded by the checkers (drawn by the report from the JSON).
     cases : tuple of str
         Names of the cases the suite ran on.
     provenance : dict
@@ -138,6 +140,7 @@ class SuiteResult:
     cases: tuple
     provenance: dict = field(repr=False)
     elapsed_s: float = 0.0
+    figures: tuple = ()
 
     @property
     def counts(self) -> dict:
@@ -158,7 +161,8 @@ class SuiteResult:
              "counts": self.counts, "ok": self.ok, "n_checks": len(self.results), "cases": list(self.cases),
              "elapsed_s": round(float(self.elapsed_s), 6), "provenance": self.provenance,
              "results": [r.to_dict() for r in self.results],
-             "measurements": [m.to_dict() for m in self.measurements]}
+             "measurements": [m.to_dict() for m in self.measurements],
+             "figures": [f.to_dict() for f in self.figures]}
         return jsonable(d)
 
 
@@ -207,7 +211,7 @@ def run_suite(name: str, *, cases=None, progress: bool = False, seed: int | None
     ctx = RunContext(seed=seed, tol=tol)
     chosen = suite.select(None if cases is None else list(cases))
     t0 = time.perf_counter()
-    results, measurements = [], []
+    results, measurements, figures = [], [], []
     bar = _progress(len(chosen), name, progress)
     try:
         for case in chosen:
@@ -216,9 +220,12 @@ def run_suite(name: str, *, cases=None, progress: bool = False, seed: int | None
             tc = time.perf_counter()
             try:
                 for item in suite(case, ctx):
-                    if not isinstance(item, (CheckResult, Measurement)):
+                    if isinstance(item, Figure):
+                        figures.append(item)
+                    elif isinstance(item, (CheckResult, Measurement)):
+                        (measurements if isinstance(item, Measurement) else results).append(item)
+                    else:
                         raise TypeError(f"suite {name!r} yielded a {type(item).__name__}, not a CheckResult")
-                    (measurements if isinstance(item, Measurement) else results).append(item)
             except Exception as exc:  # a failing checker is reported, the run goes on
                 results.append(error_result(case.name, f"{name} checker", "—", exc, time.perf_counter() - tc))
             if bar is not None:
@@ -229,4 +236,4 @@ def run_suite(name: str, *, cases=None, progress: bool = False, seed: int | None
     return SuiteResult(suite=name, description=suite.description, results=tuple(results),
                        measurements=tuple(measurements), cases=tuple(c.name for c in chosen),
                        provenance=provenance(seed=seed, backend=ctx.backend, dtype=ctx.dtype, tolerances=tol),
-                       elapsed_s=time.perf_counter() - t0)
+                       elapsed_s=time.perf_counter() - t0, figures=tuple(figures))
