@@ -57,14 +57,14 @@ def _falling(d):
 
 # ---- docs/theory.md instances -----------------------------------------------------------------------------------
 
-@register("spec-B2-antiparallel", tags={"arrangement", "spec", "degenerate", "ties"}, source="docs/theory.md §B.2")
+@register("spec-B2-antiparallel", tags={"arrangement", "spec", "degenerate", "ties"}, source="docs/theory.md §B.2", how="paper")
 def _b2():
     return {"X": [[1, 0], [-1, 0], [0, 1]], "description": "antiparallel pair plus an axis: tie-only 110, 111",
             "expected": {"patterns": 6, "regions": 4, "rank": 2, "general_position": False,
                          "pattern_set": ["010", "011", "100", "101", "110", "111"]}}
 
 
-@register("spec-I1", tags={"arrangement", "spec", "convex", "polytope", "ties"}, source="docs/theory.md §I (I1), §B.2")
+@register("spec-I1", tags={"arrangement", "spec", "convex", "polytope", "ties"}, source="docs/theory.md §I (I1), §B.2", how="paper")
 def _i1():
     return {"X": [[-1.0], [1.0]], "y": [1.0, 2.0], "beta": 0.5,
             "description": "d = 1, no bias, x = (−1, 1)",
@@ -74,7 +74,7 @@ def _i1():
                          "staircase": {"2": [2, 2], "3": [1, 0]}}}
 
 
-@register("spec-I2", tags={"arrangement", "spec", "convex", "polytope"}, source="docs/theory.md §I (I2)")
+@register("spec-I2", tags={"arrangement", "spec", "convex", "polytope"}, source="docs/theory.md §I (I2)", how="paper")
 def _i2():
     return {"X": [[1.0, 0.0], [-0.5, np.sqrt(3) / 2]], "y": [1.0, 1.0], "beta": 0.5,
             "description": "two points at 120°",
@@ -83,7 +83,7 @@ def _i2():
                          "staircase": {"1": [1, 1], "2": [3, 2], "3": [1, 0], "4": [1, 0]}}}
 
 
-@register("spec-I3", tags={"arrangement", "spec", "convex", "polytope"}, source="docs/theory.md §I (I3)")
+@register("spec-I3", tags={"arrangement", "spec", "convex", "polytope"}, source="docs/theory.md §I (I3)", how="paper")
 def _i3():
     return {"X": np.eye(3), "y": [2.0, 1.0, -1.0], "beta": 0.5, "description": "X = I₃ (group soft-thresholding)",
             "expected": {"patterns": 8, "regions": 8, "rank": 3, "general_position": True,
@@ -91,7 +91,7 @@ def _i3():
                          "M_star": 2, "staircase": {"2": [2, 2], "3": [1, 0]}}}
 
 
-@register("spec-I4", tags={"arrangement", "spec", "convex", "polytope", "bias"}, source="docs/theory.md §I (I4)")
+@register("spec-I4", tags={"arrangement", "spec", "convex", "polytope", "bias"}, source="docs/theory.md §I (I4)", how="paper")
 def _i4():
     return {"X": [[-0.2], [1.0]], "bias": True, "y": [0.5, 1.0], "beta": 0.1,
             "description": "the blog's two points, 1-D with bias",
@@ -99,14 +99,14 @@ def _i4():
                          "p_star": 0.06958725, "m_star": 1, "M_star": 1}}
 
 
-@register("spec-I5", tags={"arrangement", "spec", "bias"}, source="docs/theory.md §B.3, §I (I5)")
+@register("spec-I5", tags={"arrangement", "spec", "bias"}, source="docs/theory.md §B.3, §I (I5)", how="paper")
 def _i5():
     return {"X": [[-1.0], [0.0], [1.0], [2.0]], "bias": True, "description": "1-D with bias, 4 points",
             "expected": {"patterns": 8, "regions": 8, "rank": 2, "general_position": True,
                          "pattern_set": ["0000", "0001", "0011", "0111", "1000", "1100", "1110", "1111"]}}
 
 
-@register("spec-I7", tags={"arrangement", "spec", "convex", "polytope", "bias"}, source="docs/theory.md §I (I7)")
+@register("spec-I7", tags={"arrangement", "spec", "convex", "polytope", "bias"}, source="docs/theory.md §I (I7)", how="paper")
 def _i7():
     return {"X": [[-1.0], [0.0], [1.0]], "bias": True, "y": [0.0, 1.0, 0.0], "beta": 0.1,
             "description": "1-D with bias, kinks at a data point",
@@ -117,10 +117,10 @@ def _i7():
 
 # ---- families ------------------------------------------------------------------------------------------------
 
-def _family(name, tags, source, ds):
+def _family(name, tags, source, ds, how="closed form"):
     def deco(fn):
         for d in ds:
-            register(f"{name}-{d}", tags=tags, source=source)(lambda d=d: fn(d))
+            register(f"{name}-{d}", tags=tags, source=source, how=how)(lambda d=d: fn(d))
         return fn
     return deco
 
@@ -161,7 +161,7 @@ _RES_REGIONS = {3: 32, 4: 370, 5: 11292, 6: 1066044}
 
 
 @_family("resonance", {"arrangement", "family", "degenerate"},
-         "OEIS A034997; χ for d ≤ 5 from SageMath (docs/theory.md §B.2)", [3, 4, 5])
+         "OEIS A034997; χ for d ≤ 5 from SageMath (docs/theory.md §B.2)", [3, 4, 5], how="paper")
 def _resonance(d):
     exp = {"patterns": _RES_REGIONS[d], "regions": _RES_REGIONS[d], "rank": d, "general_position": False}
     if d in _RES_CHARPOLY:
@@ -170,7 +170,7 @@ def _resonance(d):
 
 
 register("resonance-6", tags={"arrangement", "family", "degenerate", "large"},
-         source="OEIS A034997: 1,066,044 regions")(
+         source="OEIS A034997: 1,066,044 regions", how="paper")(
     lambda: {"X": resonance_rows(6), "description": "all nonzero 0/1 vectors of length 6",
              "expected": {"patterns": 1066044, "regions": 1066044, "rank": 6, "general_position": False}})
 
@@ -184,7 +184,7 @@ def _line_bias(n):
 
 
 @register("duplicates-zeros", tags={"arrangement", "degenerate", "ties", "bad"},
-          source="docs/theory.md §B.1 (zero rows active), docs/theory.md §B.2 (parallel rows)")
+          source="docs/theory.md §B.1 (zero rows active), docs/theory.md §B.2 (parallel rows)", how="closed form")
 def _dups():
     return {"X": [[1, 2], [2, 4], [0, 0], [-1, -2], [1, 0]],
             "description": "positively parallel, zero and antiparallel rows",

@@ -43,7 +43,7 @@ def _all(n):
     return [format(k, f"0{n}b") for k in range(2**n)]
 
 
-@register("regression-near-equal-1d-bias", tags=_TAGS | {"bias"}, source=ORACLE)
+@register("regression-near-equal-1d-bias", tags=_TAGS | {"bias"}, source=ORACLE, how="brute force")
 def _near_equal_1d():
     return {"X": [[1e4], [1e4 + 1e-9]], "bias": True,
             "description": "two distinct 1-D points 1e-9 apart at 1e4, with bias (were merged: 2 patterns)",
@@ -51,7 +51,7 @@ def _near_equal_1d():
                          "pattern_set": _all(2), "region_set": _all(2)}}
 
 
-@register("regression-crash-3x3", tags=_TAGS, source=ORACLE)
+@register("regression-crash-3x3", tags=_TAGS, source=ORACLE, how="brute force")
 def _crash_3x3():
     return {"X": [[0, -1, 1], [1, -1, 0], [1, 1, 1]],
             "description": "three independent integer rows in R^3 (raised 'need at least one array to concatenate')",
@@ -59,7 +59,7 @@ def _crash_3x3():
                          "pattern_set": _all(3), "region_set": _all(3)}}
 
 
-@register("regression-tie-patterns-26", tags=_TAGS | {"degenerate", "ties"}, source=ORACLE)
+@register("regression-tie-patterns-26", tags=_TAGS | {"degenerate", "ties"}, source=ORACLE, how="brute force")
 def _tie_26():
     return {"X": [[0, 0, 1], [-1, 0, 1], [0, 1, 1], [1, 0, 1], [-1, 0, -1], [0, 0, -1], [1, 0, -1]],
             "description": "7 integer rows in R^3 with antiparallel pairs: 12 regions and 14 tie-only patterns",
@@ -73,7 +73,7 @@ def _tie_26():
                                         "1001001", "1011001", "1100100", "1101000", "1110100", "1111000"]}}
 
 
-@register("regression-ulp-1d-bias", tags=_TAGS | {"bias"}, source=ORACLE)
+@register("regression-ulp-1d-bias", tags=_TAGS | {"bias"}, source=ORACLE, how="brute force")
 def _ulp_1d():
     return {"X": [[1.0], [1.0 + 2.0**-52]], "bias": True,
             "description": "1-D points 1 and 1 + 2^-52 (one ulp apart), with bias",
@@ -81,7 +81,7 @@ def _ulp_1d():
                          "pattern_set": _all(2), "region_set": _all(2)}}
 
 
-@register("regression-big-int-2^53", tags=_TAGS, source=ORACLE)
+@register("regression-big-int-2^53", tags=_TAGS, source=ORACLE, how="brute force")
 def _big_int():
     return {"X": np.array([[2**53 + 1, 2**53], [2**53, 2**53 - 1], [1, -1], [3, 1]], dtype=np.int64),
             "description": "integers around 2^53 (not exact in float64): two nearly parallel big rows",
@@ -90,7 +90,7 @@ def _big_int():
                          "region_set": ["0000", "0010", "0011", "0111", "1000", "1100", "1101", "1111"]}}
 
 
-@register("regression-tiny-1e-20", tags=_TAGS | {"degenerate", "ties"}, source=ORACLE)
+@register("regression-tiny-1e-20", tags=_TAGS | {"degenerate", "ties"}, source=ORACLE, how="brute force")
 def _tiny():
     return {"X": [[1.0, 1e-20], [1.0, -1e-20], [-1.0, 1e-20], [1e-20, 1.0], [1.0, 0.0]],
             "description": "rows 1e-20 away from parallel to e_1 (rows 1 and 2 exactly antiparallel)",
@@ -100,7 +100,7 @@ def _tiny():
                          "region_set": ["00100", "00110", "01000", "01001", "10110", "10111", "11001", "11011"]}}
 
 
-@register("regression-gaussian-near-dup-1e-14-seed140", tags=_TAGS, source=ORACLE)
+@register("regression-gaussian-near-dup-1e-14-seed140", tags=_TAGS, source=ORACLE, how="brute force")
 def _gauss_140():
     return {"X": near_duplicate_gaussian(140),
             "description": "6×2 Gaussian (seed 140), last row = previous + 1e-14 noise (certified 10 of 12)",
@@ -111,7 +111,7 @@ def _gauss_140():
                                         "110000", "111000", "111100", "111101", "111111"]}}
 
 
-@register("regression-gaussian-near-dup-1e-14-seed165", tags=_TAGS, source=ORACLE)
+@register("regression-gaussian-near-dup-1e-14-seed165", tags=_TAGS, source=ORACLE, how="brute force")
 def _gauss_165():
     return {"X": near_duplicate_gaussian(165),
             "description": "6×2 Gaussian (seed 165), last row = previous + 1e-14 noise (certified 11 of 13)",
@@ -122,7 +122,7 @@ def _gauss_165():
                                         "100001", "100011", "100111", "101000", "111000"]}}
 
 
-@register("regression-line-bias-repeated", tags=_TAGS | {"bias", "degenerate"}, source=f"{ORACLE}; docs/theory.md §B.3")
+@register("regression-line-bias-repeated", tags=_TAGS | {"bias", "degenerate"}, source=f"{ORACLE}; docs/theory.md §B.3", how="brute force")
 def _line_repeated():
     return {"X": [[0], [0], [1], [1], [2]], "bias": True,
             "description": "1-D x = (0, 0, 1, 1, 2) with bias: 2 × 3 distinct values = 6 patterns",
@@ -138,7 +138,7 @@ def _fuzz(name, X, bias, description, patterns, regions, rank, gp, pattern_set=N
     n = len(X)
     exp = {"patterns": patterns, "regions": regions, "rank": rank, "general_position": gp,
            "pattern_set": pattern_set or _all(n), "region_set": region_set or _all(n)}
-    register(name, tags=(_TAGS if "abort" not in tags else {"regression"}) | set(tags), source=ORACLE)(
+    register(name, tags=(_TAGS if "abort" not in tags else {"regression"}) | set(tags), source=ORACLE, how="brute force")(
         lambda: {"X": X, "bias": bias, "description": description, "expected": exp})
 
 

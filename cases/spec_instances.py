@@ -45,6 +45,9 @@ __all__ = ["EXACT_RTOL", "soft_threshold_pair", "i2_closed_form", "i3_closed_for
 #: Relative precision of expected values computed here from closed forms in float64 (a root find included).
 EXACT_RTOL = 1e-12
 
+#: The critical widths of docs/theory.md §I are stated there (from the polytope worked by hand), not closed forms.
+_PAPER_WIDTHS = {"m_star": "paper", "M_star": "paper"}
+
 _I1_X = [[-1.0], [1.0]]
 _I1_Y = [1.0, 2.0]
 _I2_X = [[1.0, 0.0], [-0.5, np.sqrt(3.0) / 2.0]]
@@ -141,39 +144,39 @@ def _net(name, U, alpha, *, bias=False, **expected) -> dict:
 
 # ---- I1b: I1 at β = 1.5 ----------------------------------------------------------------------------------------
 
-@register("spec-I1b", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I1b")
+@register("spec-I1b", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I1b", how="closed form")
 def _i1b():
     beta = 1.5
-    return {"X": _I1_X, "y": _I1_Y, "beta": beta, "description": "I1 with β = 1.5: one neuron survives",
+    return {"X": _I1_X, "y": _I1_Y, "beta": beta, "description": "I1 with β = 1.5: one neuron survives", "how": _PAPER_WIDTHS,
             "expected": _expected(_I1_Y, soft_threshold_pair(_I1_Y, beta), beta, m_star=1, M_star=1)}
 
 
 # ---- I2 at β = 0.3 (general-β closed form) ---------------------------------------------------------------------
 
-@register("spec-I2-beta0.3", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I2 (general 0 < β < 1)")
+@register("spec-I2-beta0.3", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I2 (general 0 < β < 1)", how="closed form")
 def _i2_beta():
     beta = 0.3
     y_star, nu, p = i2_closed_form(beta)
-    return {"X": _I2_X, "y": [1.0, 1.0], "beta": beta, "description": "120° instance at β = 0.3",
+    return {"X": _I2_X, "y": [1.0, 1.0], "beta": beta, "description": "120° instance at β = 0.3", "how": _PAPER_WIDTHS,
             "expected": {"p_star": p, "y_star": y_star.tolist(), "nu_star": nu.tolist(), "rtol": EXACT_RTOL,
                          "m_star": 1, "M_star": 2}}
 
 
 # ---- I3 with the closed-form y*, ν* ----------------------------------------------------------------------------
 
-@register("spec-I3-closed-form", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I3")
+@register("spec-I3-closed-form", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I3", how="closed form")
 def _i3():
     beta = 0.5
     y_star, nu, p = i3_closed_form(beta)
     return {"X": np.eye(3), "y": [2.0, 1.0, -1.0], "beta": beta,
-            "description": "X = I₃: group soft-thresholding, y* and ν* in closed form",
+            "description": "X = I₃: group soft-thresholding, y* and ν* in closed form", "how": _PAPER_WIDTHS,
             "expected": {"p_star": p, "y_star": y_star.tolist(), "nu_star": nu.tolist(), "rtol": EXACT_RTOL,
                          "m_star": 2, "M_star": 2}}
 
 
 # ---- I4 by the closed form (root find) -------------------------------------------------------------------------
 
-@register("spec-I4-closed-form", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I4 (closed form with a 1-D root find)")
+@register("spec-I4-closed-form", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I4 (closed form with a 1-D root find)", how="closed form")
 def _i4():
     X, y, beta = np.array([[-0.2], [1.0]]), np.array([0.5, 1.0]), 0.1
     Xa = np.c_[X, np.ones(2)]
@@ -183,14 +186,14 @@ def _i4():
     rho = float(np.linalg.norm(u))
     net = _net("ψ(closed form)", [u / np.sqrt(rho)], [np.sqrt(rho)], bias=True, verdict="holds", objective=p)
     return {"X": X, "bias": True, "y": y, "beta": beta,
-            "description": "blog data, 1-D with bias: one neuron in pattern 11",
+            "description": "blog data, 1-D with bias: one neuron in pattern 11", "how": _PAPER_WIDTHS,
             "expected": {"p_star": p, "y_star": y_star.tolist(), "nu_star": nu.tolist(), "rtol": EXACT_RTOL,
                          "m_star": 1, "M_star": 1, "nets": [net]}}
 
 
 # ---- I7b ---------------------------------------------------------------------------------------------------------
 
-@register("spec-I7b", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I7b")
+@register("spec-I7b", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I7b", how="closed form")
 def _i7b():
     y = [1.0, 0.0, 1.0]
     exp = _expected(y, [0.9, 0.1, 0.9], 0.1, m_star=3, M_star=3)
@@ -200,12 +203,13 @@ def _i7b():
                         verdict="holds", objective=exp["p_star"])]
     return {"X": [[-1.0], [0.0], [1.0]], "bias": True, "y": y, "beta": 0.1,
             "description": "1-D with bias, y = (1, 0, 1): three positive neurons, kinks at x = 0",
+            "how": {**_PAPER_WIDTHS, "nets": "paper"},
             "expected": exp}
 
 
 # ---- I9: a Clarke-stationary saddle of I1 and the optimal net -------------------------------------------------
 
-@register("spec-I9", tags={"spec", "convex", "polytope", "certificate"}, source="docs/theory.md §I, I9 (and I1 for ψ(W*))")
+@register("spec-I9", tags={"spec", "convex", "polytope", "certificate"}, source="docs/theory.md §I, I9 (and I1 for ψ(W*))", how="closed form")
 def _i9():
     beta = 0.5
     exp = _expected(_I1_Y, soft_threshold_pair(_I1_Y, beta), beta, m_star=2, M_star=2)
@@ -224,12 +228,13 @@ def _i9():
     exp["nets"] = [saddle, optimal]
     return {"X": _I1_X, "y": _I1_Y, "beta": beta,
             "description": "I1 data: a Clarke-stationary saddle (rejected) and the optimum (certified)",
+            "how": {**_PAPER_WIDTHS, "nets": "paper"},
             "expected": exp}
 
 # ---- the regular pentagon (docs/theory.md §D.4: 22 vertices, checked there by brute force) -------------------------------
 
 @register("spec-pentagon", tags={"spec", "polytope"}, source="docs/theory.md §D.4 (22 vertices on the regular "
-          "pentagon instance, verified there by brute force against pycddlib)")
+          "pentagon instance, verified there by brute force against pycddlib)", how="brute force")
 def _pentagon():
     t = 2 * np.pi * np.arange(5) / 5
     return {"X": np.c_[np.cos(t), np.sin(t)], "y": [1.0] * 5, "beta": 0.5,
