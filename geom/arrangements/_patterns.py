@@ -129,6 +129,10 @@ class Patterns:
             out["regions"] = int(self.exact_regions)
         return out
 
+    def _repr_html_(self) -> str:
+        from ..display import patterns_html
+        return patterns_html(self)
+
 
 @dataclass
 class _Core:
