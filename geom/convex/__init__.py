@@ -177,6 +177,10 @@ class ConvexSolution:
                 "pool_certified": self.pool_certified, "pattern_source": self.pattern_source, "beta": self.beta,
                 "bias": self.bias, "interpolate": self.interpolate, "stats": dict(self.stats)}
 
+    def _repr_html_(self) -> str:
+        from ..display import solution_html
+        return solution_html(self)
+
 
 # ---- the pattern pool ----------------------------------------------------------------------------------------
 
