@@ -169,6 +169,10 @@ class Certificate:
                 "n_patterns": self.n_patterns, "loss": self.loss, "tolerance": self.tolerance,
                 "seconds": self.seconds}
 
+    def _repr_html_(self) -> str:
+        from .display import certificate_html
+        return certificate_html(self)
+
 
 def _pool(X, Xa, net, patterns, n_samples, seed, func):
     """``(pool, index, source, certified)`` for the ``patterns`` argument of :func:`certify_net`."""
