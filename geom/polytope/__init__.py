@@ -201,6 +201,10 @@ class OptimalPolytope:
                 "support_counts": {str(k): v for k, v in sorted(self.support_counts.items())},
                 "stats": dict(self.stats)}
 
+    def _repr_html_(self) -> str:
+        from ..display import polytope_html
+        return polytope_html(self)
+
 
 def _empty(solution, status, reason, tightness=None):
     n = len(solution.y)
