@@ -227,6 +227,10 @@ class Staircase:
                 "claims": [c.to_dict() for c in self.claims], "verdicts": self.verdicts(),
                 "paths": {k: p.to_dict() for k, p in self.paths.items()}}
 
+    def _repr_html_(self) -> str:
+        from ..display import staircase_html
+        return staircase_html(self)
+
 
 def _verdict(ok: bool, certified: bool) -> str:
     if not certified:
