@@ -65,6 +65,10 @@ class NetCheck:
                 "offending_pairs": [list(p) for p in self.offending_pairs], "width": self.width,
                 "details": self.details}
 
+    def _repr_html_(self) -> str:
+        from .display import netcheck_html
+        return netcheck_html(self)
+
 
 def _signed_cones(net: Net, X) -> list:
     """The signed cone of each nonzero neuron (docs/theory.md §F.1): its pattern ``1[x_iᵀu > 0]`` as a bit string
