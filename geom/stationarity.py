@@ -104,6 +104,10 @@ class Stationarity:
                 "dependent_ties": self.dependent_ties.tolist(), "ambiguous_ties": self.ambiguous_ties,
                 "scale": self.scale, "tolerance": self.tolerance}
 
+    def _repr_html_(self) -> str:
+        from .display import stationarity_html
+        return stationarity_html(self)
+
 
 def _strict_cells(XT) -> np.ndarray:
     """The strict sign patterns ``1[x_iᵀδ > 0]`` of the tied rows' arrangement (its regions, exactly)."""
