@@ -70,6 +70,10 @@ class Minimality:
                 "colinear_pairs": [list(p) for p in self.colinear_pairs],
                 "ambiguous_pairs": [list(p) for p in self.ambiguous_pairs]}
 
+    def _repr_html_(self) -> str:
+        from .display import minimality_html
+        return minimality_html(self)
+
 
 def _signs(Xa, U, tie_tol):
     """Signs of ``X u_j`` (``0`` for ties) and the grey-zone mask."""
@@ -169,6 +173,10 @@ class DecreasingPath:
     monotone: bool
     strictly_decreased: bool
     moves: int
+
+    def _repr_html_(self) -> str:
+        from .display import decreasing_path_html
+        return decreasing_path_html(self)
 
 
 def decreasing_path(net: Net, X, y, beta, *, samples: int = 8, max_moves: int = 100,
