@@ -5,7 +5,10 @@ A suite (:data:`SUITES`, :func:`register_suite`) yields small named checks (:cla
 against an independent value or only the consistency of quantities computed from one another (reports count the
 two apart).  :func:`run_suite` collects them with the run's :func:`provenance`; :func:`write_report` writes
 ``<suite>.json`` and renders ``<suite>.md``, ``<suite>.html`` and a figure from that JSON, as one set carrying
-one run id (:func:`check_report_set`).  Command line: ``relu-landscape`` or ``python -m verify`` (:mod:`verify.cli`).
+one run id (:func:`check_report_set`).  The cases of a run are independent: ``run_suite(..., jobs=N)`` runs them
+in worker processes and ``scheduler=`` on a Dask cluster, with the same results.  :func:`load_results` reads
+results into a pandas DataFrame (one row per check).  Command line: ``relu-landscape`` or ``python -m verify``
+(:mod:`verify.cli`).
 
 Examples
 --------
@@ -19,7 +22,8 @@ from . import suites  # noqa: F401  (registers the suites)
 from ._report import check_report_set, load_report, render_html, render_markdown, write_report
 from ._result import (CONSISTENCY, FIGURE_KINDS, KINDS, THEOREM, CheckResult, Figure, Measurement, Status, check_margin, compare,
                       count_by_kind, error_result)
-from ._suite import SUITES, RunContext, Suite, SuiteResult, register_suite, run_suite
+from ._suite import SUITES, RunContext, Suite, SuiteResult, register_suite, run_case, run_suite, run_suites
+from .frame import load_results
 from .provenance import provenance
 
 __all__ = [
@@ -41,6 +45,9 @@ __all__ = [
     "SUITES",
     "register_suite",
     "run_suite",
+    "run_suites",
+    "run_case",
+    "load_results",
     "write_report",
     "load_report",
     "check_report_set",
