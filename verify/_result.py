@@ -164,6 +164,10 @@ class CheckResult:
              "elapsed_s": round(float(self.elapsed_s), 6)}
         return dict(sorted(jsonable(d).items()))
 
+    def _repr_html_(self) -> str:
+        from .display import check_result_html
+        return check_result_html(self)
+
 
 def count_by_kind(results) -> dict:
     """``{kind: {status value: count}}`` over :data:`KINDS` and all five statuses (zeros included).
