@@ -211,9 +211,9 @@ def kv_table(rows) -> Fragment:
     return Fragment(f'<table class="rl-kv" style="border-collapse:collapse">{body}</table>')
 
 
-def table(header, rows, *, total: int | None = None, caption: str | None = None) -> Fragment:
-    """A table with a header row; at most :data:`MAX_ROWS` of ``rows`` are shown, with a note giving the
-    ``total`` (default ``len(rows)``) when some are left out.
+def table(header, rows, *, total: int | None = None, caption: str | None = None, limit: int = MAX_ROWS) -> Fragment:
+    """A table with a header row; at most ``limit`` of ``rows`` are shown, with a note giving the ``total``
+    (default ``len(rows)``) when some are left out.
 
     >>> frag = table(["m", "count"], [[m, m * m] for m in range(20)])
     >>> frag.count("<tr>"), "8 more" in frag
@@ -222,10 +222,10 @@ def table(header, rows, *, total: int | None = None, caption: str | None = None)
     rows = list(rows)
     total = len(rows) if total is None else total
     head = "".join(f"<th {_TD}>{text(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f'<td style="padding-right:8px">{_cell(v)}</td>' for v in r) + "</tr>" for r in rows[:MAX_ROWS])
+    shown = rows[:limit]
+    body = "".join("<tr>" + "".join(f'<td style="padding-right:8px">{_cell(v)}</td>' for v in r) + "</tr>" for r in shown)
     cap = f'<caption style="text-align:left;font-weight:600">{text(caption)}</caption>' if caption else ""
-    more = (f'<div style="color:#777">… and {total - min(len(rows), MAX_ROWS)} more</div>'
-            if total > min(len(rows), MAX_ROWS) else "")
+    more = f'<div style="color:#777">… and {total - len(shown)} more</div>' if total > len(shown) else ""
     return Fragment(f'<table class="rl-table" style="border-collapse:collapse;margin-top:4px">{cap}<tr>{head}</tr>'
                     f"{body}</table>{more}")
 

@@ -58,7 +58,7 @@ from ._result import CheckResult, Figure, Measurement, Status, error_result, jso
 from .provenance import provenance
 
 __all__ = ["RunContext", "Suite", "SuiteResult", "SUITES", "register_suite", "run_suite", "run_suites", "run_case",
-           "default_suites", "check_schema", "REPORT_SCHEMA", "DEFAULT_SUITE", "EXIT_STATUS", "SCHEDULER_TIMEOUT_S"]
+           "default_suites", "check_schema", "connect", "verdict_of", "REPORT_SCHEMA", "DEFAULT_SUITE", "EXIT_STATUS", "SCHEDULER_TIMEOUT_S"]
 
 #: Schema of a suite's results (the report JSON); a file of another schema is refused (:func:`check_schema`).
 REPORT_SCHEMA = "relu-landscape/suite-report/1"
@@ -209,6 +209,10 @@ class SuiteResult:
              "measurements": [m.to_dict() for m in self.measurements],
              "figures": [f.to_dict() for f in self.figures]}
         return jsonable(d)
+
+    def _repr_html_(self) -> str:
+        from .display import suite_result_html
+        return suite_result_html(self)
 
 
 
