@@ -36,6 +36,7 @@ import html
 import math
 import numbers
 import re
+from decimal import Decimal
 
 import numpy as np
 
@@ -87,6 +88,8 @@ _WORD_TONE = {"holds": "good", "certified": "good", "optimal": "good", "passed":
               "violated": "bad", "failed": "bad", "not monotone": "bad", "error": "error",
               "inconclusive": "warn", "uncertified": "warn", "pool_optimal": "warn", "inaccurate": "warn",
               "max_rounds": "warn", "not applicable": "neutral"}
+#: Set bits of each byte value (row sums of a bit-packed pattern matrix without unpacking it).
+_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 _BLUE, _ORANGE, _GREY = "#377eb8", "#ff7f00", "#888888"
 
 
@@ -99,10 +102,10 @@ def _cut(s: str, limit: int) -> str:
 
 
 def _big_int(v: int, digits: int) -> str:
-    s = str(abs(v))
-    if len(s) <= 15:
+    """In full up to 15 digits, else rounded to ``digits`` significant digits (exactly, however large)."""
+    if abs(v) < 10**15:
         return str(v)
-    return f"{'-' if v < 0 else ''}{s[0]}.{s[1:digits]}e+{len(s) - 1}"
+    return format(Decimal(v), f".{digits}g")
 
 
 def fmt(value, *, digits: int = 6, limit: int = MAX_TEXT) -> str:
@@ -397,8 +400,11 @@ def patterns_html(P) -> str:
     >>> "<td>4</td>" in frag, "cover" in frag
     (True, True)
     """
-    M = np.asarray(P.patterns, dtype=bool)
-    n = int(M.shape[1]) if M.ndim == 2 else 0
+    # the boolean matrix is read only when small: a bit-packed pattern set (``packed``, ``n_data``) is
+    # histogrammed from its bytes (popcount: the padding bits of np.packbits are zero), never unpacked here
+    packed = getattr(P, "packed", None)
+    M = np.asarray(P.patterns, dtype=bool) if packed is None or P.count <= THUMB_MAX else None
+    n = int(getattr(P, "n_data", None) or (M.shape[1] if M is not None and M.ndim == 2 else 0))
     is_region = None if P.is_region is None else np.asarray(P.is_region, bool)
     tie_only = None if is_region is None else int(P.count - np.count_nonzero(is_region))
     if P.certified:
@@ -413,12 +419,15 @@ def patterns_html(P) -> str:
             ("count certificate", P.count_certificate), ("entries decided exactly", P.n_exact_checks),
             ("integer witnesses", len(P.integer_witnesses)), ("exact fallback", P.exact_fallback),
             ("seconds", P.seconds)]
-    thumb = pattern_matrix_svg(M, highlight=None if is_region is None else ~is_region,
-                               title=f"{P.count} patterns × {n} rows (dark: active; orange: tie-only)")
+    thumb = None if M is None else pattern_matrix_svg(M, highlight=None if is_region is None else ~is_region,
+                                                      title=f"{P.count} patterns × {n} rows (dark: active; "
+                                                      "orange: tie-only)")
     if thumb is not None:
         plot = Fragment(f'<div style="color:#555">patterns (rows) × data rows</div>{thumb}')
-    elif M.ndim == 2 and M.shape[0] > 0:
-        active = np.bincount(M.sum(axis=1), minlength=n + 1)
+    elif P.count > 0 and n > 0:
+        per_row = (M.sum(axis=1) if M is not None
+                   else _POPCOUNT[np.asarray(packed, dtype=np.uint8)].sum(axis=1, dtype=np.int64))
+        active = np.bincount(per_row, minlength=n + 1)
         labels, counts = _binned(list(range(n + 1)), active.tolist())
         plot = bar_chart_svg(labels, [("patterns", counts, _BLUE)], title="patterns by number of active rows")
         plot = Fragment(f'<div style="color:#555">patterns by number of active rows</div>{plot}')
