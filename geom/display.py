@@ -270,13 +270,14 @@ def _scaled(v, log: bool):
     return v
 
 
-def bar_chart_svg(labels, series, *, marks=(), log: bool = False, height: int = 90, bar: int = 7,
+def bar_chart_svg(labels, series, *, marks=(), log: bool = False, height: int = 120, bar: int | None = None,
                   title: str = "") -> Fragment:
     """A small grouped bar chart: one group per label, one bar per series ``(name, values, colour)``.
 
     ``log=True`` plots ``log10(1 + v)`` (counts such as ``m!·N_m`` grow fast); ``marks`` are ``(text, label,
     colour)`` vertical lines at the group of ``label`` (``m*``, ``M*``, ``n + 1``).  Non-finite or missing
-    values draw no bar.  Each bar carries its exact value as a tooltip.  At most :data:`MAX_BARS` groups.
+    values draw no bar.  Each bar carries its exact value as a tooltip.  At most :data:`MAX_BARS` groups; the
+    bar width (default) shrinks with their number, and the axis labels are thinned so they do not overlap.
 
     >>> svg = bar_chart_svg([1, 2], [("components", [1, 3], "#377eb8")], marks=[("m*", 1, "green")])
     >>> svg.startswith("<svg") and svg.count("<title>components at") == 2 and "m*" in svg
@@ -285,11 +286,12 @@ def bar_chart_svg(labels, series, *, marks=(), log: bool = False, height: int = 
     labels = list(labels)[:MAX_BARS]
     k = len(labels)
     series = [(name, list(values)[:k], colour) for name, values, colour in series]
-    group = bar * max(len(series), 1) + 4
-    top, bottom, left = 14, 14, 4
-    width = left + group * max(k, 1) + 4
+    ns = max(len(series), 1)
+    bar = bar or max(4, min(14, 220 // max(k * ns, 1)))
+    group = bar * ns + 4
+    top, bottom, left = 26, 14, 4
     legend_w = sum(10 + 6 * len(fmt(name, limit=30)) + 8 for name, _, _ in series)
-    width = max(width, legend_w + 8, 60)
+    width = max(left + group * max(k, 1) + 4, legend_w + 8, 80)
     H = height - top - bottom
     hs = [[_scaled(v, log) for v in values] for _, values, _ in series]
     flat = [h for row in hs for h in row if h is not None]
@@ -306,6 +308,8 @@ def bar_chart_svg(labels, series, *, marks=(), log: bool = False, height: int = 
         out.append(f'<rect x="{x}" y="3" width="7" height="7" fill="{text(colour)}"/>')
         out.append(f'<text x="{x + 10}" y="10" font-size="9" fill="#333333">{text(name, limit=30)}</text>')
         x += 10 + 6 * len(fmt(name, limit=30)) + 8
+    shown = [text(lab, limit=8) for lab in labels]
+    step = max(1, -(-(max((len(fmt(lab, limit=8)) for lab in labels), default=1) * 5 + 3) // group))
     for i, lab in enumerate(labels):
         gx = left + i * group + 2
         for j, (name, values, colour) in enumerate(series):
@@ -316,16 +320,20 @@ def bar_chart_svg(labels, series, *, marks=(), log: bool = False, height: int = 
             out.append(f'<rect x="{_n(gx + j * bar)}" y="{_n(y0)}" width="{bar - 1}" height="{_n(max(y1 - y0, 0.5))}" '
                        f'fill="{text(colour)}"><title>{text(name, limit=30)} at {text(lab, limit=30)}: '
                        f"{text(values[i])}</title></rect>")
-        if k <= MAX_BARS:
-            out.append(f'<text x="{_n(gx + group / 2 - 2)}" y="{height - 3}" font-size="8" text-anchor="middle" '
-                       f'fill="#333333">{text(lab, limit=6)}</text>')
+        if i % step == 0:
+            out.append(f'<text x="{_n(gx + (group - 4) / 2)}" y="{height - 3}" font-size="8" text-anchor="middle" '
+                       f'fill="#333333">{shown[i]}</text>')
+    placed = {}
     for label, at, colour in marks:
         if at is None or at not in labels:
             continue
-        cx = left + labels.index(at) * group + group / 2
-        out.append(f'<line x1="{_n(cx)}" y1="{top - 2}" x2="{_n(cx)}" y2="{top + H}" stroke="{text(colour)}" '
+        i = labels.index(at)
+        cx = left + i * group + 2 + (group - 4) / 2
+        dx = 16 * placed.get(i, 0)
+        placed[i] = placed.get(i, 0) + 1
+        out.append(f'<line x1="{_n(cx)}" y1="{top - 4}" x2="{_n(cx)}" y2="{top + H}" stroke="{text(colour)}" '
                    f'stroke-dasharray="2,2"><title>{text(label)} = {text(at)}</title></line>')
-        out.append(f'<text x="{_n(cx + 2)}" y="{top + 8}" font-size="8" fill="{text(colour)}">{text(label)}</text>')
+        out.append(f'<text x="{_n(cx + 2 + dx)}" y="{top - 6}" font-size="8" fill="{text(colour)}">{text(label)}</text>')
     out.append("</svg>")
     return Fragment("".join(out))
 
@@ -371,7 +379,7 @@ def pattern_matrix_svg(patterns, *, highlight=None, title: str = "") -> Fragment
         return None
     P, n = M.shape
     hl = np.zeros(P, bool) if highlight is None else np.asarray(highlight, bool)
-    c = max(3, min(12, 144 // max(P, n)))
+    c = max(3, min(16, 160 // max(P, n)))
     width, height = n * c + 2, P * c + 2
     segs = {False: [], True: []}
     for r in range(P):
@@ -444,7 +452,7 @@ def _binned(labels, counts):
     out_l, out_c = [], []
     for s in range(0, len(labels), w):
         chunk = labels[s:s + w]
-        out_l.append(f"{chunk[0]}–{chunk[-1]}")
+        out_l.append(f"{chunk[0]}–{chunk[-1]}" if len(chunk) > 1 else f"{chunk[0]}")
         out_c.append(sum(counts[s:s + w]))
     return out_l, out_c
 
@@ -578,7 +586,7 @@ def staircase_html(S) -> str:
                                      ("n+1", S.n + 1, _GREY)],
                               title="staircase: components and isolated points of Θ*_m against m (log10(1 + ·))")
         parts.append(Fragment(f'<div style="color:#555">components / isolated points against m</div>{chart}'))
-    parts.append(table(["statement", "", "verdict"], vt, caption="statements"))
+    parts.append(table(["key", "statement", "verdict"], vt, caption="statements"))
     if steps:
         st = [[s.m, s.components, s.isolated, s.connected, s.N_m,
                "—" if s.lifted is None else f"{fmt(s.lifted[0])} / {fmt(s.lifted[1])}"] for s in steps]
