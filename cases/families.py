@@ -127,6 +127,8 @@ def _line_fit(n):
 def _polygon(k):
     t = 2 * np.pi * np.arange(k) / k
     X = np.c_[np.cos(t), np.sin(t)]
+    if k % 2 == 0:  # antipodal vertices exactly antiparallel (cos, sin of t + π differ from −cos, −sin by rounding)
+        X[k // 2:] = -X[:k // 2]
     y = np.ones(k)
     return {"X": X, "y": y, "beta": 0.5, "description": f"vertices of the regular {k}-gon, y = 1",
             "expected": {"regions": 2 * k if k % 2 else k, "patterns": 2 * k + 1,

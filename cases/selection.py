@@ -25,7 +25,8 @@ THEOREMS = QUICK + (
     "spec-pentagon", "blog-four-points-bias", "teacher-gaussian-8x2-s0", "teacher-gaussian-10x3-s1",
     "line-bias-fit-3", "line-bias-fit-5", "polygon-3", "polygon-4", "polygon-6", "orthogonal-4x4-s1",
     "orthogonal-5x7-s2", "continuum-tail-sum-4-s1", "diabetes-20x3", "iris-binary-12x2")
-LANDSCAPE = ("spec-I1", "spec-I2", "spec-I7", "teacher-gaussian-8x2-s0", "line-bias-fit-5", "iris-binary-12x2")
+LANDSCAPE = ("spec-I1", "spec-I2", "spec-I7", "teacher-gaussian-8x2-s0", "line-bias-fit-5", "iris-binary-12x2",
+             "teacher-gaussian-40x3-s3", "diabetes-20x3")
 SCALE = ("pattern-alignment-100x10", "teacher-gaussian-40x3-s3", "teacher-gaussian-12x2-s2", "line-bias-fit-8",
          "polygon-7", "continuum-tail-sum-5-s2")
 

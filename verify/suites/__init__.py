@@ -15,5 +15,6 @@ from . import patterns  # noqa: F401  (registers "patterns")
 from . import convex  # noqa: F401,I001  (registers "convex")
 from . import polytope  # noqa: F401,I001  (registers "polytope": docs/theory.md §D, §E, after the convex program)
 from . import nets  # noqa: F401,I001  (registers "nets": docs/theory.md §F, trained networks)
+from . import theorems  # noqa: F401,I001  (registers "quick", "theorems", "landscape", "scale": verify.theorems)
 
-__all__ = ["convex", "nets", "patterns", "polytope"]
+__all__ = ["convex", "nets", "patterns", "polytope", "theorems"]

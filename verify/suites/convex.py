@@ -76,6 +76,7 @@ from geom.tolerances import gamma
 
 from .._result import CONSISTENCY, CheckResult, Measurement, Status, compare
 from .._suite import register_suite
+from ._data import case_data
 
 __all__ = ["convex_checks", "convex_figure", "phi_conic", "SPEC_DIGITS_RTOL", "ROUNDING_RTOL", "CONE_RTOL",
            "CONIC_ATOL", "CONIC_MAX_PATTERNS", "CHECK_P", "SOLVE_TIME"]
@@ -391,9 +392,9 @@ def convex_checks(case, ctx):
     X, y, beta = np.asarray(case.X, float), np.asarray(case.y, float), float(case.beta)
     rtol = float(e.get("rtol", SPEC_DIGITS_RTOL))
     Xa = geom.nets.augment(X, case.bias)
-    regions = geom.enumerate_patterns(X, bias=case.bias, ties="regions")  # the exact regions, once per case
+    data = case_data(case, ctx)  # the exact regions and (C), once per case, shared with the other generators
+    regions, sol = data.regions, data.solution
     pool = regions.patterns
-    sol = geom.solve_convex(X, y, beta, bias=case.bias, patterns=regions, tol=ctx.tol)
     secs = float(sol.stats.get("seconds", 0.0))
     trusted = bool(sol.certified)
     info = {"status": sol.status, "rel_gap": sol.rel_gap, "gap": sol.gap, "case_rtol": rtol,

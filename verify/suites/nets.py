@@ -2,8 +2,8 @@
 nets trained here by gradient descent and on the optimal nets of the polytope.
 
 For each case tagged ``polytope`` (the docs/theory.md §I instances): the exact regions, (C), the optimal polytope; then
-a batch of nets trained by :func:`geom.train_nets` (widths ``m*``, ``m* + 1`` and ``n + 1``, four seeds, a small
-and a large initialization) and checked by :func:`geom.check_nets`.  Theorem checks:
+a batch of nets trained by :func:`geom.train_nets` (widths ``m*``, ``m* + 1`` and ``n + 1``, four seeds from the
+run's seed, a small and a large initialization; shared through :func:`verify.suites._data.case_data`) and checked by :func:`geom.check_nets`.  Theorem checks:
 
 * ``ψ of a convex optimum is optimal and minimal`` [§A.5, §F.1]: every vertex network of the polytope is certified
   optimal, minimal and Clarke stationary;
@@ -38,17 +38,16 @@ from geom.minimality import MONOTONE_RTOL
 
 from .._result import CheckResult, Measurement, Status, compare
 from .._suite import register_suite
+from ._data import TRAIN_LR, TRAIN_STEPS, case_data
 
-__all__ = ["nets_checks", "TRAIN_STEPS", "TRAIN_LR", "SPLIT_MATCH_TOL"]
+__all__ = ["nets_checks", "vertex_net_checks", "stationary_checks", "split_checks", "path_checks", "TRAIN_STEPS",
+           "TRAIN_LR", "SPLIT_MATCH_TOL"]
 
 #: A trained net certified optimal (relative gap ≤ tol.certificate = 1e-6) has its directions, balance and fit
 #: right only to about the square root of its gap: they are matched to the polytope's at this tolerance.
 SPLIT_MATCH_TOL = 1e-3
 # (neurons carrying less than tol.certificate of the largest weight are below what the certificate can see, and
 # are read as empty slots)
-#: Gradient steps and step size of the suite's training runs (deterministic given the seeds 0..3).
-TRAIN_STEPS = 1500
-TRAIN_LR = 0.05
 
 
 def _status(ok: bool, certified: bool = True) -> Status:
@@ -57,48 +56,47 @@ def _status(ok: bool, certified: bool = True) -> Status:
     return Status.HOLDS if ok else Status.VIOLATED
 
 
-@register_suite("nets", tags=("polytope",),
-                description="Theorems about trained networks: ψ of optima, Clarke stationary ⇒ nearly minimal, "
-                            "optimal nets are splits of ψ(W), the decreasing path (docs/theory.md §A.5, §F)")
-def nets_checks(case, ctx):
-    """Yield the checks of the ``nets`` suite for one case (see the module notes)."""
-    name = case.name
-    X, y, beta = np.asarray(case.X, float), np.asarray(case.y, float), float(case.beta)
-    pool = geom.enumerate_patterns(X, bias=case.bias, ties="regions")
-    sol = geom.solve_convex(X, y, beta, bias=case.bias, patterns=pool, tol=ctx.tol)
-    P = geom.optimal_polytope(sol, tol=ctx.tol)
-    ok = P.certified
-    # ψ of every vertex: optimal, minimal, stationary
+def vertex_net_checks(data):
+    """ψ of every vertex of the polytope is certified optimal, minimal and Clarke stationary [§A.5, §F.1]."""
+    name, P = data.case.name, data.polytope
     bad = []
     for i in range(len(P.vertices)):
-        c = geom.check_nets(P.vertex_net(i), X, y, beta, patterns=pool)[0]
+        c = geom.check_nets(P.vertex_net(i), data.X, data.y, data.beta, patterns=data.regions)[0]
         if (c.globally_optimal, c.minimal, c.clarke_stationary) != ("holds", "holds", "holds"):
             bad.append({"vertex": i, "optimal": c.globally_optimal, "minimal": c.minimal,
                         "stationary": c.clarke_stationary})
     if P.vertices:
-        yield CheckResult(case=name, check="ψ of a convex optimum is optimal and minimal", theorem="docs/theory.md §A.5, §F.1",
-                          status=_status(not bad, ok), observed=len(P.vertices) - len(bad),
-                          expected=len(P.vertices), witness=bad or None)
-    # trained nets
-    n = len(y)
-    m_star = P.m_star if P.m_star else 1
-    widths = sorted({max(1, m_star), max(1, m_star) + 1, n + 1})
+        yield CheckResult(case=name, check="ψ of a convex optimum is optimal and minimal",
+                          theorem="docs/theory.md §A.5, §F.1", status=_status(not bad, P.certified),
+                          observed=len(P.vertices) - len(bad), expected=len(P.vertices), witness=bad or None)
+
+
+def stationary_checks(data, checks=None, *, widths=None, label="trained nets"):
+    """Over trained nets (the shared batch, or ``checks`` from :func:`geom.check_nets`): the stationary-but-not-
+    global count, and every Clarke stationary net is nearly minimal [§F.2, Wang et al.]."""
+    name = data.case.name
     t0 = time.perf_counter()
-    run = geom.train_nets(X, y, beta, widths=widths, seeds=range(4), init_scales=(0.1, 1.0), steps=TRAIN_STEPS,
-                          lr=TRAIN_LR, bias=case.bias)
+    if checks is None:
+        checks, widths = data.training[1], data.widths
     secs = time.perf_counter() - t0
-    checks = [geom.check_nets(run.net(b), X, y, beta, patterns=pool)[0] for b in range(len(run.U))]
     saddles = sum(c.clarke_stationary == "holds" and c.globally_optimal == "violated" for c in checks)
-    yield Measurement(case=name, name="trained nets: stationary but not global", value=saddles,
-                      theorem="docs/theory.md §F.4", unit="nets", details={"trained": len(checks), "widths": widths},
-                      elapsed_s=secs)
+    yield Measurement(case=name, name=f"{label}: stationary but not global", value=saddles,
+                      theorem="docs/theory.md §F.4", unit="nets",
+                      details={"trained": len(checks), "widths": widths}, elapsed_s=secs)
     stationary = [(b, c) for b, c in enumerate(checks) if c.clarke_stationary == "holds"]
     offenders = [b for b, c in stationary if c.nearly_minimal == "violated"]
     unsure = [b for b, c in stationary if c.nearly_minimal == "inconclusive"]
     if stationary:
-        yield compare("every Clarke stationary net is nearly minimal", len(offenders), 0, case=name,
+        yield compare("every Clarke stationary net is nearly minimal" + ("" if label == "trained nets" else
+                      f" ({label})"), len(offenders), 0, case=name,
                       theorem="docs/theory.md §F.2 (Wang et al.)", witness=offenders or None, certified=not unsure,
                       details={"stationary_nets": len(stationary), "undecided": unsure})
+
+
+def split_checks(data, ctx):
+    """Every trained net certified optimal reads back into the polytope's slot form [§A.5, Wang et al.]."""
+    name, P, y = data.case.name, data.polytope, data.y
+    run, checks = data.training
     optimal = [b for b, c in enumerate(checks) if c.globally_optimal == "holds"]
     unread = []
     for b in optimal:
@@ -112,11 +110,16 @@ def nets_checks(case, ctx):
             unread.append(int(b))
     if optimal and P.m_star:
         yield compare("Θ*_m is the splits of ψ(W), W ∈ 𝒫*", len(unread), 0, case=name,
-                      theorem="docs/theory.md §A.5 (Wang et al.)", certified=ok, witness=unread or None,
+                      theorem="docs/theory.md §A.5 (Wang et al.)", certified=P.certified, witness=unread or None,
                       details={"optimal_trained_nets": len(optimal)})
-    worst = 0.0
-    ends = 0
-    tried = 0
+
+
+def path_checks(data):
+    """From every trained net that is not nearly minimal, the decreasing path never increases the objective and
+    ends nearly minimal [§F.4]."""
+    name, X, y, beta = data.case.name, data.X, data.y, data.beta
+    run, checks = data.training
+    worst, ends, tried = 0.0, 0, 0
     for b, c in enumerate(checks):
         if c.nearly_minimal == "holds" or c.scaled == "inconclusive":
             continue
@@ -127,6 +130,18 @@ def nets_checks(case, ctx):
         ends += geom.minimality(path.nets[-1], X).nearly_minimal == "holds"
     if tried:
         yield compare("the decreasing path never increases the objective", worst <= MONOTONE_RTOL, True, case=name,
-                      theorem="docs/theory.md §F.4", certified=bool(np.isfinite(worst)),  # NaN: inconclusive, not violated
+                      theorem="docs/theory.md §F.4", certified=bool(np.isfinite(worst)),  # NaN: inconclusive
                       details={"paths": tried, "largest_relative_increase": worst})
         yield compare("the decreasing path ends nearly minimal", ends, tried, case=name, theorem="docs/theory.md §F.4")
+
+
+@register_suite("nets", tags=("polytope",),
+                description="Theorems about trained networks: ψ of optima, Clarke stationary ⇒ nearly minimal, "
+                            "optimal nets are splits of ψ(W), the decreasing path (docs/theory.md §A.5, §F)")
+def nets_checks(case, ctx):
+    """Yield the checks of the ``nets`` suite for one case (see the module notes)."""
+    data = case_data(case, ctx)
+    yield from vertex_net_checks(data)
+    yield from stationary_checks(data)
+    yield from split_checks(data, ctx)
+    yield from path_checks(data)

@@ -59,6 +59,7 @@ from geom.tolerances import gamma
 
 from .._result import CONSISTENCY, THEOREM, CheckResult, Measurement, Status, compare
 from .._suite import register_suite
+from ._data import case_data
 
 __all__ = ["patterns_checks", "patterns_figure", "exact_signs", "N_SAMPLES", "CHECK_PATTERNS", "CHECK_REGIONS",
            "CHECK_ZASLAVSKY", "RECALL"]
@@ -272,7 +273,8 @@ def patterns_checks(case, ctx):
     e, name = case.expected, case.name
     large = "large" in case.tags
     Xa = np.c_[case.X, np.ones(len(case.X), dtype=case.X.dtype)] if case.bias else case.X
-    P = geom.enumerate_patterns(case.X, bias=case.bias, ties="geq", tol=ctx.tol)
+    data = case_data(case, ctx)  # shared with the other generators of this case
+    P = data.geq
     cert = {"certified": P.certified, "count_certificate": P.count_certificate, "bias": case.bias,
             "source": case.source, "enumerator_regions_found": P.n_regions,
             "enumerator_exact_regions": getattr(P, "exact_regions", None)}
@@ -286,7 +288,7 @@ def patterns_checks(case, ctx):
                       certified=P.certified, witness=witness, details=cert)
     realizes, interior, dt = _witness_scan(Xa, P)
     yield _witness_check("witnesses realize their patterns (exact)", P, realizes, dt, case=name)
-    R = None if large else geom.enumerate_patterns(case.X, bias=case.bias, ties="regions", tol=ctx.tol)
+    R = None if large else data.regions
     if R is not None:
         r_realizes, r_interior, dt = _witness_scan(Xa, R)
         regions_ok = r_realizes & r_interior

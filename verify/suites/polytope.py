@@ -38,8 +38,10 @@ import geom
 
 from .._result import CONSISTENCY, THEOREM, CheckResult, Measurement, Status, compare
 from .._suite import register_suite
+from ._data import case_data
 
-__all__ = ["polytope_checks", "POLYTOPE_TIME", "OBJECTIVE_RTOL"]
+__all__ = ["polytope_checks", "polytope_summary", "critical_width_checks", "vertex_objective_checks",
+           "staircase_checks", "POLYTOPE_TIME", "OBJECTIVE_RTOL"]
 
 POLYTOPE_TIME = "polytope + staircase time"
 #: Rounding allowance (relative to ``max(1, p*)``) when a vertex network's objective is compared with ``p*``.
@@ -54,28 +56,25 @@ def _claim_result(case, claim) -> CheckResult:
                        details={"m": claim.m}, kind=CONSISTENCY if claim.kind == "consistency" else THEOREM)
 
 
-@register_suite("polytope", tags=("polytope",),
-                description="The optimal polytope, the critical widths m*, M* and the staircase of connectivity "
-                            "(docs/theory.md §D, §E)")
-def polytope_checks(case, ctx):
-    """Yield the checks of the ``polytope`` suite for one case (see the module notes)."""
-    import numpy as np
-
-    name, e = case.name, case.expected
-    X, y, beta = np.asarray(case.X, float), np.asarray(case.y, float), float(case.beta)
-    regions = geom.enumerate_patterns(X, bias=case.bias, ties="regions")
-    sol = geom.solve_convex(X, y, beta, bias=case.bias, patterns=regions, tol=ctx.tol)
-    t0 = time.perf_counter()
-    P = geom.optimal_polytope(sol, tol=ctx.tol)
-    S = geom.staircase(P, tol=ctx.tol)
+def polytope_summary(data):
+    """The polytope's measurement and its own ``certified`` decision (consistency)."""
+    name = data.case.name
+    t0 = time.perf_counter()  # ~0 when another generator computed them first (shared, cached)
+    P, S = data.polytope, data.staircase
     secs = time.perf_counter() - t0
-    ok = P.certified
     info = {"status": P.status, "reason": P.reason, "K": P.K, "rank": P.rank, "vertices": len(P.vertices),
-            "edges": len(P.edges), "tightness_margin": P.tightness_margin, "radius": P.tightness.radius}
+            "edges": len(P.edges), "tightness_margin": P.tightness_margin, "radius": P.tightness.radius,
+            "staircase_steps": len(S.steps)}
     yield Measurement(case=name, name=POLYTOPE_TIME, value=secs, theorem="docs/theory.md §D–E", unit="s", details=info,
                       elapsed_s=secs)
     yield compare("polytope certified", P.certified, True, case=name, theorem="docs/theory.md §D.5", details=info,
                   kind=CONSISTENCY)
+
+
+def critical_width_checks(data):
+    """``m*``, ``M*``, the number of vertices against the case's values; ``m* ≤ M* ≤ rank A ≤ n``."""
+    name, e, P = data.case.name, data.case.expected, data.polytope
+    ok = P.certified
     for key in ("m_star", "M_star"):
         if key in e:
             yield compare(key, getattr(P, key), e[key], case=name, theorem="docs/theory.md §I, §E.1", certified=ok)
@@ -86,17 +85,41 @@ def polytope_checks(case, ctx):
         chain = [P.m_star, P.M_star, P.rank, P.n]
         yield compare("m* ≤ M* ≤ rank A ≤ n", chain == sorted(chain), True, case=name, theorem="docs/theory.md §D.4",
                       certified=ok, details={"chain": chain})
-    counts = {str(s.m): [s.components, s.isolated] for s in S.steps}
-    for m, want in sorted(e.get("staircase", {}).items(), key=lambda kv: int(kv[0])):
-        yield compare(f"components and isolated points of Θ*_{m}", counts.get(m), want, case=name,
-                      theorem="docs/theory.md §I, §E.3", certified=ok)
+
+
+def vertex_objective_checks(data):
+    """Every vertex's network ψ has objective ``p*`` (evaluated from scratch)."""
+    name, P, sol = data.case.name, data.polytope, data.solution
     worst = 0.0
     for i in range(len(P.vertices)):
         net = P.vertex_net(i)
-        worst = max(worst, abs(geom.network_objective(net, X, y, beta) - sol.p_star))
+        worst = max(worst, abs(geom.network_objective(net, data.X, data.y, data.beta) - sol.p_star))
     allowance = max(sol.gap, 0.0) + OBJECTIVE_RTOL * max(1.0, abs(sol.p_star))
     if P.vertices:
-        yield compare("every vertex network has objective p*", worst, 0.0, case=name, theorem="docs/theory.md §D.1, §A.5",
-                      certified=ok, tolerance=allowance, details={"vertices": len(P.vertices)})
+        yield compare("every vertex network has objective p*", worst, 0.0, case=name,
+                      theorem="docs/theory.md §D.1, §A.5", certified=P.certified, tolerance=allowance,
+                      details={"vertices": len(P.vertices)})
+
+
+def staircase_checks(data):
+    """The components and isolated points of ``Θ*_m`` against the case's values, and the five statements of
+    docs/theory.md §E.2 (the claims of :func:`geom.staircase`)."""
+    name, e, S = data.case.name, data.case.expected, data.staircase
+    counts = {str(s.m): [s.components, s.isolated] for s in S.steps}
+    for m, want in sorted(e.get("staircase", {}).items(), key=lambda kv: int(kv[0])):
+        yield compare(f"components and isolated points of Θ*_{m}", counts.get(m), want, case=name,
+                      theorem="docs/theory.md §I, §E.3", certified=data.polytope.certified)
     for claim in S.claims:
         yield _claim_result(name, claim)
+
+
+@register_suite("polytope", tags=("polytope",),
+                description="The optimal polytope, the critical widths m*, M* and the staircase of connectivity "
+                            "(docs/theory.md §D, §E)")
+def polytope_checks(case, ctx):
+    """Yield the checks of the ``polytope`` suite for one case (see the module notes)."""
+    data = case_data(case, ctx)
+    yield from polytope_summary(data)
+    yield from critical_width_checks(data)
+    yield from vertex_objective_checks(data)
+    yield from staircase_checks(data)
