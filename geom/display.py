@@ -473,7 +473,7 @@ def solution_html(S) -> str:
     else:
         if not S.pool_certified:
             reasons.append("the pattern pool is not certified complete: the optimum over the pool only")
-        if not (S.rel_gap <= 1.0) or S.status in ("inaccurate", "max_rounds"):
+        if S.status not in ("optimal", "pool_optimal"):
             reasons.append(f"status {S.status}, relative gap {fmt(S.rel_gap, digits=3)}")
         if not reasons:
             reasons.append(f"not certified (status {S.status}, relative gap {fmt(S.rel_gap, digits=3)})")

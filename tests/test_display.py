@@ -197,6 +197,16 @@ def test_solution_i1_closed_form(i1):
     np.testing.assert_allclose(bars["y at 2: 2"] / bars["y at 1: 1"], 2.0, rtol=1e-2)
 
 
+def test_solution_over_a_given_pool_is_not_certified(i1):
+    """A pool passed as an array is not certified complete: the optimum over the pool only (amber, with why)."""
+    X, y, beta, _ = i1
+    S = geom.solve_convex(X, y, beta, patterns=np.array([[False, True], [True, False]]))
+    (word, tone), reason = header(S._repr_html_())
+    assert (word, tone) == ("pool_optimal", "warn")
+    assert "not certified complete" in reason
+    assert ("uncertified", "warn") in badges(S._repr_html_())
+
+
 def test_solution_i3_p_star_to_six_digits():
     """I3: p* = β√5 + β − β² = 1.368034 (docs/theory.md §I), shown with 6 significant digits."""
     X, y, beta = _case("spec-I3")
