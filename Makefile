@@ -4,6 +4,8 @@ VENV    ?= .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 SYSPKGS := libcdd-dev libgmp-dev
+# with the test extra: a headless browser for tests/test_report_browser.py (skipped, saying why, without it)
+TESTSYSPKGS := chromium
 EXTRAS  ?= test,torch,plot
 
 .PHONY: setup run test lint bench oracle clean
@@ -16,6 +18,14 @@ $(STAMP): setup.cfg pyproject.toml Makefile
 	  echo "installing system packages:$$missing"; \
 	  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; \
 	fi
+	@case ",$(EXTRAS)," in *,test,*) \
+	  missing=""; for p in $(TESTSYSPKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing system packages for the tests:$$missing"; \
+	    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; } \
+	      || echo "warning: could not install$$missing; the browser test of the HTML report will be skipped"; \
+	  fi;; \
+	esac
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[$(EXTRAS)]'

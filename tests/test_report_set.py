@@ -275,13 +275,17 @@ def test_summary_counts_kinds_apart(tmp_path):
     assert "| theorem checks | 3 | 0 | 0 | 1 | 0 | 4 |" in md
     assert "| consistency checks | 1 | 0 | 0 | 0 | 0 | 1 |" in md
     assert "| all | 4 | 0 | 0 | 1 | 0 | 5 |" in md
-    assert "theorem checks: 3 holds / 0 violated / 0 inconclusive / 1 not applicable / 0 error; consistency " \
-           "checks: 1 holds / 0 violated" in md
-    theorem_part, consistency_part = md.split("## Consistency checks")
-    assert "| case-0 | p* = L(ψ(W)) |" in consistency_part and "| case-0 | p* = L(ψ(W)) |" not in theorem_part
+    # the summary by theorem: one row per theorem and kind, linking to its section
+    assert "| [docs/theory.md §A.5](#sec-1) | consistency | 1 | 0 | 0 | 0 | 0 | 1 | 0 |" in md
+    assert "| [docs/theory.md §B.2](#sec-2) | theorem | 3 | 0 | 0 | 1 | 0 | 4 | 0 |" in md
+    _, a5, b2 = md.split('<a id="sec-')
+    assert "## docs/theory.md §A.5" in a5 and "consistency checks: 1 holds." in a5
+    assert "| holds | case-0 | p* = L(ψ(W)) | consistency |" in a5 and "p* = L(ψ(W))" not in b2
+    assert "theorem checks: 3 holds, 1 not applicable." in b2
     assert "**PASS: no check violated, no error**" in md
     html = Path(paths["html"]).read_text(encoding="utf-8")
-    assert "<tr><th>consistency checks</th><td>1</td>" in html and "<h2>Consistency checks</h2>" in html
+    assert '<tr><th>consistency checks</th><td class="n">1</td>' in html
+    assert '<section id="sec-1"><h2>docs/theory.md §A.5<span class="badge ok">holds</span></h2>' in html
 
 
 def test_a_violated_consistency_check_fails_the_run(tmp_path):

@@ -1,13 +1,17 @@
 """Reports: ``<suite>.json`` from the results, then Markdown, HTML and a figure rendered from that JSON.
 
-the checks cite docs/theory.md sections (listed under "Theorems checked").  The JSON (sorted keys,
+The checks cite docs/theory.md sections.  The JSON (sorted keys,
 ``json``'s shortest round-trip float formatting, UTF-8, no NaN) is the single source; ``<suite>.md``,
 ``<suite>.html`` and ``<suite>_figure.png`` are rendered from the dictionary read back from it, never from live
 objects, so any JSON can be re-rendered later (``python -m verify.report``).
-Each report has a provenance header (version, git commit, backend, dtype, seed, tolerances, date), a status
-summary, a table of every check, the witness and details of each violation and error, the measurements and a
-figure (also embedded in the HTML).  Theorem checks and consistency checks (``kind``, see :mod:`verify._result`)
-are counted and listed apart; the verdict is decided on both.
+Each report has a provenance header (version, git commit, backend, dtype, seeds, tolerances, date), a summary
+table by theorem at the top, then one section per theorem: its figures (the report's ``"figures"``, drawn by
+:mod:`verify.figures`; embedded in the self-contained HTML page), its checks with the violated, erroneous and
+inconclusive ones first and in full (observed, expected, tolerance, margin, witness, details), the passing ones
+folded when many, and its measurements (:mod:`verify._report_render`, :mod:`verify._report_html`).  Theorem
+checks and consistency checks (``kind``, see :mod:`verify._result`) are counted apart; the verdict is decided
+on both.  A results file of another schema (another version of the toolkit) is refused with a message saying
+which (:func:`verify._suite.check_schema`).
 
 The files of one report are written as one *set*: ``<suite>.json``, ``.md``, ``.html`` and ``_figure.png`` all
 carry the same *run id* (the JSON field ``run_id``, a comment in the Markdown and the HTML, a PNG text chunk), and
@@ -34,11 +38,8 @@ True
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
-import html
-import io
 import json
 import os
 import re
@@ -49,7 +50,9 @@ import struct
 from geom.datafiles import atomic_write
 from geom.exceptions import DataFileError
 
-from ._result import KINDS, THEOREM, Status, count_by_kind, jsonable
+from . import _report_render as _render
+from ._report_html import render_html as _render_html
+from ._result import count_by_kind, jsonable
 
 try:
     import fcntl
@@ -59,12 +62,10 @@ except ImportError:  # pragma: no cover - Windows
 __all__ = ["report_json", "load_report", "render_markdown", "render_html", "render_figure", "write_report",
            "render_from_json", "report_id", "check_report_set", "recover_reports", "read_run_id"]
 
-_STATUSES = [s.value for s in Status]
 _REQUIRED = ("schema", "suite", "counts", "results", "provenance")
 #: Members of a report set, in the order they are moved into place (the JSON, the source, last).
 _MEMBERS = ("figure", "html", "md", "json")
 _PNG_KEY = "relu-landscape run_id"
-_ID_COMMENT = "<!-- relu-landscape report {suite} run_id={run_id} -->"
 _ID_RE = re.compile(rb"<!-- relu-landscape report \S+ run_id=([0-9a-f]+) -->")
 
 
@@ -114,7 +115,9 @@ def _read_report(path: str) -> dict:
     if missing:
         raise DataFileError(f"Report file '{path}' is not a suite report: expected keys {list(_REQUIRED)}; got "
                             f"{'a ' + type(data).__name__ if not isinstance(data, dict) else 'no ' + repr(missing)}.")
-    return data
+    from ._suite import check_schema  # a report of another schema (another version) is refused, saying so
+
+    return check_schema(data, source=path, name="path", func="verify.load_report")
 
 
 def load_report(path, *, check_set: bool = True) -> dict:
@@ -135,263 +138,23 @@ def load_report(path, *, check_set: bool = True) -> dict:
     return data
 
 
-# ---- formatting ----------------------------------------------------------------------------------------------
-
-def _fmt(v, limit: int = 60) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    if isinstance(v, (int, str)):
-        s = str(v)
-    else:
-        s = json.dumps(v, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return s if len(s) <= limit else s[:limit - 1] + "…"
-
-
-def _md(v, limit: int = 60) -> str:
-    return _fmt(v, limit).replace("|", "\\|").replace("\n", " ")
-
-
-def _header_rows(report) -> list[tuple[str, str]]:
-    p = report["provenance"]
-    git = p.get("git", {})
-    dirty = {True: " (uncommitted changes)", False: "", None: ""}[git.get("dirty")]
-    versions = ", ".join(f"{k} {v}" for k, v in sorted(p.get("versions", {}).items()) if v != "not installed")
-    tol = ", ".join(f"{k}={_fmt(v)}" for k, v in sorted(p.get("tolerances", {}).items()))
-    return [("suite", report["suite"]),
-            ("package", f"{p['package']['name']} {p['package']['version']}"),
-            ("git commit", f"{git.get('commit', 'unknown')}{dirty}"),
-            ("backend / dtype", f"{p.get('backend')} / {p.get('dtype')}"),
-            ("seed", _fmt(p.get("seed"))),
-            ("tolerances", tol or "—"),
-            ("date (UTC)", p.get("timestamp_utc", "—")),
-            ("python / platform", f"{p.get('python')} / {p.get('platform')}"),
-            ("versions", versions or "—"),
-            ("cases", f"{len(report.get('cases', []))}"),
-            ("elapsed", f"{report.get('elapsed_s', 0.0):.2f} s")]
-
-
-def _totals(report) -> dict:
-    by = count_by_kind(report["results"])
-    return {s: sum(by[k][s] for k in KINDS) for s in _STATUSES}
-
-
-def _verdict(report) -> str:
-    """PASS/FAIL over both kinds of check (a violated consistency check fails a run too)."""
-    c = _totals(report)
-    bad = c.get("violated", 0) + c.get("error", 0)
-    s = ("PASS: no check violated, no error" if bad == 0 else
-         f"FAIL: {c.get('violated', 0)} violated, {c.get('error', 0)} error(s)")
-    if c.get("inconclusive", 0):
-        s += f"; {c['inconclusive']} inconclusive (undecided, not counted as passes)"
-    return s
-
-
-def _failures(report):
-    return [r for r in report["results"] if r["status"] in (Status.VIOLATED.value, Status.ERROR.value,
-                                                            Status.INCONCLUSIVE.value)]
-
-
-def _kind(r) -> str:
-    return r.get("kind", THEOREM)
-
-
-def _kind_rows(report) -> list[tuple[str, list[int]]]:
-    """``(label, [count per status..., total])`` for theorem checks, consistency checks, all."""
-    by = count_by_kind(report["results"])
-    rows = [(f"{k} checks", [by[k][s] for s in _STATUSES]) for k in KINDS]
-    rows.append(("all", [sum(by[k][s] for k in KINDS) for s in _STATUSES]))
-    return [(label, c + [sum(c)]) for label, c in rows]
-
-
-def _kind_line(report) -> str:
-    by = count_by_kind(report["results"])
-    return "; ".join(f"{k} checks: " + " / ".join(f"{by[k][s]} {s}" for s in _STATUSES) for k in KINDS)
-
-
-_KIND_NOTE = {"theorem": "Each compares a computed quantity with a theory value or an independently computed one.",
-              "consistency": "Each compares a quantity with something computed from it: true by construction when "
-                             "the code is right, so it guards the pipeline but is not evidence for a theorem."}
-
-
-def _title(r) -> str:
-    return f"{r['case']}: {r['check']} ({r['status']}{'; consistency check' if _kind(r) != THEOREM else ''})"
-
-
-def _theorems(report) -> list[str]:
-    seen = {r["theorem"] for r in report["results"]} | {m.get("theorem", "") for m in report.get("measurements", [])}
-    return sorted(t for t in seen if t and t != "—")
-
-
-# ---- Markdown ------------------------------------------------------------------------------------------------
+# ---- rendering (the content is in verify._report_render and verify._report_html) ----------------------------
 
 def render_markdown(report: dict, figure_name: str | None = None) -> str:
-    """The Markdown report of a report dictionary (as read from the JSON)."""
-    L = [_ID_COMMENT.format(suite=report["suite"], run_id=report_id(report)),
-         f"# relu-landscape verification report: `{report['suite']}`", ""]
-    if report.get("description"):
-        L += [report["description"], ""]
-    L += ["Rendered from `" + report["suite"] + ".json`; do not edit by hand.", "", "| | |", "|---|---|"]
-    L += [f"| {k} | {_md(v, 400)} |" for k, v in _header_rows(report)]
-    L += ["", "## Summary", "", "| | " + " | ".join(_STATUSES) + " | total |",
-          "|---|" + "---:|" * (len(_STATUSES) + 1)]
-    L += [f"| {label} | " + " | ".join(map(str, c)) + " |" for label, c in _kind_rows(report)]
-    L += ["", f"**{_verdict(report)}**", "", _kind_line(report) + ".", ""]
-    if figure_name:
-        L += [f"![figure]({figure_name})", ""]
-    for kind in KINDS:
-        rows = [r for r in report["results"] if _kind(r) == kind]
-        if kind != THEOREM and not rows:
-            continue
-        L += [f"## {kind.capitalize()} checks", "", _KIND_NOTE[kind], "",
-              "| case | check | theorem | status | observed | expected |", "|---|---|---|---|---|---|"]
-        for r in rows:
-            st = r["status"] if r["status"] in ("holds", "not applicable") else f"**{r['status']}**"
-            L.append(f"| {_md(r['case'])} | {_md(r['check'])} | {_md(r['theorem'])} | {st} | {_md(r['observed'])} "
-                     f"| {_md(r['expected'])} |")
-        L.append("")
-    L += ["## Violations, errors and inconclusive checks", ""]
-    fails = _failures(report)
-    if not fails:
-        L += ["None.", ""]
-    for r in fails:
-        L += [f"### {_title(r)}", "",
-              f"- theorem: {r['theorem']}", f"- observed: `{_fmt(r['observed'], 2000)}`",
-              f"- expected: `{_fmt(r['expected'], 2000)}`",
-              f"- margin: {_fmt(r['margin'])}, tolerance: {_fmt(r['tolerance'])}", "", "witness:", "", "```json",
-              json.dumps(r["witness"], sort_keys=True, ensure_ascii=False, indent=1), "```", "", "details:", "",
-              "```json", json.dumps(r["details"], sort_keys=True, ensure_ascii=False, indent=1), "```", ""]
-    if report.get("measurements"):
-        L += ["## Measurements (not pass/fail)", "", "| case | measurement | value | details |", "|---|---|---:|---|"]
-        for m in report["measurements"]:
-            L.append(f"| {_md(m['case'])} | {_md(m['name'])} | {_fmt(m['value'])} | {_md(m['details'], 200)} |")
-        L.append("")
-    L += ["## Theorems checked", ""] + [f"- {t}" for t in _theorems(report)] + [""]
-    return "\n".join(L)
-
-
-# ---- HTML ----------------------------------------------------------------------------------------------------
-
-_CSS = """body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222}
-table{border-collapse:collapse;margin:0.5em 0;font-size:0.9em}td,th{border:1px solid #ccc;padding:3px 8px;
-text-align:left;vertical-align:top}th{background:#f3f3f3}code,pre{font-size:0.85em}pre{background:#f7f7f7;
-padding:0.5em;overflow-x:auto}.holds{background:#e5f5e0}.violated{background:#fdd0c8;font-weight:bold}
-.inconclusive{background:#fff3c4}.not-applicable{color:#777}.error{background:#f4b6c2;font-weight:bold}
-.pass{color:#1a7f37}.fail{color:#b42318}img{max-width:100%}"""
-
-
-def _e(v, limit: int = 60) -> str:
-    return html.escape(_fmt(v, limit))
+    """The Markdown summary of a report dictionary (as read from the JSON); see :mod:`verify._report_render`."""
+    return _render.render_markdown(report, figure_name, run_id=report_id(report))
 
 
 def render_html(report: dict, figure_png: bytes | None = None) -> str:
-    """A self-contained HTML page of a report dictionary; the figure, if given, is embedded as base64 PNG."""
-    suite = html.escape(report["suite"])
-    H = ["<!DOCTYPE html>", _ID_COMMENT.format(suite=html.escape(report["suite"]).replace("--", "- -"),
-                                               run_id=report_id(report)),
-         '<html lang="en"><head><meta charset="utf-8">',
-         f"<title>relu-landscape report: {suite}</title>", f"<style>{_CSS}</style></head><body>",
-         f"<h1>relu-landscape verification report: <code>{suite}</code></h1>"]
-    if report.get("description"):
-        H.append(f"<p>{html.escape(report['description'])}</p>")
-    H.append(f"<p><small>Rendered from <code>{suite}.json</code>; do not edit by hand.</small></p><table>")
-    H += [f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in _header_rows(report)]
-    H += ["</table>", "<h2>Summary</h2><table><tr><th></th>"]
-    H += [f'<th class="{s.replace(" ", "-")}">{s}</th>' for s in _STATUSES] + ["<th>total</th></tr>"]
-    H += ["<tr><th>" + html.escape(label) + "</th>" + "".join(f"<td>{v}</td>" for v in c) + "</tr>"
-          for label, c in _kind_rows(report)]
-    H.append("</table>")
-    ok = _totals(report)["violated"] + _totals(report)["error"] == 0
-    H.append(f'<p class="{"pass" if ok else "fail"}"><strong>{html.escape(_verdict(report))}</strong></p>')
-    H.append(f"<p>{html.escape(_kind_line(report))}.</p>")
-    if figure_png:
-        b64 = base64.b64encode(figure_png).decode("ascii")
-        H.append(f'<figure><img alt="figure of the {suite} suite" src="data:image/png;base64,{b64}"></figure>')
-    for kind in KINDS:
-        rows = [r for r in report["results"] if _kind(r) == kind]
-        if kind != THEOREM and not rows:
-            continue
-        H += [f"<h2>{kind.capitalize()} checks</h2>", f"<p>{html.escape(_KIND_NOTE[kind])}</p>",
-              ("<table><tr><th>case</th><th>check</th><th>theorem</th><th>status</th><th>observed</th>"
-               "<th>expected</th></tr>")]
-        for r in rows:
-            cls = r["status"].replace(" ", "-")
-            H.append(f"<tr><td>{_e(r['case'])}</td><td>{_e(r['check'])}</td><td>{_e(r['theorem'])}</td>"
-                     f'<td class="{cls}">{html.escape(r["status"])}</td><td>{_e(r["observed"])}</td>'
-                     f"<td>{_e(r['expected'])}</td></tr>")
-        H.append("</table>")
-    H += ["<h2>Violations, errors and inconclusive checks</h2>"]
-    fails = _failures(report)
-    if not fails:
-        H.append("<p>None.</p>")
-    for r in fails:
-        H += [f"<h3>{html.escape(_title(r))}</h3><ul>",
-              f"<li>theorem: {_e(r['theorem'])}</li><li>observed: <code>{_e(r['observed'], 2000)}</code></li>",
-              f"<li>expected: <code>{_e(r['expected'], 2000)}</code></li>",
-              f"<li>margin: {_e(r['margin'])}, tolerance: {_e(r['tolerance'])}</li></ul>",
-              "<p>witness:</p><pre>" + html.escape(json.dumps(r["witness"], sort_keys=True, ensure_ascii=False,
-                                                              indent=1)) + "</pre>",
-              "<p>details:</p><pre>" + html.escape(json.dumps(r["details"], sort_keys=True, ensure_ascii=False,
-                                                              indent=1)) + "</pre>"]
-    if report.get("measurements"):
-        H += ["<h2>Measurements (not pass/fail)</h2>",
-              "<table><tr><th>case</th><th>measurement</th><th>value</th><th>details</th></tr>"]
-        H += [f"<tr><td>{_e(m['case'])}</td><td>{_e(m['name'])}</td><td>{_e(m['value'])}</td>"
-              f"<td>{_e(m['details'], 200)}</td></tr>" for m in report["measurements"]]
-        H.append("</table>")
-    H += ["<h2>Theorems checked</h2><ul>"] + [f"<li>{html.escape(t)}</li>" for t in _theorems(report)]
-    H += ["</ul></body></html>", ""]
-    return "\n".join(H)
-
-
-# ---- figure --------------------------------------------------------------------------------------------------
-
-def _status_figure(report: dict, fig) -> None:
-    """Default figure: stacked status counts per case."""
-    import numpy as np
-
-    names = list(dict.fromkeys(r["case"] for r in report["results"]))
-    colors = {"holds": "#4daf4a", "violated": "#e41a1c", "inconclusive": "#ffbf00", "not applicable": "#bbbbbb",
-              "error": "#984ea3"}
-    ax = fig.subplots()
-    bottom = np.zeros(len(names))
-    for s in _STATUSES:
-        vals = np.array([sum(1 for r in report["results"] if r["case"] == n and r["status"] == s) for n in names])
-        ax.bar(np.arange(len(names)), vals, bottom=bottom, color=colors[s], label=s)
-        bottom += vals
-    ax.set_xticks(np.arange(len(names)))
-    ax.set_xticklabels(names, rotation=70, ha="right", fontsize=7)
-    ax.set_ylabel("checks")
-    ax.set_title(f"Check status per case (suite '{report['suite']}')")
-    ax.legend(fontsize=8)
+    """The self-contained HTML page of a report dictionary (the summary figure ``figure_png`` and the report's
+    ``"figures"`` embedded as base64 PNG); see :mod:`verify._report_html`."""
+    return _render_html(report, figure_png, run_id=report_id(report))
 
 
 def render_figure(report: dict) -> bytes | None:
-    """The report figure as PNG bytes (matplotlib, Agg), or ``None`` when matplotlib is not installed.
-
-    The suite's registered ``figure`` function draws it; otherwise status counts per case.  PNG metadata is
-    fixed (but for the run id, in the text chunk ``relu-landscape run_id``) so the bytes depend only on the
-    report and the matplotlib version.
-    """
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg", force=True)
-        from matplotlib.figure import Figure
-    except ImportError:
-        return None
-    from ._suite import SUITES
-
-    suite = SUITES.get(report["suite"])
-    draw = suite.figure if suite is not None and suite.figure is not None else _status_figure
-    fig = Figure(figsize=(max(8.0, 0.32 * len(report.get("cases", [])) + 3.0), 7.5), layout="constrained")
-    draw(report, fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None, _PNG_KEY: report_id(report)})
-    return buf.getvalue()
+    """The suite's summary figure as PNG bytes, carrying the run id in the text chunk ``relu-landscape run_id``;
+    ``None`` without matplotlib (see :func:`verify._report_render.render_figure`)."""
+    return _render.render_figure(report, {_PNG_KEY: report_id(report)})
 
 
 # ---- writing: one set per run -------------------------------------------------------------------------------
