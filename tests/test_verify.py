@@ -259,7 +259,8 @@ def test_report_files_deterministic_and_atomic(patterns_result, tmp_path):
     assert f"run_id={data['run_id']} -->" in html.splitlines()[1]
     assert data["counts_by_kind"]["consistency"]["holds"] > 0
     assert sum(sum(c.values()) for c in data["counts_by_kind"].values()) == data["n_checks"]
-    assert "| spec-B2-antiparallel | patterns (ties=geq) | docs/theory.md §B.1–B.2 | holds | 6 | 6 |" in md
+    section = md.split("## docs/theory.md §B.1–B.2\n", 1)[1].split("\n## ", 1)[0]  # one section per theorem
+    assert "| holds | spec-B2-antiparallel | patterns (ties=geq) | theorem | 6 | 6 | — | 0 |" in section
     assert "**PASS: no check violated, no error**" in md and "![figure](patterns_figure.png)" in md
     assert data["provenance"]["git"]["commit"] in md and data["provenance"]["git"]["commit"] in html
     assert 'src="data:image/png;base64,' in html
