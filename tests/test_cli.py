@@ -101,7 +101,7 @@ def _bad_files(tmp_path):
     (["patterns", "{t}/noy.npz", "--save", "{t}/no/dir.npz"], "argument --save: Cannot write '{t}/no/dir.npz': expected an existing directory"),
     (["run", "--cases", "no-such-case"], "'no-such-case'"),
     (["run", "--suite", "no-such-suite"], "argument --suite: invalid choice: 'no-such-suite'"),
-    (["run", "--out", "{t}/data.txt"], "argument --out: expected a writable directory"),
+    (["run", "--out", "{t}/data.txt"], "The '--out' parameter of relu-landscape run must be a writable directory (created if missing). Got '{t}/data.txt' ('{t}/data.txt' is a file) instead."),
     (["cases", "--tag", "no-such-tag"], "The '--tag' option of relu-landscape cases must be one of"),
     (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
     ([], "the following arguments are required: COMMAND"),

@@ -243,10 +243,11 @@ def check_schema(data, *, source: str = "a results dictionary", name: str = "res
     :class:`~geom.exceptions.DataFileError` saying what it is instead.
 
     A report of another schema (written by another version of the toolkit) is refused with the version that
-    wrote it and how to regenerate it; the message has the shape of :func:`geom._validation.message`.
+    wrote it and how to regenerate it; the message has the shape of :func:`geom._validation.message` and names
+    ``source`` (where the data came from: a quoted path, or words), ``name`` and ``func``.
 
     >>> check_schema({"schema": "relu-landscape/suite-report/0", "provenance": {"package": {"version": "0.1"}}},
-    ...              source="old.json")
+    ...              source="'old.json'")
     Traceback (most recent call last):
     ...
     geom.exceptions.DataFileError: The 'results' parameter of verify.load_results must be a suite report of schema 'relu-landscape/suite-report/1' (this version...). Got a report of schema 'relu-landscape/suite-report/0' written by relu-landscape 0.1 ('old.json') instead. Regenerate it with `relu-landscape run` of this version.
@@ -330,8 +331,8 @@ def run_case(suite, case, seed: int | None = 0, tol: Tolerances = DEFAULT_TOLERA
     Examples
     --------
     >>> results, measurements, figures = run_case("patterns", "spec-I1")
-    >>> sorted({r.status.value for r in results})
-    ['holds']
+    >>> sorted({r.status.value for r in results}), {r.case for r in results}
+    (['holds', 'not applicable'], {'spec-I1'})
     """
     results, measurements, figures, _ = _collect(_suite_arg(suite, "run_case"), case, RunContext(seed=seed, tol=tol))
     return results, measurements, figures
@@ -443,7 +444,7 @@ def _map_dask(tasks, client, done) -> list:
     index = {f.key: i for i, f in enumerate(futures)}
     out = [None] * len(tasks)
     try:
-        for future in distributed.as_completed(futures):
+        for future in distributed.as_completed(futures, loop=client.loop):
             i = index[future.key]
             try:
                 out[i] = future.result()

@@ -16,16 +16,20 @@ Subcommands (each one function registered with :func:`command`):
   batch that ``check`` reads;
 * ``landscape DATA``: the trained-net experiment (fraction reaching ``p*`` per width, stationary non-global
   points, next to ``m*``);
-* ``run``: the verification suites, reports written into ``--out`` (exit status 1 if a check is violated or
-  errors);
+* ``run``: the verification suites (default ``quick``), here, in ``--jobs N`` processes or on a Dask cluster
+  (``--scheduler``), reports written into ``--out`` after the run; exit status 0 when every check holds, 1 when
+  one is violated or errors, 3 when one is inconclusive and none violated (:mod:`verify._cli_run`);
+* ``report RESULTS.json``: the Markdown, HTML and figure of a results file re-rendered (exit status as ``run``);
 * ``cases``: the registered instances.
+
+``--json`` prints one JSON object instead of the summary, on every command.
 
 β comes from ``--beta`` or else from the data file's ``beta``; a value that is not a finite number ``> 0`` is a
 usage error.  ``solve`` and ``certify`` exit with status 0 whenever the computation completed, whatever its
 outcome: the solver status (``optimal``, ``inaccurate``, ...) and the certificate's verdict (``holds``,
 ``violated``, ``inconclusive``) are *answers* about the user's data and network, printed and in ``--json``, not
-failures of the tool (status 1 is reserved for ``run``, where a violated check means the toolkit and the theory
-disagree).
+failures of the tool (statuses 1 and 3 are reserved for ``run`` and ``report``, where a violated check means the
+toolkit and the theory disagree).  Ctrl-C exits with status 130 and one line on stderr.
 
 Bad input of any kind (missing, malformed or non-regular file, unknown option, invalid value, a network whose shape
 does not fit the data, a domain error of the library) exits with status 2 and exactly one line on stderr starting
@@ -70,16 +74,13 @@ from typing import Callable
 
 import numpy as np
 
-import cases as case_registry
 import geom
 from geom.datafiles import atomic_write, check_writable, load_data, read_npz, real_array, save_npz_atomic
 from geom.exact import exact_rank, integer_rows, primitive_direction
-from geom.exceptions import DataFileError, GeomError, InvalidInputError, ProblemTooLargeError
+from geom.exceptions import DataFileError, GeomError, ProblemTooLargeError
 
-from ._report import write_report
 from ._result import jsonable
 from .figures import staircase_png
-from ._suite import SUITES, run_suite
 
 __all__ = ["main", "build_parser", "command", "arg", "COMMANDS", "UsageError"]
 
@@ -761,80 +762,6 @@ def _cmd_landscape(args) -> int:
     return 0
 
 
-# ---- run -----------------------------------------------------------------------------------------------------
+# ---- run, report, cases: in verify/_cli_run.py (registered on import) ---------------------------------------
 
-@command("run", help="run the verification suites and write reports (JSON, Markdown, HTML, figure)", args=[
-    arg("--suite", nargs="+", metavar="NAME", default=None, help="suites to run (default: all registered)"),
-    arg("--out", metavar="DIR", default="reports", help="report directory (default: reports)"),
-    arg("--cases", nargs="+", metavar="NAME", default=None,
-        help="run only these registered cases (each must belong to a selected suite; a suite holding none of "
-             "them is skipped)"),
-    arg("--seed", type=_seed_arg, default=0, help="seed (an integer ≥ 0) of the random parts (default: 0)"),
-    arg("--quiet", action="store_true", help="no progress bar"),
-])
-def _cmd_run(args) -> int:
-    for name in args.suite or ():
-        if name not in SUITES:
-            raise UsageError(f"argument --suite: invalid choice: {name!r} (choose from "
-                             f"{', '.join(map(repr, SUITES))})")
-    selected = list(dict.fromkeys(args.suite or SUITES))
-    chosen = {name: None for name in selected}
-    if args.cases is not None:
-        names = list(dict.fromkeys(args.cases))
-        for name in names:
-            case_registry.get_case(name)  # unknown names fail before anything runs
-        chosen = {s: [c for c in names if SUITES[s].has_case(c)] for s in selected}
-        orphans = [c for c in names if not any(c in v for v in chosen.values())]
-        if orphans:
-            which = "; ".join(f"{s!r}: tagged {', '.join(SUITES[s].tags) or 'anything'}" for s in selected)
-            raise UsageError(f"argument --cases: expected cases of the selected suite{'s' * (len(selected) > 1)} "
-                             f"({which}); got {', '.join(map(repr, orphans))}, in none of them (see `{PROG} "
-                             "cases`)")
-    try:  # fail before running anything
-        os.makedirs(args.out, exist_ok=True)
-        check_writable(os.path.join(args.out, f".{PROG}-probe"))
-    except OSError as exc:  # DataFileError included
-        why = _one_line(exc) if isinstance(exc, GeomError) else f"{type(exc).__name__}: {exc.strerror}"
-        raise UsageError(f"argument --out: expected a writable directory; got {args.out!r} ({why})") from exc
-    failed = False
-    for name in selected:
-        if chosen[name] == []:
-            print(f"{name}: skipped: none of --cases belongs to it (no report written)")
-            continue
-        result = run_suite(name, cases=chosen[name], progress=not args.quiet, seed=args.seed)
-        paths = write_report(result, args.out)
-        c = result.counts
-        counts = ", ".join(f"{c[s]} {s}" for s in c)
-        verdict = "PASS" if result.ok else "FAIL"
-        print(f"{name}: {verdict}: {len(result.results)} checks on {len(result.cases)} cases: {counts} "
-              f"({result.elapsed_s:.1f} s)")
-        for kind in ("json", "md", "html", "figure"):
-            if kind in paths:
-                print(f"  {kind}: {paths[kind]}")
-        failed |= not result.ok
-    return 1 if failed else 0
-
-
-# ---- cases ---------------------------------------------------------------------------------------------------
-
-@command("cases", help="list the registered instances (cases) and their expected values", args=[
-    arg("--tag", action="append", metavar="TAG", default=None, help="only cases with this tag (repeatable)"),
-    arg("--json", action="store_true", help="print one JSON list"),
-])
-def _cmd_cases(args) -> int:
-    tags = args.tag or []
-    known = sorted(set().union(*(c.tags for c in case_registry.list_cases())))
-    unknown = [t for t in tags if t not in known]
-    if unknown:
-        raise InvalidInputError(f"The '--tag' option of {PROG} cases must be one of {{{', '.join(known)}}}. "
-                                f"Got {unknown[0]!r} instead.")
-    chosen = case_registry.list_cases(tags)
-    if args.json:
-        print(_dumps([c.to_dict() for c in chosen]))
-        return 0
-    width = max((len(c.name) for c in chosen), default=0)
-    for c in chosen:
-        n, d = c.X.shape
-        print(f"{c.name:<{width}}  n={n} d={d}{' bias' if c.bias else ''}  {c.source}")
-    return 0
-
+from . import _cli_run  # noqa: E402,F401,I001  (registers run, report and cases)

@@ -12,7 +12,7 @@ Examples
 --------
 >>> import verify
 >>> df = verify.run_suite("patterns", cases=["spec-I1", "spec-I5"]).to_frame()
->>> sorted(df["case"].unique()), df["status"].value_counts()["violated"]
+>>> sorted(df["case"].unique()), int(df["status"].value_counts()["violated"])
 (['spec-I1', 'spec-I5'], 0)
 >>> df.groupby("kind", observed=True).size().index.tolist()
 ['theorem', 'consistency']
@@ -68,7 +68,7 @@ def _read(path: str) -> dict:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataFileError(f"Results file '{path}' is not readable JSON: expected a <suite>.json results file; got "
                             f"{type(exc).__name__}: {' '.join(str(exc).split())}.") from exc
-    return check_schema(data, source=path)
+    return check_schema(data, source=f"'{path}'")
 
 
 def _reports(source) -> list[dict]:
@@ -92,7 +92,7 @@ def _reports(source) -> list[dict]:
                     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
                         continue
                     if isinstance(head, dict) and "schema" in head and "results" in head:
-                        found.append(check_schema(head, source=full))
+                        found.append(check_schema(head, source=f"'{full}'"))
             if not found:
                 raise DataFileError(f"Results directory '{path}' holds no suite results: expected <suite>.json "
                                     "files written by relu-landscape run; got none.")
