@@ -279,7 +279,8 @@ def prune_to_vertex(A, c, tol: Tolerances):
         S = np.flatnonzero(c > 0)
         if not len(S):
             break
-        u, s, vt = np.linalg.svd(A[:, S])
+        # full V only (the null vector is its last row); full U only when n < |S| (else n × n memory)
+        u, s, vt = np.linalg.svd(A[:, S], full_matrices=A.shape[0] < len(S))
         r = int(np.sum(s > tol.rank * s[0])) if s.size and s[0] > 0 else 0
         if r == len(S):
             break
