@@ -22,7 +22,7 @@ import numpy as np
 from .tolerances import gamma
 
 __all__ = ["integer_rows", "exact_rank", "pivot_columns", "exact_signs", "certify_signs", "to_fraction_rows",
-           "primitive_direction", "exact_sign_matrix", "scaled_float_rows"]
+           "primitive_direction", "exact_sign_matrix", "exact_sign_keys", "scaled_float_rows"]
 
 
 def _row_to_int(row) -> list[int]:
@@ -175,14 +175,106 @@ def scaled_float_rows(rows) -> np.ndarray:
     return out
 
 
-def exact_sign_matrix(rows, W, *, Yf=None, chunk: int = 65536):
+def _exact_entry(row, w) -> Fraction:
+    return sum((int(a) * Fraction(float(b)) for a, b in zip(row, w)), Fraction(0))
+
+
+def _sign_chunks(rows, W, Yf, chunk):
+    """Yield ``(start, S, valid, min_abs, n_exact)`` per chunk of witnesses: exact signs ``S = 1[y·w > 0]``.
+
+    Fast path per witness: one scalar bound ``2 γ_{D+2} max|Y_f| ‖w‖₁`` dominates Higham's entrywise bound
+    ``γ_{D+2} (|Y_f||w|)_i`` for every row ``i`` (the factor 2 covers the rounding of the bound itself), so a
+    witness whose smallest ``|y_i·w|`` exceeds it has every sign decided by the float product.  The other
+    witnesses get the entrywise bound, and the entries below it are computed exactly.
+    """
+    N, D = W.shape
+    m = len(rows)
+    g = gamma(D + 2)
+    absY = np.abs(Yf)
+    ymax = float(absY.max()) if m else 0.0
+    YfT = np.ascontiguousarray(Yf.T)
+    for s in range(0, N, chunk):
+        Wc = W[s:s + chunk]
+        finite = np.all(np.isfinite(Wc), axis=1)
+        if not finite.all():
+            Wc = np.where(finite[:, None], Wc, 0.0)
+        P = Wc @ YfT
+        S = P > 0
+        np.abs(P, out=P)
+        min_abs = P.min(axis=1) if m else np.full(Wc.shape[0], np.inf)
+        valid = finite.copy()
+        n_exact = 0
+        slow = np.flatnonzero(~(min_abs > 2.0 * g * ymax * np.abs(Wc).sum(axis=1)) & finite)
+        if slow.size:
+            Ws = Wc[slow]
+            Pv = P[slow]
+            bound = g * (np.abs(Ws) @ absY.T)
+            for a, j in np.argwhere(~(Pv > bound)):
+                i = slow[a]
+                if not valid[i]:
+                    continue
+                n_exact += 1
+                val = _exact_entry(rows[j], Wc[i])
+                if val == 0:
+                    valid[i] = False
+                S[i, j] = val > 0
+        yield s, S, valid, min_abs, n_exact
+
+
+_CACHE_FLOATS = 2**17
+"""Float64 entries per chunk of a sign computation (about 1 MiB: the chunk's passes stay in cache)."""
+
+
+def _chunk_rows(m: int, chunk) -> int:
+    return int(chunk) if chunk else max(32, _CACHE_FLOATS // max(m, 1))
+
+
+def exact_sign_keys(rows, W, *, Yf=None, chunk: int | None = None):
+    """Exact sign vectors ``1[y_i·w > 0]`` of float witnesses ``W`` on integer ``rows``, bit-packed.
+
+    Same certificate as :func:`exact_sign_matrix` (float filter with Higham's bound, exact rational arithmetic
+    below it), computed ``chunk`` witnesses at a time (default: about 1 MiB of products, so the passes over a
+    chunk stay in cache) so that no ``(N × m)`` float or boolean array exists: the result is
+    ``np.packbits(S, axis=1)`` (``m/8`` bytes per witness).
+
+    Returns
+    -------
+    (keys, valid, min_abs, n_exact) : (ndarray uint8 (N, ceil(m/8)), ndarray bool (N,), ndarray (N,), int)
+        ``min_abs[i]`` is the float ``min_j |y_j·w_i|`` (a robustness measure, not a certificate).
+
+    Examples
+    --------
+    >>> keys, valid, _, _ = exact_sign_keys([[1, 1], [1, -1]], np.array([[1.0, 0.5], [1.0, 1.0]]))
+    >>> np.unpackbits(keys, axis=1, count=2).tolist(), valid.tolist()
+    ([[1, 1], [1, 0]], [True, False])
+    """
+    W = np.asarray(W, dtype=np.float64)
+    N = W.shape[0]
+    m = len(rows)
+    if Yf is None:
+        Yf = scaled_float_rows(rows) if m else np.zeros((0, W.shape[1]))
+    Yf = np.asarray(Yf, dtype=np.float64)
+    keys = np.zeros((N, (m + 7) // 8), dtype=np.uint8)
+    valid = np.zeros(N, dtype=bool)
+    min_abs = np.zeros(N)
+    n_exact = 0
+    for s, S, v, mn, ne in _sign_chunks(rows, W, Yf, _chunk_rows(m, chunk)):
+        keys[s:s + S.shape[0]] = np.packbits(S, axis=1)
+        valid[s:s + S.shape[0]] = v
+        min_abs[s:s + S.shape[0]] = mn
+        n_exact += ne
+    return keys, valid, min_abs, n_exact
+
+
+def exact_sign_matrix(rows, W, *, Yf=None, chunk: int | None = None):
     """Exact signs ``1[y_i·w > 0]`` of float witnesses ``W`` on integer ``rows``, and which witnesses avoid
     every hyperplane (``y_i·w ≠ 0`` for all ``i``), decided exactly.
 
     A float filter decides each entry whose computed value exceeds ``γ_{D+2} (|Y_f||w|)``, with ``Y_f`` the
     rows rounded once to float64 (:func:`scaled_float_rows`, or exact floats when given as ``Yf``): one
     rounding of the inputs plus Higham's dot-product bound.  The other entries are computed exactly
-    (Python integers times the dyadic witness).  A NaN or infinite witness is never valid.
+    (Python integers times the dyadic witness).  A NaN or infinite witness is never valid.  See
+    :func:`exact_sign_keys` for the bit-packed form that large enumerations use.
 
     Parameters
     ----------
@@ -207,24 +299,11 @@ def exact_sign_matrix(rows, W, *, Yf=None, chunk: int = 65536):
     if Yf is None:
         Yf = scaled_float_rows(rows) if m else np.zeros((0, W.shape[1]))
     Yf = np.asarray(Yf, dtype=np.float64)
-    g = gamma(W.shape[1] + 2)
-    absY = np.abs(Yf)
-    S = np.zeros((N, m), dtype=bool)
-    valid = np.all(np.isfinite(W), axis=1)
+    S_all = np.zeros((N, m), dtype=bool)
+    valid = np.zeros(N, dtype=bool)
     n_exact = 0
-    all_finite = bool(valid.all())
-    for s in range(0, N, chunk):
-        Wc = W[s:s + chunk] if all_finite else np.where(np.isfinite(W[s:s + chunk]), W[s:s + chunk], 0.0)
-        P = Wc @ Yf.T
-        bound = g * (np.abs(Wc) @ absY.T)
-        sure = np.abs(P) > bound
-        S[s:s + chunk] = P > 0
-        for i, j in np.argwhere(~sure):
-            if not valid[s + i]:
-                continue
-            n_exact += 1
-            val = sum((int(a) * Fraction(float(b)) for a, b in zip(rows[j], Wc[i])), Fraction(0))
-            if val == 0:
-                valid[s + i] = False
-            S[s + i, j] = val > 0
-    return S, valid, n_exact
+    for s, S, v, _, ne in _sign_chunks(rows, W, Yf, _chunk_rows(m, chunk)):
+        S_all[s:s + S.shape[0]] = S
+        valid[s:s + S.shape[0]] = v
+        n_exact += ne
+    return S_all, valid, n_exact

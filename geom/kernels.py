@@ -33,6 +33,8 @@ __all__ = [
     "unpack_patterns",
     "unique_pattern_indices",
     "row_keys",
+    "packed_first_distinct",
+    "packed_lex_order",
     "relu_forward",
     "relu_objective",
     "relu_gradients",
@@ -129,6 +131,77 @@ def row_keys(packed: np.ndarray) -> np.ndarray:
         pad[:, : kb.shape[1]] = kb
         return pad.view("<u8").ravel()
     return kb.view(np.dtype((np.void, kb.shape[1]))).ravel()
+
+
+def _packed_words(packed: np.ndarray) -> np.ndarray:
+    """Rows of ``np.packbits`` bytes as big-endian ``uint64`` words (zero padded), native byte order: comparing
+    the words left to right is comparing the bytes left to right."""
+    kb = np.ascontiguousarray(packed, dtype=np.uint8)
+    nw = max(1, -(-kb.shape[1] // 8))
+    if kb.shape[1] != 8 * nw:
+        pad = np.zeros((kb.shape[0], 8 * nw), dtype=np.uint8)
+        pad[:, : kb.shape[1]] = kb
+        kb = pad
+    return kb.view(">u8").astype(np.uint64)
+
+
+def packed_lex_order(packed: np.ndarray) -> np.ndarray:
+    """Stable order of the rows of a ``np.packbits(P, axis=1)`` matrix (default ``bitorder="big"``) that sorts
+    the boolean rows ``P`` lexicographically (column 0 most significant, ``False < True``).
+
+    A radix sort over 64-bit words (stable ``argsort`` from the last word to the first), without unpacking.
+
+    >>> P = np.array([[1, 0, 1], [0, 1, 1], [0, 1, 0]], bool)
+    >>> packed_lex_order(np.packbits(P, axis=1)).tolist()
+    [2, 1, 0]
+    """
+    words = _packed_words(packed)
+    order = np.arange(words.shape[0])
+    for w in range(words.shape[1] - 1, -1, -1):
+        order = order[np.argsort(words[order, w], kind="stable")]
+    return order
+
+
+_HASH_MUL = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def packed_first_distinct(packed: np.ndarray) -> np.ndarray:
+    """Indices (increasing) of the first occurrence of each distinct row of a packed bit matrix (``uint8``).
+
+    Rows are hashed to one ``uint64`` each (a multiplicative hash over the 64-bit words), sorted by hash, and
+    rows with equal hashes are compared in full: the answer is exact (a hash collision between different rows
+    falls back to sorting the raw bytes), at the cost of one sort of ``uint64`` instead of a sort of byte rows.
+
+    >>> P = np.array([[1, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 1], [1, 1, 1]], bool)
+    >>> packed_first_distinct(np.packbits(P, axis=1)).tolist()
+    [0, 1, 4]
+    """
+    N = packed.shape[0]
+    if N <= 1:
+        return np.arange(N)
+    words = _packed_words(packed)
+    h = np.zeros(N, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for w in range(words.shape[1]):  # splitmix64's finalizer after each word
+            h ^= words[:, w]
+            h += _HASH_MUL
+            h ^= h >> np.uint64(30)
+            h *= _MIX1
+            h ^= h >> np.uint64(27)
+            h *= _MIX2
+            h ^= h >> np.uint64(31)
+    order = np.argsort(h, kind="stable")
+    hs = h[order]
+    same = hs[1:] == hs[:-1]
+    if np.any(same):
+        i = np.flatnonzero(same)
+        if np.any(words[order[i]] != words[order[i + 1]]):  # a collision: decide on the bytes themselves
+            _, first = np.unique(row_keys(packed), return_index=True)
+            return np.sort(first)
+    first = order[np.concatenate([[True], ~same])]
+    return np.sort(first)
 
 
 def relu_forward(X, U, alpha):

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels import row_keys
+from ..kernels import packed_first_distinct
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances
 
-__all__ = ["cell_witnesses", "distinct_hyperplanes"]
+__all__ = ["cell_witnesses", "distinct_hyperplanes", "level_witnesses"]
 
 _INT_LIMIT = 2.0**52
 
@@ -95,27 +95,35 @@ def _children(Z: np.ndarray, h: np.ndarray, Yp: np.ndarray) -> np.ndarray:
     return np.concatenate([Z + step, Z - step])
 
 
-def _dedup(C: np.ndarray, Y: np.ndarray, tol: Tolerances, chunk: int = 131072) -> np.ndarray:
+def _unit_rows(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    norms = np.linalg.norm(C, axis=1)
+    return C / np.where(norms > 0, norms, 1.0)[:, None], norms
+
+
+def _dedup(C: np.ndarray, Y: np.ndarray, tol: Tolerances, chunk: int | None = None) -> np.ndarray:
     """Unit witnesses with trusted, pairwise distinct float sign vectors, in first-seen order.
 
-    Works in chunks of ``chunk`` candidates so that the ``(candidates × m)`` sign matrix never exists whole.
+    A candidate is trusted when every ``|ŷ_j·ĉ| > witness_margin`` (unit rows and candidate).  Works on
+    ``chunk`` candidates at a time and keeps only their bit-packed sign vectors, so that the
+    ``(candidates × m)`` sign matrix never exists whole (docs/theory.md §B.4).
     """
     if C.shape[0] == 0:
         return C
-    ynorm = np.linalg.norm(Y, axis=1)[None, :] * tol.witness_margin
+    Yu = _unit_rows(Y)[0]
+    YuT = np.ascontiguousarray(Yu.T)
+    chunk = chunk or max(32, 2**17 // max(Y.shape[0], 1))  # about 1 MiB of products: the passes stay in cache
     keep_rows, keys = [], []
     for s in range(0, C.shape[0], chunk):
-        Cc = C[s:s + chunk]
-        norms = np.linalg.norm(Cc, axis=1)
-        Cc = Cc / np.where(norms > 0, norms, 1.0)[:, None]
-        P = Cc @ Y.T
-        ok = np.all(np.abs(P) > ynorm, axis=1) & (norms > 0)
+        Cc, norms = _unit_rows(C[s:s + chunk])
+        P = Cc @ YuT
+        key = np.packbits(P > 0, axis=1)
+        np.abs(P, out=P)
+        ok = (P.min(axis=1) > tol.witness_margin) & (norms > 0)
         keep_rows.append(Cc[ok])
-        keys.append(np.packbits(P[ok] > 0, axis=1, bitorder="little"))
+        keys.append(key[ok])
         del P
     C = np.concatenate(keep_rows)
-    _, idx = np.unique(row_keys(np.concatenate(keys)), return_index=True)
-    return C[np.sort(idx)]
+    return C[packed_first_distinct(np.concatenate(keys))]
 
 
 def _cells_1d(Y):
@@ -150,8 +158,13 @@ def _plane_bases(Yn):
     return e1, e2
 
 
-def _cells_3d(Y, tol):
-    """All restrictions of a 3-D arrangement at once: the sectors of plane ``k`` cut by lines ``j < k``."""
+def _cells_3d(Y, tol, dedup=True):
+    """All restrictions of a 3-D arrangement at once: the sectors of plane ``k`` cut by lines ``j < k``.
+
+    The sector angles of every plane come from one vectorized pass over the ``m(m−1)/2`` pairs; the steps
+    ``ε`` are computed plane by plane over the prefix rows only (``O(k²)`` numbers for plane ``k``), so memory
+    stays ``O(m²)`` (docs/theory.md §B.4).
+    """
     m = Y.shape[0]
     Yn = Y / np.linalg.norm(Y, axis=1)[:, None]
     cands = [Yn[:1], -Yn[:1]]
@@ -160,8 +173,10 @@ def _cells_3d(Y, tol):
         jj, kk = np.nonzero(np.tri(m, m, -1, dtype=bool).T)  # all pairs j < k
         c = _cross(Yn[jj], Yn[kk])
         phi = np.mod(np.arctan2(np.einsum("ij,ij->i", c, e2[kk]), np.einsum("ij,ij->i", c, e1[kk])), np.pi)
+        del c, jj
         order = np.lexsort((phi, kk))
         ks, ph = kk[order], phi[order]
+        del order, phi, kk
         start = np.concatenate([[True], ks[1:] != ks[:-1]])
         seg_first = np.maximum.accumulate(np.where(start, np.arange(ks.size), 0))
         end = np.concatenate([ks[1:] != ks[:-1], [True]])
@@ -170,26 +185,39 @@ def _cells_3d(Y, tol):
         nxt[end] = ph[seg_first[end]] + np.pi
         psi = 0.5 * (ph + nxt)
         Z = np.cos(psi)[:, None] * e1[ks] + np.sin(psi)[:, None] * e2[ks]
-        Z = np.concatenate([Z, -Z])
-        kz = np.concatenate([ks, ks])
-        a = np.abs(Z @ Yn.T)
-        b = np.abs(Yn @ Yn.T)[kz]
-        prefix = np.arange(m)[None, :] < kz[:, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(prefix & (b > 0), a / b, np.inf)
-        eps = 0.5 * np.min(ratio, axis=1)
-        eps = np.where(np.isfinite(eps), eps, 1.0)
-        step = eps[:, None] * Yn[kz]
-        cands += [Z + step, Z - step]
-    return _dedup(np.concatenate(cands), Yn, tol)
+        # ε is the same for z and −z: ½ min_{j<k} |y_j·z| / |y_j·y_k|, plane k's sectors being rows off..off+k
+        eps = np.ones(Z.shape[0])
+        G = Yn @ Yn.T
+        off = 0
+        for k in range(1, m):
+            b = np.abs(G[:k, k])
+            use = np.flatnonzero(b > 0)
+            if use.size:
+                Ys = Yn[use] / b[use, None]
+                with np.errstate(invalid="ignore"):
+                    e = 0.5 * np.min(np.abs(Z[off:off + k] @ Ys.T), axis=1)
+                eps[off:off + k] = np.where(np.isfinite(e), e, 1.0)
+            off += k
+        step = eps[:, None] * Yn[ks]
+        cands += [Z + step, -Z + step, Z - step, -Z - step]
+    C = np.concatenate(cands)
+    return _dedup(C, Yn, tol) if dedup else C
 
 
 def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = DEFAULT_TOLERANCES,
-                   progress=None) -> np.ndarray:
+                   progress=None, dedup: bool = True) -> np.ndarray:
     """Float witnesses, one per region, of the arrangement of the distinct nonzero rows ``Y`` (m × D).
 
     ``Y``'s rows must be pairwise non-parallel (see :func:`distinct_hyperplanes`).  ``progress`` (a callable
-    taking an increment) is advanced once per top-level hyperplane.  The result is *uncertified*.
+    taking an increment) is advanced once per top-level hyperplane.  The result is *uncertified*.  With
+    ``dedup=False`` the top level returns every candidate ``z_F ± ε_F y_{k+1}`` (a region may then have several
+    witnesses; the caller keeps one per exactly certified sign vector), which saves a float pass when the
+    caller certifies anyway.
+
+    Examples
+    --------
+    >>> cell_witnesses(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])).shape   # the 8 octants
+    (8, 3)
     """
     m, D = Y.shape
     if m == 0:
@@ -199,15 +227,33 @@ def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = D
     if D == 2:
         return _cells_2d(Y)
     if D == 3:
-        out = _cells_3d(Y, tol)
+        out = _cells_3d(Y, tol, dedup=dedup)
         if progress is not None:
             progress(m)
         return out
+    Yn, Yunit = _level_rows(Y, integral)
+    parts = level_witnesses(Yn, Yunit, range(m), integral=integral, tol=tol, progress=progress)
+    C = np.concatenate(parts)
+    return _dedup(C, Yunit, tol) if dedup else _unit_rows(C)[0]
+
+
+def _level_rows(Y, integral):
+    """The rows the recursion restricts (exact integers when ``integral``) and their unit rows."""
     Yn = Y if integral else Y / np.linalg.norm(Y, axis=1)[:, None]
-    parts = [Yn[:1] / np.linalg.norm(Yn[0]), -Yn[:1] / np.linalg.norm(Yn[0])]
-    scale = np.linalg.norm(Yn, axis=1)
-    Yunit = Yn / scale[:, None]
-    for k in range(1, m):
+    return Yn, Yn / np.linalg.norm(Yn, axis=1)[:, None]
+
+
+def level_witnesses(Yn, Yunit, levels, *, integral: bool, tol: Tolerances = DEFAULT_TOLERANCES,
+                    progress=None) -> list[np.ndarray]:
+    """Candidates of the given top levels ``k`` of the recursion: ``±y_1`` for ``k = 0``, else both sides of
+    the regions of the restriction ``A_k^{H_{k+1}}`` (docs/theory.md §B.4).  Levels are independent: any
+    partition of ``range(m)`` gives, together, the candidates of :func:`cell_witnesses`."""
+    parts = []
+    for k in levels:
+        if k == 0:
+            u = Yn[:1] / np.linalg.norm(Yn[0])
+            parts += [u, -u]
+            continue
         h = Yn[k]
         Yr, B = _restrict(Yn[:k], h, integral)
         reps, sub_integral = distinct_hyperplanes(Yr, integral, tol)
@@ -217,4 +263,4 @@ def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = D
         parts.append(_children(Z, h, Yunit[:k]))
         if progress is not None:
             progress(1)
-    return _dedup(np.concatenate(parts), Yunit, tol)
+    return parts

@@ -17,6 +17,7 @@ Pipeline of :func:`enumerate_patterns`:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import time
@@ -26,11 +27,12 @@ from fractions import Fraction
 import numpy as np
 
 from .._validation import check_int, check_matrix, check_option
-from ..exact import exact_rank, exact_sign_matrix, integer_rows, pivot_columns, primitive_direction, scaled_float_rows
+from ..exact import (exact_rank, exact_sign_keys, exact_sign_matrix, integer_rows, pivot_columns,
+                     primitive_direction, scaled_float_rows)
 from ..exceptions import PrecisionWarning, ProblemTooLargeError
-from ..kernels import pack_patterns, row_keys, unique_pattern_indices
+from ..kernels import packed_first_distinct, packed_lex_order
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances
-from ._cells import cell_witnesses
+from ._cells import cell_witnesses, level_witnesses
 from ._charpoly import charpoly_coefficients, cover_count
 from ._exact_cells import (distinct_regions, exact_cell_witnesses, exact_region_signs, level_candidates,
                            restricted_hyperplanes)
@@ -44,6 +46,27 @@ _SMALL_EXACT = 12
 """Arrangements with at most this many hyperplanes are enumerated by the exact recursion directly."""
 _CHARPOLY_BUDGET = 2_000_000
 """Flats (``Σ_{j<r} binom(m, j)``) up to which the exact count is computed before refusing on Cover's bound."""
+_REMAP_CHUNK = 65536
+"""Patterns unpacked at a time when columns are reordered (bounded temporaries)."""
+
+
+class _LazyPatterns:
+    """The ``patterns`` field of :class:`Patterns`: stored bit-packed, unpacked to booleans on first access
+    (then cached).  Given explicitly (``Patterns(patterns=...)``, ``dataclasses.replace``), it wins over
+    ``packed``, which is then recomputed from it."""
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return None  # the dataclass default
+        P = obj.__dict__.get("_patterns")
+        if P is None:
+            P = np.unpackbits(obj.packed, axis=1, count=obj.n_data).astype(bool)
+            obj.__dict__["_patterns"] = P
+        return P
+
+    def __set__(self, obj, value):
+        absent = value is None or isinstance(value, _LazyPatterns)  # the default passed by __init__
+        obj.__dict__["_patterns"] = None if absent else np.asarray(value, dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -54,6 +77,12 @@ class Patterns:
     ----------
     patterns : ndarray of bool, shape (P, n)
         Distinct patterns ``1[X u ≥ 0]``, in lexicographic order (row 0 most significant, ``False < True``).
+        Unpacked from ``packed`` on first access (then cached): large enumerations that only count, stream
+        or store should read ``packed``.
+    packed : ndarray of uint8, shape (P, ceil(n / 8))
+        ``np.packbits(patterns, axis=1)``: the patterns at one bit per entry, the form the enumeration keeps.
+    n_data : int
+        ``n``, the number of data rows (columns of ``patterns``).
     witnesses : ndarray of float64, shape (P, d)
         One ``u`` per pattern with ``1[X u ≥ 0] = pattern`` exactly (in rational arithmetic), except for the
         rows listed in ``integer_witnesses``.  With ``bias=True`` the last coordinate is the bias.
@@ -90,7 +119,6 @@ class Patterns:
         Wall-clock time of the enumeration.
     """
 
-    patterns: np.ndarray = field(repr=False)
     witnesses: np.ndarray = field(repr=False)
     count: int
     n_regions: int
@@ -106,6 +134,17 @@ class Patterns:
     is_region: np.ndarray = field(default=None, repr=False)
     integer_witnesses: tuple = field(default=(), repr=False)
     exact_fallback: bool = False
+    patterns: np.ndarray = field(default=_LazyPatterns(), repr=False)
+    packed: np.ndarray = field(default=None, repr=False)
+    n_data: int | None = None
+
+    def __post_init__(self):
+        P = self.__dict__.get("_patterns")
+        if P is not None:  # explicit booleans win (dataclasses.replace passes both)
+            object.__setattr__(self, "packed", np.packbits(P, axis=1))
+            object.__setattr__(self, "n_data", int(P.shape[1]))
+        elif self.packed is None or self.n_data is None:
+            raise TypeError("Patterns needs either patterns or packed and n_data")
 
     @property
     def n_tie_only(self) -> int:
@@ -136,7 +175,7 @@ class Patterns:
 
 @dataclass
 class _Core:
-    patterns: np.ndarray  # (P, m) over the oriented rows
+    patterns: np.ndarray  # (P, ceil(m/8)) bit-packed over the oriented rows, lexicographically sorted
     witnesses: np.ndarray  # (P, d)
     is_region: np.ndarray  # (P,)
     inexact: dict  # pattern row -> integer witness (d coordinates)
@@ -229,56 +268,134 @@ def _float_rows(hyp_rows, exact_rows_J, float_rows, hyp_first, orient, J, max_in
     return scaled_float_rows(exact_rows_J), False
 
 
+def _blas_single_thread():
+    """The float stage's products have an inner dimension ``D`` of a few units: memory-bound, where BLAS threads
+    only add overhead (and stall badly on a loaded machine).  One BLAS thread while they run, when
+    ``threadpoolctl`` is installed."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _first_distinct(S: np.ndarray) -> np.ndarray:
     """Indices of the first occurrence of each distinct row of the boolean matrix ``S``, in order."""
     if S.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
-    _, first = np.unique(row_keys(np.packbits(S, axis=1)), return_index=True)
-    return np.sort(first)
+    return packed_first_distinct(np.packbits(S, axis=1))
 
 
-def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=None):
-    """Distinct exactly verified region sign vectors over the hyperplanes, completed and certified.
+def _certified_candidates(rows, W, Yf, margin):
+    """Exactly certified, pairwise distinct regions among the candidate witnesses ``W``: ``(keys, W, n_exact)``
+    with ``keys`` the bit-packed exact sign vectors (:func:`~geom.exact.exact_sign_keys`).
 
-    ``exact`` is the exact region count when the caller already has it (it is computed otherwise)."""
+    Of several witnesses of one region, one whose float margin ``min_j |y_j·ŵ| / max_j ‖y_j‖`` exceeds
+    ``margin`` is preferred (a choice among certified witnesses, never a certificate)."""
+    K, valid, min_abs, n_exact = exact_sign_keys(rows, W, Yf=Yf)
+    if Yf is not None and len(rows):
+        scale = float(np.max(np.linalg.norm(Yf, axis=1)))
+    else:
+        scale = 2.0 * math.sqrt(W.shape[1])  # scaled_float_rows: largest entry of each row in [1, 2)
+    robust = min_abs > margin * scale * np.linalg.norm(W, axis=1)
+    idx = np.concatenate([np.flatnonzero(valid & robust), np.flatnonzero(valid & ~robust)])
+    keep = idx[packed_first_distinct(K[idx])]
+    return K[keep], W[keep], n_exact
+
+
+def _level_task(Y, integral, tol, levels, rows, exact_float):
+    """One Dask task: the candidates of some top levels of the recursion, certified exactly and deduplicated
+    (module level, so that it pickles)."""
+    from ._cells import _level_rows, _unit_rows
+
+    Yn, Yunit = _level_rows(Y, integral)
+    with np.errstate(all="ignore"), _blas_single_thread():
+        parts = level_witnesses(Yn, Yunit, levels, integral=integral, tol=tol)
+        W = _unit_rows(np.concatenate(parts))[0] if parts else np.zeros((0, Y.shape[1]))
+        return _certified_candidates(rows, W, Y if exact_float else None, tol.witness_margin)
+
+
+def _distributed_candidates(scheduler, Y, integral, tol, rows, exact_float, progress, n_tasks):
+    """Top levels of the recursion as Dask tasks (``client.map``), merged on the caller: ``(keys, W, n_exact)``."""
+    from dask.distributed import Client, as_completed
+
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler) if own else scheduler
+    try:
+        m = Y.shape[0]
+        n_tasks = max(1, min(n_tasks or 4 * max(1, len(client.scheduler_info().get("workers", {}))), m))
+        # interleaved levels: level k costs about k^(D-1), so every task gets a similar share
+        groups = [list(range(t, m, n_tasks)) for t in range(n_tasks)]
+        futures = client.map(_level_task, [Y] * n_tasks, [integral] * n_tasks, [tol] * n_tasks, groups,
+                             [rows] * n_tasks, [exact_float] * n_tasks, pure=False)
+        Ks, Ws, n_exact = [], [], 0
+        for fut, (K, W, ne) in as_completed(futures, with_results=True):
+            Ks.append(K)
+            Ws.append(W)
+            n_exact += ne
+            if progress is not None:
+                progress(len(groups[futures.index(fut)]))
+            fut.release()
+    finally:
+        if own:
+            client.close()
+    K, W = np.concatenate(Ks), np.concatenate(Ws)
+    keep = packed_first_distinct(K)
+    return K[keep], W[keep], n_exact
+
+
+def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=None, scheduler=None,
+             n_tasks=None):
+    """Distinct exactly verified region sign vectors over the hyperplanes (bit-packed), completed and certified.
+
+    ``exact`` is the exact region count when the caller already has it (it is computed otherwise).  With a
+    ``scheduler`` (and ``D ≥ 4``) the top levels run as Dask tasks."""
     m, D = len(exact_rows_J), len(exact_rows_J[0])
-    S_all, W_all = np.zeros((0, m), dtype=bool), np.zeros((0, D))
+    nb = (m + 7) // 8
+    K_all, W_all = np.zeros((0, nb), dtype=np.uint8), np.zeros((0, D))
     exact_float = max_int < 2**52 or integral
+    Yf = Y if exact_float else None
     n_exact = 0
     for attempt in (tol, replace(tol, witness_margin=0.0)):
-        with np.errstate(all="ignore"):  # the float stage only proposes; every witness is checked exactly
-            W = cell_witnesses(Y, integral=integral, tol=attempt, progress=progress)
+        if scheduler is not None and D >= 4:
+            K, W, ne = _distributed_candidates(scheduler, Y, integral, attempt, exact_rows_J, exact_float,
+                                               progress, n_tasks)
+        else:
+            with np.errstate(all="ignore"):  # the float stage only proposes; every witness is checked exactly
+                W = cell_witnesses(Y, integral=integral, tol=attempt, progress=progress, dedup=False)
+            K, W, ne = _certified_candidates(exact_rows_J, W, Yf, tol.witness_margin)
         progress = None
-        S, valid, ne = exact_sign_matrix(exact_rows_J, W, Yf=Y if exact_float else None)
         n_exact += ne
-        S_all, W_all = np.concatenate([S_all, S[valid]]), np.concatenate([W_all, W[valid]])
-        keep = _first_distinct(S_all)
-        S_all, W_all = S_all[keep], W_all[keep]
-        if S_all.shape[0] == cover:
-            return S_all, W_all, {}, cover, "cover", True, n_exact, False
+        K_all, W_all = np.concatenate([K_all, K]), np.concatenate([W_all, W])
+        keep = packed_first_distinct(K_all)
+        K_all, W_all = K_all[keep], W_all[keep]
+        if K_all.shape[0] == cover:
+            return K_all, W_all, {}, cover, "cover", True, n_exact, False
         if exact is None:
             exact = _exact_count(exact_rows_J, r, max_int)
-        if S_all.shape[0] >= exact:
+        if K_all.shape[0] >= exact or D <= 3:  # below 4-D no float stage depends on the margin
             break
     fallback = False
     inexact = {}
     consistent = True
-    if S_all.shape[0] < exact:
+    if K_all.shape[0] < exact:
         fallback = True
+        S_all = np.unpackbits(K_all, axis=1, count=m).astype(bool)
         us, keys, consistent = _missing_regions(exact_rows_J, S_all, D, exact)
+        del S_all
         wits = []
         for u in us:
             w = _float_witness(list(u), exact_rows_J)
             if w is None:
-                inexact[S_all.shape[0] + len(wits)] = list(u)
+                inexact[K_all.shape[0] + len(wits)] = list(u)
                 w = _rounded(u)
             wits.append(w)
         if us:
-            S_all = np.concatenate([S_all, np.array(keys, dtype=bool).reshape(-1, m)])
+            K_all = np.concatenate([K_all, np.packbits(np.array(keys, dtype=bool).reshape(-1, m), axis=1)])
             W_all = np.concatenate([W_all, np.array(wits, dtype=np.float64).reshape(-1, D)])
-    ok = consistent and S_all.shape[0] == exact
+    ok = consistent and K_all.shape[0] == exact
     how = ("cover" if exact == cover else "charpoly") if ok else "none"  # Cover's count proves general position
-    return S_all, W_all, inexact, exact, how, ok, n_exact, fallback
+    return K_all, W_all, inexact, exact, how, ok, n_exact, fallback
 
 
 def _integer_vector(w) -> tuple[int, ...]:
@@ -399,13 +516,38 @@ def _tie_patterns(rows, d, m):
     return pats, wits, inexact, complete
 
 
+def _remap_columns(K: np.ndarray, n_src: int, cols: np.ndarray, flip: np.ndarray) -> np.ndarray:
+    """Bit-packed patterns with column ``c`` taken from source column ``cols[c]`` (``-1``: always ``True``) and
+    negated where ``flip[c]``; a chunk at a time, so only ``_REMAP_CHUNK`` rows are ever unpacked."""
+    if cols.size == n_src and np.array_equal(cols, np.arange(n_src)):
+        return K ^ np.packbits(flip)[None, :] if flip.any() else K  # flips only: xor with a packed mask
+    src = np.where(cols < 0, n_src, cols)
+    out = np.empty((K.shape[0], (cols.size + 7) // 8), dtype=np.uint8)
+    for s in range(0, K.shape[0], _REMAP_CHUNK):
+        B = np.unpackbits(K[s:s + _REMAP_CHUNK], axis=1, count=n_src).astype(bool)
+        B = np.concatenate([B, np.ones((B.shape[0], 1), bool)], axis=1)[:, src] ^ flip[None, :]
+        out[s:s + _REMAP_CHUNK] = np.packbits(B, axis=1)
+    return out
+
+
+def _sorted_distinct(K: np.ndarray):
+    """``(keep, repeated)``: indices that sort the packed rows ``K`` lexicographically, first occurrence of each
+    distinct row only, and whether any row was repeated."""
+    order = packed_lex_order(K)
+    if order.size <= 1:
+        return order, False
+    Ks = K[order]
+    new = np.concatenate([[True], np.any(Ks[1:] != Ks[:-1], axis=1)])
+    return order[new], not bool(new.all())
+
+
 def _core(rows: list[list[int]], d: int, float_rows, want_ties: bool, tol: Tolerances, progress,
-          max_patterns=None) -> _Core:
-    """Patterns over oriented rows (nonzero integer rows, no two positively parallel)."""
+          max_patterns=None, scheduler=None, n_tasks=None) -> _Core:
+    """Patterns over oriented rows (nonzero integer rows, no two positively parallel), bit-packed and sorted."""
     m = len(rows)
     if m == 0:
-        return _Core(np.ones((1, 0), bool), np.zeros((1, d)), np.ones(1, bool), {}, 1, 1, True, True, "cover",
-                     0, False)
+        return _Core(np.zeros((1, 0), np.uint8), np.zeros((1, d)), np.ones(1, bool), {}, 1, 1, True, True,
+                     "cover", 0, False)
     hyp_key, hyp_idx, orient = {}, [], []
     for r in rows:
         key, s = primitive_direction(r)
@@ -421,45 +563,52 @@ def _core(rows: list[list[int]], d: int, float_rows, want_ties: bool, tol: Toler
     cover = cover_count(mh, r)
     known = _check_budget(mh, r, cover, exact_rows_J, max_int, max_patterns)
     Y, integral = _float_rows(hyp_rows, exact_rows_J, float_rows, hyp_first, orient, J, max_int)
-    S_h, W, inexact_J, exact, how, certified, n_exact, fallback = _regions(
-        exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=known)
+    with _blas_single_thread():
+        K_h, W, inexact_J, exact, how, certified, n_exact, fallback = _regions(
+            exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=known, scheduler=scheduler,
+            n_tasks=n_tasks)
     gp = how == "cover"
-    S = S_h[:, hyp_idx] ^ (np.array(orient) < 0)[None, :]
-    U = np.zeros((S.shape[0], d))
+    K = _remap_columns(K_h, mh, np.array(hyp_idx), np.array(orient) < 0)
+    del K_h
+    n_reg = K.shape[0]
+    U = np.zeros((n_reg, d))
     U[:, J] = W
+    del W
     inexact = {}
     for i, wJ in inexact_J.items():
         u = [0] * d
         for c, j in enumerate(J):
             u[j] = wJ[c]
         inexact[i] = u
-    pats, wits, is_reg = [S], [U], [np.ones(S.shape[0], bool)]
+    pats, wits, is_reg = [K], [U], [np.ones(n_reg, bool)]
     if want_ties:
         if certified and gp and mh == m:
-            if not np.any(np.all(S, axis=1)):  # u = 0 is tie-only iff no region is all-active (Gordan)
-                pats.append(np.ones((1, m), bool))
+            full = np.packbits(np.ones((1, m), bool), axis=1)
+            if not np.any(np.all(K == full, axis=1)):  # u = 0 is tie-only iff no region is all-active (Gordan)
+                pats.append(full)
                 wits.append(np.zeros((1, d)))
                 is_reg.append(np.zeros(1, bool))
         else:
             tp, tw, tin, complete = _tie_patterns(rows, d, m)
             certified &= complete
-            base = S.shape[0]
             for i, u in tin.items():
-                inexact[base + i] = u
+                inexact[n_reg + i] = u
             if tp:
-                pats.append(np.array(tp, dtype=bool))
+                pats.append(np.packbits(np.array(tp, dtype=bool), axis=1))
                 wits.append(np.array(tw, dtype=np.float64))
                 is_reg.append(np.zeros(len(tp), bool))
-    P = np.concatenate(pats)
-    Wt = np.concatenate(wits)
-    R = np.concatenate(is_reg)
-    keep = np.sort(unique_pattern_indices(pack_patterns(P)))
-    if keep.size != P.shape[0]:  # closed flats give disjoint pattern sets: a repeat means a broken invariant
+    if len(pats) > 1:
+        K, U, R = np.concatenate(pats), np.concatenate(wits), np.concatenate(is_reg)
+    else:
+        R = is_reg[0]
+    del pats, wits
+    keep, repeated = _sorted_distinct(K)
+    if repeated:  # closed flats give disjoint pattern sets: a repeat means a broken invariant
         certified = False
     if inexact:
         remap = {int(old): new for new, old in enumerate(keep)}
         inexact = {remap[i]: u for i, u in inexact.items() if i in remap}
-    return _Core(P[keep], Wt[keep], R[keep], inexact, int(S.shape[0]), exact, bool(certified), gp, how, n_exact,
+    return _Core(K[keep], U[keep], R[keep], inexact, n_reg, exact, bool(certified), gp, how, n_exact,
                  fallback)
 
 
@@ -473,7 +622,7 @@ def _progress_bar(total, enabled):
 
 
 def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Tolerances = DEFAULT_TOLERANCES,
-                       progress: bool = False, max_patterns: int | None = None) -> Patterns:
+                       progress: bool = False, max_patterns: int | None = None, scheduler=None) -> Patterns:
     """Every activation pattern ``diag(1[Xu ≥ 0])``, exactly, with a certified witness each (docs/theory.md §B).
 
     Parameters
@@ -490,6 +639,12 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
         Float-stage tolerances (they never change a certified answer).
     progress : bool
         Show a progress bar on a terminal.
+    max_patterns : int, optional
+        Refuse up front (:class:`~geom.exceptions.ProblemTooLargeError`) when the arrangement has more regions.
+    scheduler : str or dask.distributed.Client, optional
+        Run the top levels of the deletion–restriction recursion (independent subtrees, ``D ≥ 4``) as Dask
+        tasks on this cluster (a scheduler address or a client); ``None`` runs everything here.  Each task
+        certifies its witnesses exactly; the count certificate is checked here, on the merged set.
 
     Returns
     -------
@@ -497,6 +652,9 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
 
     Notes
     -----
+    Memory: the patterns are kept bit-packed (``Patterns.packed``) throughout; sign vectors are certified and
+    deduplicated a chunk of witnesses at a time, so no ``(candidates × n)`` array exists.
+
     Soundness: every witness's signs are verified exactly.  Completeness: the number of regions equals Cover's
     ``2 Σ_{k<r} binom(m−1, k)`` (general position) or the exact ``|χ(−1)|``.  Tie-only patterns come from the
     positively dependent flats (exact LPs in GMP rationals).  ``certified`` is ``False`` only if a float stage
@@ -545,15 +703,19 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
         float_rows = np.asarray(X, dtype=np.float64)[reps]
     bar, upd = _progress_bar(len(rows), progress)
     try:
-        core = _core(rows, d, float_rows, ties == "geq", tol, upd, max_patterns)
+        core = _core(rows, d, float_rows, ties == "geq", tol, upd, max_patterns, scheduler=scheduler)
     finally:
         if bar is not None:
             bar.close()
-    P = np.ones((core.patterns.shape[0], n), dtype=bool)
-    nz = ~zero
-    P[:, nz] = core.patterns[:, oriented_idx[nz]]
-    order = unique_pattern_indices(pack_patterns(P))
-    P, W, is_region = P[order], core.witnesses[order], core.is_region[order]
+    K = _remap_columns(core.patterns, len(rows), np.where(zero, -1, oriented_idx), np.zeros(n, bool))
+    if K is core.patterns:  # same columns: already sorted
+        order = np.arange(K.shape[0])
+        W, is_region = core.witnesses, core.is_region
+    else:
+        order = packed_lex_order(K)
+        K, W, is_region = K[order], core.witnesses[order], core.is_region[order]
+    count = int(K.shape[0])
+    core.patterns = None
     integer_witnesses = ()
     if core.inexact:
         position = {int(old): new for new, old in enumerate(order)}
@@ -569,7 +731,7 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
         warnings.warn("enumerate_patterns: the pattern set could not be proved complete (certified=False): "
                       f"{core.n_regions} verified regions of {core.exact_regions} exist", PrecisionWarning,
                       stacklevel=2)
-    return Patterns(patterns=P, witnesses=W, count=int(P.shape[0]), n_regions=int(core.n_regions), rank=rank,
+    return Patterns(packed=K, n_data=n, witnesses=W, count=count, n_regions=int(core.n_regions), rank=rank,
                     general_position=gp, certified=bool(core.certified), ties=ties, bias=bool(bias),
                     count_certificate=core.count_certificate, n_exact_checks=int(core.n_exact),
                     seconds=time.perf_counter() - t0, exact_regions=core.exact_regions, is_region=is_region,
