@@ -3,7 +3,8 @@
 Every family member is named ``<family>-<size>-s<seed>`` (or ``<family>-<k>`` when it has no randomness) and is
 the same instance for the same name (``Case.seed`` records the seed).  Expected values and how they are known:
 
-* ``teacher-gaussian``: Gaussian data, labels from a planted two-neuron teacher; Cover's region count
+* ``teacher-gaussian``: Gaussian data, labels from a planted two-neuron teacher (output weights scaled to unit
+  RMS labels); Cover's region count
   ``C(n, d)`` (closed form, general position almost surely) and ``p* ≤ β Σ|α_j|‖w_j‖`` (theory bound: the scaled
   teacher fits exactly, docs/theory.md §A.4);
 * ``line-bias-fit``: ``n`` points on a line with bias and labels ``|x|``: ``2n`` patterns (closed form,
@@ -103,6 +104,8 @@ def _family(fmt, params, tags, source, how):
 def _teacher(n, d, seed):
     X = np.random.default_rng(seed).standard_normal((n, d))
     W, alpha, y = planted_teacher(X, neurons=2, seed=seed + 1000)
+    c = np.sqrt(n) / max(float(np.linalg.norm(y)), 1e-300)  # unit RMS labels: the zero net is far from optimal
+    alpha, y = c * alpha, c * y
     beta = 0.1
     return {"X": X, "y": y, "beta": beta, "seed": seed, "description": f"{n} Gaussian points in R^{d}, 2-neuron teacher",
             "expected": {"regions": cover(n, d), "p_star_at_most": teacher_objective(W, alpha, beta),

@@ -21,7 +21,7 @@ from ._registry import add_tags
 QUICK = ("spec-I1", "spec-I2", "spec-I4-closed-form", "spec-I7", "blog-2d-two-points", "orthogonal-3x4-s0",
          "degenerate-duplicate-row", "continuum-tail-sum-3-s0")
 THEOREMS = QUICK + (
-    "spec-I1b", "spec-I2-beta0.3", "spec-I3", "spec-I3-closed-form", "spec-I4", "spec-I7b", "spec-I9",
+    "spec-I1b", "spec-I1-zero", "spec-I2-beta0.3", "spec-I3", "spec-I3-closed-form", "spec-I4", "spec-I7b", "spec-I9",
     "spec-pentagon", "blog-four-points-bias", "teacher-gaussian-8x2-s0", "teacher-gaussian-10x3-s1",
     "line-bias-fit-3", "line-bias-fit-5", "polygon-3", "polygon-4", "polygon-6", "orthogonal-4x4-s1",
     "orthogonal-5x7-s2", "continuum-tail-sum-4-s1", "diabetes-20x3", "iris-binary-12x2")

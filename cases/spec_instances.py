@@ -151,6 +151,16 @@ def _i1b():
             "expected": _expected(_I1_Y, soft_threshold_pair(_I1_Y, beta), beta, m_star=1, M_star=1)}
 
 
+# ---- I1 at β = 2.5 > φ(y) = 2: the zero network is optimal ----------------------------------------------------
+
+@register("spec-I1-zero", tags={"spec"}, source="docs/theory.md §I, I1 (closed form at β = 2.5)",
+          how="closed form")
+def _i1_zero():
+    beta = 2.5  # soft-thresholding kills both labels: y* = 0, ν* = y, p* = ½‖y‖² (φ(y) = max|y_i| = 2 < β)
+    return {"X": _I1_X, "y": _I1_Y, "beta": beta, "description": "I1 with β = 2.5: the zero network is optimal",
+            "expected": _expected(_I1_Y, soft_threshold_pair(_I1_Y, beta), beta, m_star=0, M_star=0)}
+
+
 # ---- I2 at β = 0.3 (general-β closed form) ---------------------------------------------------------------------
 
 @register("spec-I2-beta0.3", tags={"spec", "convex", "polytope"}, source="docs/theory.md §I, I2 (general 0 < β < 1)", how="closed form")

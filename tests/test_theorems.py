@@ -131,3 +131,33 @@ def test_closed_form_cases_are_checked_against_their_values():
     assert by["m_star"].status is Status.HOLDS and by["M_star"].status is Status.HOLDS
     np.testing.assert_allclose(by["p*"].observed, cases.get_case("orthogonal-3x4-s0").expected["p_star"],
                                rtol=1e-8)
+
+
+def test_shared_computations_are_computed_once_per_case():
+    from verify.suites._data import case_data
+
+    c = cases.get_case("spec-I1")
+    a = case_data(c, RunContext())
+    assert case_data(c, RunContext()) is a
+    other = dataclasses.replace(c, expected={**c.expected, "p_star": 0.0})  # same data, other expected values
+    b = case_data(other, RunContext())
+    assert b is a and b.case.expected["p_star"] == 0.0
+    moved = dataclasses.replace(c, y=c.y + 1.0)  # other labels: other computations
+    assert case_data(moved, RunContext()) is not a
+
+
+def test_double_descent_on_real_data():
+    out = list(theorem_checks(cases.get_case("diabetes-20x3"), RunContext(), names=["double descent"]))
+    figs = [f for f in out if isinstance(f, Figure)]
+    assert [f.kind for f in figs] == ["series"] and len(figs[0].data["series"]) == 2
+    peaks = [m for m in out if isinstance(m, Measurement)]
+    assert len(peaks) == 2 and all(1 <= m.value <= 40 for m in peaks)
+    assert all(not r.status.is_failure for r in out if isinstance(r, CheckResult))
+
+
+def test_pattern_alignment_experiment():
+    out = list(theorem_checks(cases.get_case("pattern-alignment-100x10"), RunContext(), groups=("scale",)))
+    fig = next(f for f in out if isinstance(f, Figure))
+    assert fig.kind == "trajectories" and len(fig.data["series"]) == 3
+    used = [m.value for m in out if isinstance(m, Measurement) and m.name.startswith("distinct patterns")]
+    assert len(used) == 3 and all(1 <= u <= 20 for u in used)  # at most one pattern per neuron

@@ -24,13 +24,16 @@ import numpy as np
 
 import geom
 
-__all__ = ["CaseData", "case_data", "CACHE_SIZE", "TRAIN_STEPS", "TRAIN_LR", "TRAIN_SEEDS", "TRAIN_SCALES"]
+__all__ = ["CaseData", "case_data", "CACHE_SIZE", "TRAIN_STEPS", "TRAIN_LR", "TRAIN_SEEDS", "TRAIN_SCALES",
+           "LR_REFERENCE"]
 
 #: How many cases' computations are kept (a run visits its cases one after the other).
 CACHE_SIZE = 2
 #: Gradient steps and step size of the shared training batch (deterministic given the seeds).
 TRAIN_STEPS = 1500
 TRAIN_LR = 0.05
+#: ``‖X̃‖₂²`` up to which :data:`TRAIN_LR` is used as is (every docs/theory.md §I instance is below).
+LR_REFERENCE = 3.0
 #: Seeds (offset by the run's seed) and initialization scales of the shared training batch.
 TRAIN_SEEDS = 4
 TRAIN_SCALES = (0.1, 1.0)
@@ -88,12 +91,19 @@ class CaseData:
         m = self.polytope.m_star or 1
         return sorted({m, m + 1, len(self.y) + 1})
 
+    @property
+    def learning_rate(self) -> float:
+        """:data:`TRAIN_LR`, scaled down by ``‖X̃‖₂² / LR_REFERENCE`` when that exceeds 1 (the curvature of the
+        squared loss grows with ``‖X̃‖₂²``: a step that suits the docs/theory.md §I instances diverges on larger
+        data)."""
+        return TRAIN_LR * min(1.0, LR_REFERENCE / max(float(np.linalg.norm(self.Xa, 2)) ** 2, 1e-300))
+
     @cached_property
     def training(self):
         """``(run, checks)``: nets trained by :func:`geom.train_nets` and their :func:`geom.check_nets` verdicts."""
         seed0 = self.ctx.seed or 0
         run = geom.train_nets(self.X, self.y, self.beta, widths=self.widths, seeds=range(seed0, seed0 + TRAIN_SEEDS),
-                              init_scales=TRAIN_SCALES, steps=TRAIN_STEPS, lr=TRAIN_LR, bias=self.bias,
+                              init_scales=TRAIN_SCALES, steps=TRAIN_STEPS, lr=self.learning_rate, bias=self.bias,
                               p_star=self.solution.p_star)
         checks = [geom.check_nets(run.net(b), self.X, self.y, self.beta, patterns=self.regions)[0]
                   for b in range(len(run.U))]

@@ -61,8 +61,11 @@ def vertex_net_checks(data):
     name, P = data.case.name, data.polytope
     bad = []
     for i in range(len(P.vertices)):
-        c = geom.check_nets(P.vertex_net(i), data.X, data.y, data.beta, patterns=data.regions)[0]
-        if (c.globally_optimal, c.minimal, c.clarke_stationary) != ("holds", "holds", "holds"):
+        net = P.vertex_net(i)
+        c = geom.check_nets(net, data.X, data.y, data.beta, patterns=data.regions)[0]
+        # the empty net (the zero optimum, m* = 0) has no neuron to be minimal or stationary: optimality decides
+        want = ("holds", "holds", "holds") if net.width else ("holds", "not applicable", "not applicable")
+        if (c.globally_optimal, c.minimal, c.clarke_stationary) != want:
             bad.append({"vertex": i, "optimal": c.globally_optimal, "minimal": c.minimal,
                         "stationary": c.clarke_stationary})
     if P.vertices:

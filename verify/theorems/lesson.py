@@ -35,18 +35,18 @@ import geom
 from .._result import Figure, Measurement, Status, CheckResult, check_margin, compare
 from . import enumerable, register_theorem
 
-__all__ = ["SYMMETRY_RTOL", "SYMMETRY_WIDTH", "GD_BETA", "GD_INIT", "GD_STEPS", "GD_LR", "GD_MATCH_RTOL",
+__all__ = ["SYMMETRY_RTOL", "SYMMETRY_WIDTH", "GD_BETA", "GD_INIT", "GD_STEPS", "GD_MATCH_RTOL",
            "BETA_PATH", "ACTIVE_RTOL", "DD_NOISE", "DD_WIDTHS_FACTOR", "DD_SEEDS", "PATH_RTOL"]
 
 #: Rounding allowance, relative to ``max(1, max|f|)``, for the symmetries (exact in real arithmetic).
 SYMMETRY_RTOL = 1e-12
 #: Width of the random net the symmetries are applied to.
 SYMMETRY_WIDTH = 5
-#: Weight decay, initialization scale, steps and step size of the small-initialization run.
+#: Weight decay, initialization scale and steps of the small-initialization run (its step size is the shared
+#: batch's, scaled to the data: ``CaseData.learning_rate``).
 GD_BETA = 1e-4
 GD_INIT = 1e-2
 GD_STEPS = 6000
-GD_LR = 0.05
 #: The trained function is "near" the minimum-norm interpolant when they differ by at most this on the grid,
 #: relative to ``max(1, max|f|)``.
 GD_MATCH_RTOL = 0.05
@@ -113,7 +113,7 @@ def small_init(data, ctx):
     target = sol.to_net()
     n = len(data.y)
     run = geom.train_nets(data.X, data.y, GD_BETA, widths=[2 * n + 2], seeds=[ctx.seed or 0],
-                          init_scales=(GD_INIT,), steps=GD_STEPS, lr=GD_LR, bias=True)
+                          init_scales=(GD_INIT,), steps=GD_STEPS, lr=data.learning_rate, bias=True)
     net = run.net(0)
     x = np.linspace(float(data.X.min()), float(data.X.max()), 101)
     ft, fm = net.output(x[:, None]), target.output(x[:, None])

@@ -39,7 +39,8 @@ from ..suites.polytope import (OBJECTIVE_RTOL, critical_width_checks, polytope_s
                                vertex_objective_checks)
 from . import enumerable, register_theorem
 
-__all__ = ["TIGHT_RTOL", "DIRECTION_TOL", "BOUND_RTOL", "MAX_FIGURE_WITNESSES", "theory_tolerance"]
+__all__ = ["TIGHT_RTOL", "DIRECTION_TOL", "BOUND_RTOL", "MAX_FIGURE_WITNESSES", "MAX_FIT_CURVES", "FIT_GRID",
+           "theory_tolerance"]
 
 #: A direction is tight at ``ν*`` when its dual value is at least ``β(1 − TIGHT_RTOL)`` (the closed-form ``ν*`` is
 #: exact to rounding; non-tight values of the §I instances are far below β).
@@ -50,6 +51,9 @@ DIRECTION_TOL = 1e-6
 BOUND_RTOL = 1e-9
 #: Region witnesses drawn in the arrangement figure, at most.
 MAX_FIGURE_WITNESSES = 48
+#: Vertex nets drawn in the 1-D fits figure, at most, and the grid's size.
+MAX_FIT_CURVES = 8
+FIT_GRID = 201
 
 
 def _labelled(case) -> bool:
@@ -109,10 +113,14 @@ def convex_program(data, ctx):
     """(C), its dual and the certificates (the ``convex`` suite), and ``p* ≤`` a theory bound."""
     case = data.case
     yield from convex_checks(case, ctx)
+    sol = data.solution
     if "p_star_at_most" in case.expected:
-        sol = data.solution
         yield _upper_bound_check("p* ≤ theory bound", sol.p_star, case.expected["p_star_at_most"], case=case.name,
                                  theorem="docs/theory.md §A.3, §A.4", certified=bool(sol.certified))
+    if len(data.y) == 2:  # the rectified ellipsoid {(X̃u)_+ : ‖u‖ ≤ 1} and the dual set, for n = 2
+        yield Figure(case.name, "ellipsoid", {"X": data.Xa.tolist(), "beta": data.beta, "y": data.y.tolist(),
+                                              "nu_star": np.asarray(sol.nu_star, float).tolist()},
+                     theorem="docs/theory.md §C.1", title=f"{case.name}: rectified ellipsoid and ν*")
 
 
 # ---- p*_m = p* for m ≥ m* -------------------------------------------------------------------------------------
@@ -120,7 +128,8 @@ def convex_program(data, ctx):
 @register_theorem("p*_m = p* for m ≥ m*", source="Pilanci–Ergen 2020; Kim et al. 2025 §E.1; docs/theory.md §A.3, §E.1",
                   applies=_labelled)
 def width_objective(data, ctx):
-    """ψ of a least-support vertex, split to every width ``m* ≤ m ≤ n + 1``, has objective ``p*``."""
+    """ψ of a least-support vertex, split to every width ``m* ≤ m ≤ n + 1`` (padded with dead neurons when the
+    zero network is optimal), has objective ``p*``."""
     case, P, sol = data.case, data.polytope, data.solution
     if not P.vertices:
         return
@@ -132,8 +141,10 @@ def width_objective(data, ctx):
     tol = theory_tolerance(data)
     worst, rows = 0.0, []
     for m in range(base.width, n + 2):
-        net = base if m == base.width else geom.split_neuron(base, 0, np.full(m - base.width + 1,
-                                                                               1.0 / (m - base.width + 1)))
+        if m == base.width or base.width == 0:  # the zero optimum: pad with dead neurons
+            net = geom.zero_pad(base, m)
+        else:
+            net = geom.split_neuron(base, 0, np.full(m - base.width + 1, 1.0 / (m - base.width + 1)))
         obj = float(geom.network_objective(net, data.X, data.y, data.beta))
         rows.append({"m": m, "objective": obj})
         worst = max(worst, abs(obj - target))
@@ -151,7 +162,8 @@ def width_objective(data, ctx):
 @register_theorem("optimal polytope", source="Mishkin–Pilanci 2023; Kim et al. 2025 Thm 1; docs/theory.md §D",
                   applies=_labelled)
 def optimal_polytope(data, ctx):
-    """Critical widths, vertices, ``M* ≤ n``, every vertex optimal; the polytope figure."""
+    """Critical widths, vertices, ``M* ≤ n``, every vertex optimal; the polytope figure (and the vertex nets'
+    functions for 1-D data)."""
     case, P = data.case, data.polytope
     yield from polytope_summary(data)
     yield from critical_width_checks(data)
@@ -159,6 +171,15 @@ def optimal_polytope(data, ctx):
     if "M_star_at_most" in case.expected and P.M_star is not None:
         yield _upper_bound_check("M* ≤ n", P.M_star, case.expected["M_star_at_most"], case=case.name,
                                  theorem="docs/theory.md §D.4", certified=P.certified)
+    if P.vertices and data.X.shape[1] == 1:  # the optimal nets' functions (all optimal; the fit y* is shared)
+        lo, hi = float(data.X.min()), float(data.X.max())
+        x = np.linspace(lo - 0.5 * max(hi - lo, 1.0), hi + 0.5 * max(hi - lo, 1.0), FIT_GRID)
+        curves = [{"label": "vertex " + "{" + ",".join(str(int(s)) for s in v.support) + "}",
+                   "y": np.asarray(P.vertex_net(i).output(x[:, None]), float).tolist()}
+                  for i, v in enumerate(P.vertices[:MAX_FIT_CURVES])]
+        yield Figure(case.name, "fits1d", {"x": x.tolist(), "curves": curves, "data_x": data.X[:, 0].tolist(),
+                                           "data_y": data.y.tolist(), "xlabel": "x", "ylabel": "f(x)"},
+                     theorem="docs/theory.md §D.1, §A.5", title=f"{case.name}: optimal nets (vertices of Q)")
     if P.vertices:
         yield Figure(case.name, "polytope",
                      {"vertices": [np.asarray(v.coefficients, float).tolist() for v in P.vertices],

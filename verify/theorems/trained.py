@@ -37,19 +37,19 @@ from .._result import Figure, Measurement, Status, compare
 from ..suites.nets import path_checks, split_checks, stationary_checks, vertex_net_checks
 from . import enumerable, register_theorem
 
-__all__ = ["LANDSCAPE_SEEDS", "LANDSCAPE_STEPS", "LANDSCAPE_LR", "ALIGNMENT_SEEDS", "ALIGNMENT_STEPS",
-           "ALIGNMENT_LR", "ALIGNMENT_INIT", "GRID_POINTS"]
+__all__ = ["LANDSCAPE_SEEDS", "LANDSCAPE_STEPS", "ALIGNMENT_SEEDS", "ALIGNMENT_STEPS", "ALIGNMENT_INIT", "GRID_POINTS", "MAX_TRAJECTORIES"]
 
 #: Seeds per width of the landscape experiment (offset by the run's seed).
 LANDSCAPE_SEEDS = 12
-#: Gradient steps and step size of the landscape experiment.
+#: Gradient steps of the landscape experiment (the step size is the shared batch's, scaled to the data:
+#: ``CaseData.learning_rate``).
 LANDSCAPE_STEPS = 2000
-LANDSCAPE_LR = 0.05
-#: Seeds, steps, step size and initialization scale of the pattern-alignment runs.
+#: Seeds, steps and initialization scale of the pattern-alignment runs (step size as above).
 ALIGNMENT_SEEDS = 3
-ALIGNMENT_STEPS = 1500
-ALIGNMENT_LR = 0.02
+ALIGNMENT_STEPS = 3000
 ALIGNMENT_INIT = 1e-2
+#: Trajectories drawn in the training figure, at most (the first seed's runs).
+MAX_TRAJECTORIES = 6
 #: Grid points of the 1-D figures.
 GRID_POINTS = 201
 _STATUS = {"holds": Status.HOLDS, "violated": Status.VIOLATED, "inconclusive": Status.INCONCLUSIVE,
@@ -81,8 +81,8 @@ def clarke_nearly_minimal(data, ctx):
     yield from stationary_checks(data)
     run, _ = data.training
     series = []
-    for b in range(len(run.U)):
-        series.append({"label": f"m={int(run.widths[b])}, seed {int(run.seeds[b])}, init {run.init_scales[b]:g}",
+    for b in np.flatnonzero(run.seeds == run.seeds.min())[:MAX_TRAJECTORIES]:  # one seed: every width and init
+        series.append({"label": f"m={int(run.widths[b])}, init {run.init_scales[b]:g}",
                        "objective": run.objective[b].tolist(), "patterns": run.patterns_in_use[b].tolist()})
     yield Figure(data.case.name, "trajectories",
                  {"steps": run.record_steps.tolist(), "series": series, "p_star": float(data.solution.p_star)},
@@ -126,7 +126,7 @@ def landscape(data, ctx):
     seed0 = ctx.seed or 0
     exp = geom.landscape_experiment(data.X, data.y, data.beta, widths=data.widths,
                                     seeds=range(seed0, seed0 + LANDSCAPE_SEEDS), init_scales=(0.1, 1.0),
-                                    steps=LANDSCAPE_STEPS, lr=LANDSCAPE_LR, bias=data.bias)
+                                    steps=LANDSCAPE_STEPS, lr=data.learning_rate, bias=data.bias)
     for row in exp.rows:
         yield Measurement(case=case.name, name=f"fraction reaching p* (m = {row.width})", value=row.fraction,
                           theorem="docs/theory.md §F.4", unit="fraction", details=row.to_dict())
@@ -152,7 +152,7 @@ def pattern_alignment(data, ctx):
     m = int(case.expected["train_width"])
     seed0 = ctx.seed or 0
     run = geom.train_nets(data.X, data.y, data.beta, widths=[m], seeds=range(seed0, seed0 + ALIGNMENT_SEEDS),
-                          init_scales=(ALIGNMENT_INIT,), steps=ALIGNMENT_STEPS, lr=ALIGNMENT_LR, bias=data.bias)
+                          init_scales=(ALIGNMENT_INIT,), steps=ALIGNMENT_STEPS, lr=data.learning_rate, bias=data.bias)
     series = []
     for b in range(len(run.U)):
         series.append({"label": f"seed {int(run.seeds[b])}", "objective": run.objective[b].tolist(),
