@@ -38,11 +38,13 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import pickle
 import signal
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -343,6 +345,22 @@ def _work(suite: Suite, case, seed, tol) -> tuple:
     return _collect(suite, case, RunContext(seed=seed, tol=tol))
 
 
+@contextlib.contextmanager
+def _sigint_ignored():
+    """SIGINT ignored in this process (main thread only) while worker processes are started: a process started
+    with SIGINT ignored keeps ignoring it (Python installs its KeyboardInterrupt handler only where the parent
+    did not change it), so a Ctrl-C while a worker is still importing prints no traceback there.  A Ctrl-C in
+    that short window is lost; the next one stops the run."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 def _ignore_sigint() -> None:
     """Worker initializer: Ctrl-C reaches the whole process group; the parent alone handles it and ends us."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -389,7 +407,8 @@ def _map_processes(tasks, jobs: int, done) -> list:
     executor = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_ignore_sigint)
     try:
-        index = {executor.submit(_work, *task): i for i, task in enumerate(tasks)}
+        with _sigint_ignored():  # the workers start now: they inherit SIGINT ignored, even while importing
+            index = {executor.submit(_work, *task): i for i, task in enumerate(tasks)}
         for future in as_completed(index):
             i = index[future]
             try:
