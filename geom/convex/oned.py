@@ -72,6 +72,9 @@ _DROP_SLACK = 0.05
 _POLISHED = 1e-2
 #: Rounds of dropping noise slots and refitting.
 _PRUNE_ROUNDS = 3
+#: When the polished solution does not certify, patterns that price out at its (exact) ``ν`` join the working set
+#: and column generation resumes, at most this many times.
+_REPRICE = 3
 
 
 # ---- the half-line patterns ------------------------------------------------------------------------------------
@@ -511,72 +514,96 @@ def solve_oned(X, y, beta, *, loss: str = "squared", tol: Tolerances = DEFAULT_T
     good = None
     trace: list = []
     t_solve = t_price = 0.0
-    while rounds < max_rounds:
-        rounds += 1
-        ts = time.perf_counter()
-        work, rows = list(ws.indices), list(ws.rows)
-        res = _restricted(hl, Xa, y, beta, work, rows, loss, tol.solver)
-        t_solve += time.perf_counter() - ts
-        iters += res.iterations
-        status = res.status
-        if not res.ok:
+    best_lower = -math.inf
+    reprices = 0
+    while True:
+        while rounds < max_rounds:
+            rounds += 1
+            ts = time.perf_counter()
+            work, rows = list(ws.indices), list(ws.rows)
+            res = _restricted(hl, Xa, y, beta, work, rows, loss, tol.solver)
+            t_solve += time.perf_counter() - ts
+            iters += res.iterations
+            status = res.status
+            if not res.ok:
+                break
+            good = (res, work, rows)
+            ts = time.perf_counter()
+            dv = oned_dual_values(hl, res.nu)
+            best = dv.values.max(axis=1)
+            viol = (best > thr) & ~ws.member
+            viol[-1] = False
+            t_price += time.perf_counter() - ts
+            if not viol.any():
+                converged = True
+                break
+            cand = _peaks(np.where(viol[:, None], dv.values, -np.inf), hl.m)
+            cand = cand[viol[cand]]
+            if cand.size == 0:
+                cand = np.flatnonzero(viol)
+            add = cand[np.argsort(-best[cand], kind="stable")][:_PER_ROUND]
+            trace.append((len(ws), int(viol.sum()), float(dv.phi)))
+            slot = np.maximum(np.linalg.norm(res.U, axis=1), np.linalg.norm(res.V, axis=1))
+            w = np.asarray(work, dtype=np.int64)
+            ws.retire((slot <= tol.support * float(slot.max(initial=0.0))) & (best[w] < beta * (1.0 - _DROP_SLACK)))
+            ws.add(add)
+        if good is None:
+            raise SolverError(f"{func}: the conic solver (Clarabel) stopped with status '{status}' on the first "
+                              f"restricted program ({len(ws)} patterns); there is no solution to report")
+        res, work, rows = good
+        pats = hl.masks(work)
+        U, V = res.U, res.V
+
+        # ---- certificate, polishing, pruning, vertex ------------------------------------------------------------
+        value, rnd, lower, phi, yhat, nu = _certify(hl, X, Xa, y, beta, pats, U, V, loss, extra=(res.nu_dual,))
+        best_lower = lower = max(lower, best_lower) if math.isfinite(best_lower) else lower
+        rel = _rel(value, rnd, lower)
+
+        def consider(W, accept_within: bool = True, pats=pats):
+            """Certify the candidate ``W``; keep it when its gap is no worse (or within ``tol.gap``)."""
+            nonlocal value, rnd, lower, phi, yhat, nu, U, V, rel, best_lower
+            if W is None:
+                return False
+            cand = list(_certify(hl, X, Xa, y, beta, pats, *W, loss))
+            # any dual-feasible ν̃ bounds p* from below: keep the best bound seen
+            if math.isfinite(cand[2]) and not (best_lower >= cand[2]):
+                best_lower = cand[2]
+            cand[2] = best_lower
+            rel_c = _rel(*cand[:3])
+            if _no_worse(rel_c, _floor(rel, tol)) or (accept_within and _no_worse(rel_c, tol.gap)):
+                (value, rnd, lower, phi, yhat, nu), (U, V), rel = cand, W, rel_c
+                return True
+            return False
+
+        # slots below tol.support of the largest are interior-point noise: drop them and refit the magnitudes (the
+        # non-negative lasso on the QR-compressed columns), then prune to a vertex of the optimal polytope
+        # (docs/theory.md §D.4), then Newton-polish the few remaining slots (docs/theory.md §C.4)
+        for _ in range(_PRUNE_ROUNDS):
+            if not consider(_prune_compressed(Xa, y, beta, pats, U, V, tol.support, loss)):
+                break
+        n_before = int(np.sum(np.any(U != 0, axis=1)) + np.sum(np.any(V != 0, axis=1)))
+        consider(_vertex_reduce(Xa, pats, U, V, tol))
+        for attempt in range(polish_rounds):
+            if consider(newton_polish(Xa, y, beta, pats, rows, U, V, tol.support * 100.0 ** attempt, loss=loss),
+                        accept_within=False) and _no_worse(rel, _POLISHED * tol.gap):
+                break
+        consider(_vertex_reduce(Xa, pats, U, V, tol))
+        within = math.isfinite(rel) and rel <= tol.gap
+        if within or not converged or reprices >= _REPRICE or rounds >= max_rounds:
             break
-        good = (res, work, rows)
-        ts = time.perf_counter()
-        dv = oned_dual_values(hl, res.nu)
+        # the interior point's ν judged convergence; the polished ν is exact for the working set: patterns
+        # outside it that price out at the polished ν join, and column generation resumes
+        dv = oned_dual_values(hl, nu)
         best = dv.values.max(axis=1)
         viol = (best > thr) & ~ws.member
         viol[-1] = False
-        t_price += time.perf_counter() - ts
         if not viol.any():
-            converged = True
             break
         cand = _peaks(np.where(viol[:, None], dv.values, -np.inf), hl.m)
-        cand = cand[viol[cand]]
-        if cand.size == 0:
-            cand = np.flatnonzero(viol)
-        add = cand[np.argsort(-best[cand], kind="stable")][:_PER_ROUND]
-        trace.append((len(ws), int(viol.sum()), float(dv.phi)))
-        slot = np.maximum(np.linalg.norm(res.U, axis=1), np.linalg.norm(res.V, axis=1))
-        w = np.asarray(work, dtype=np.int64)
-        ws.retire((slot <= tol.support * float(slot.max(initial=0.0))) & (best[w] < beta * (1.0 - _DROP_SLACK)))
-        ws.add(add)
-    if good is None:
-        raise SolverError(f"{func}: the conic solver (Clarabel) stopped with status '{status}' on the first "
-                          f"restricted program ({len(ws)} patterns); there is no solution to report")
-    res, work, rows = good
-    pats = hl.masks(work)
-    U, V = res.U, res.V
-
-    # ---- certificate, polishing, pruning, vertex ------------------------------------------------------------
-    value, rnd, lower, phi, yhat, nu = _certify(hl, X, Xa, y, beta, pats, U, V, loss, extra=(res.nu_dual,))
-    rel = _rel(value, rnd, lower)
-
-    def consider(W, accept_within: bool = True):
-        """Certify the candidate ``W``; keep it when its gap is no worse (or within ``tol.gap``)."""
-        nonlocal value, rnd, lower, phi, yhat, nu, U, V, rel
-        if W is None:
-            return False
-        cand = _certify(hl, X, Xa, y, beta, pats, *W, loss)
-        rel_c = _rel(*cand[:3])
-        if _no_worse(rel_c, _floor(rel, tol)) or (accept_within and _no_worse(rel_c, tol.gap)):
-            (value, rnd, lower, phi, yhat, nu), (U, V), rel = cand, W, rel_c
-            return True
-        return False
-
-    # slots below tol.support of the largest are interior-point noise: drop them and refit the magnitudes (the
-    # non-negative lasso on the QR-compressed columns), then prune to a vertex of the optimal polytope
-    # (docs/theory.md §D.4), then Newton-polish the few remaining slots (docs/theory.md §C.4)
-    for _ in range(_PRUNE_ROUNDS):
-        if not consider(_prune_compressed(Xa, y, beta, pats, U, V, tol.support, loss)):
-            break
-    n_before = int(np.sum(np.any(U != 0, axis=1)) + np.sum(np.any(V != 0, axis=1)))
-    consider(_vertex_reduce(Xa, pats, U, V, tol))
-    for attempt in range(polish_rounds):
-        if consider(newton_polish(Xa, y, beta, pats, rows, U, V, tol.support * 100.0 ** attempt, loss=loss),
-                    accept_within=False) and _no_worse(rel, _POLISHED * tol.gap):
-            break
-    consider(_vertex_reduce(Xa, pats, U, V, tol))
+        cand = cand[viol[cand]] if cand.size else np.flatnonzero(viol)
+        ws.add(cand[np.argsort(-best[cand], kind="stable")][:_PER_ROUND])
+        reprices += 1
+        converged = False
     if lower - value > rnd:
         raise CertificationError(f"{func}: weak duality failed: the dual bound {lower!r} exceeds the objective "
                                  f"{value!r} of the network ψ(W) by more than its rounding {rnd:.3g} (a float "
@@ -603,7 +630,7 @@ def solve_oned(X, y, beta, *, loss: str = "squared", tol: Tolerances = DEFAULT_T
              "solver_status": status, "seconds": time.perf_counter() - t0, "seconds_patterns": 0.0,
              "seconds_solver": t_solve, "seconds_pricing": t_price, "cone_rows": int(sum(len(r) for r in rows)),
              "cuts": 0, "trace": trace, "rounding": rnd, "neurons_before_vertex": n_before, "method": "oned-sweep",
-             "pool_materialized": pool is not None}
+             "pool_materialized": pool is not None, "reprices": reprices}
     return ConvexSolution(p_star=value, lower_bound=lower, gap=gap, rel_gap=rel_gap, U=U, V=V, patterns=pats_out,
                           y_star=yhat, nu_star=nu, phi=phi, status=out_status, certified=out_status == "optimal",
                           pool_certified=True, pattern_source="exact", beta=beta, bias=True, interpolate=False,
