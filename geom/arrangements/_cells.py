@@ -82,15 +82,16 @@ def _restrict(Yp: np.ndarray, h: np.ndarray, integral: bool):
 def _children(Z: np.ndarray, h: np.ndarray, Yp: np.ndarray) -> np.ndarray:
     """Both sides ``z ± ε h`` of restricted witnesses ``z ∈ h^⊥``, with ``ε`` from the prefix rows ``Yp``."""
     hn = h / np.linalg.norm(h)
+    eps = np.ones(Z.shape[0])
     if Yp.shape[0]:
-        a = np.abs(Z @ Yp.T)
         b = np.abs(Yp @ hn)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(b[None, :] > 0, a / b[None, :], np.inf)
-        eps = 0.5 * np.min(ratio, axis=1)
-        eps = np.where(np.isfinite(eps), eps, 1.0)
-    else:
-        eps = np.ones(Z.shape[0])
+        use = np.flatnonzero(b > 0)
+        if use.size:
+            YsT = np.ascontiguousarray((Yp[use] / b[use, None]).T)  # |y·z| / |y·h| as one product
+            step = max(32, 2**17 // use.size)
+            for s in range(0, Z.shape[0], step):
+                e = 0.5 * np.min(np.abs(Z[s:s + step] @ YsT), axis=1)
+                eps[s:s + step] = np.where(np.isfinite(e), e, 1.0)
     step = eps[:, None] * hn[None, :]
     return np.concatenate([Z + step, Z - step])
 
