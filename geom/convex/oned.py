@@ -308,8 +308,12 @@ def _restricted_segments(hl, Xa, y, beta, ids, rows_list, solver_tol) -> Restric
                 er.append(row), ec.append(th0 + s_ * p + c2), ev.append(float(L[s_, c, c2]))
             er.append(row), ec.append(r0 + s_ * p + c), ev.append(-1.0)
     A_eq = sp.csc_matrix((ev, (er, ec)), shape=(2 * nth, nvar))
-    Bd = sp.block_diag([sp.csr_matrix(_pattern_rows(hl, ids[k], rows_list[k]),
-                                      shape=(len(rows_list[k]), p)) for k in range(K)], format="csc")
+    blocks = [_pattern_rows(hl, ids[k], rows_list[k]) for k in range(K)]
+    nb = np.array([b_.shape[0] for b_ in blocks])
+    first = np.concatenate([[0], np.cumsum(nb)[:-1]])
+    bi = np.concatenate([np.repeat(first[k] + np.arange(nb[k]), p) for k in range(K)])
+    bj = np.concatenate([np.tile(k * p + np.arange(p), nb[k]) for k in range(K)])
+    Bd = sp.csc_matrix((np.concatenate([b_.ravel() for b_ in blocks]), (bi, bj)), shape=(int(nb.sum()), Kp))
     n_nn = Bd.shape[0]
     A_nn = sp.hstack([sp.block_diag([-Bd, -Bd], format="csc"), sp.csc_matrix((2 * n_nn, 2 * K + 2 * nth))],
                      format="csc")
@@ -339,8 +343,10 @@ def _restricted_segments(hl, Xa, y, beta, ids, rows_list, solver_tol) -> Restric
 
 def _pattern_rows(hl, k, rows):
     """``(2D − I)X̃`` on the facet rows ``rows`` of pattern ``k`` (without building the whole mask)."""
-    mask = hl.masks([k])[0][rows]
-    Xr = np.stack([hl.x[rows], np.ones(len(rows))], axis=1)
+    rows = np.asarray(rows, dtype=np.int64)
+    g = hl.group[rows]
+    mask = (g >= k) if k < hl.m else (g <= k - hl.m) if k < hl.count - 1 else np.zeros(rows.size, bool)
+    Xr = np.stack([hl.x[rows], np.ones(rows.size)], axis=1)
     return np.where(mask[:, None], Xr, -Xr)
 
 
@@ -393,32 +399,60 @@ def _certify(hl, X, Xa, y, beta, pats, U, V, loss, extra=()):
     return value, rounding, lower, phi, yhat, nu
 
 
-def _prune_compressed(Xa, y, beta, pats, U, V, support, loss):
-    """``(U, V)`` without the slots of norm ``≤ support · max``, the magnitudes of the others refit; ``None`` if
-    nothing is dropped.
+@dataclass(frozen=True)
+class _Compressed:
+    """Data with the same squared loss as ``(X̃, y)`` on every fit of the working-set patterns, up to a constant.
 
-    As ``geom.convex._prune`` (the directions ``ū_j`` fixed, ``min_{c ≥ 0} ½‖Ac − y‖² + β1ᵀc`` with
-    ``A = [σ_j D_j X̃ ū_j]``), but on ``A = QR``: ``AᵀA = RᵀR`` and ``Aᵀy = RᵀQᵀy``, so the non-negative lasso on
-    ``(R, Qᵀy)`` has the same iterates at a cost free of ``n``.  Other losses only drop the slots.
+    Between consecutive breakpoints of the working set every fit is one line ``x̃ᵀθ``, so the samples of a
+    segment enter the loss only through ``Σ x̃_ix̃_iᵀ`` and ``Σ y_ix̃_i``: they are replaced by at most two
+    pseudo-rows (``L_s`` with ``L_sᵀL_s`` and ``L_sᵀc_s`` equal to those sums) carrying the segment's membership
+    in every pattern.  The facet rows of the patterns stay as they are (the cones are written on them), and
+    are left out of the sums.  :func:`geom.convex.polish.newton_polish` and the noise pruning run on it
+    unchanged, at a cost free of ``n``.
     """
-    from .polish import nonnegative_lasso
 
-    nu_, nv_ = np.linalg.norm(U, axis=1), np.linalg.norm(V, axis=1)
-    cut = support * float(max(nu_.max(initial=0.0), nv_.max(initial=0.0)))
-    drop_u, drop_v = (nu_ <= cut) & (nu_ > 0), (nv_ <= cut) & (nv_ > 0)
-    if not (drop_u.any() or drop_v.any()):
-        return None
-    U2, V2 = np.where(drop_u[:, None], 0.0, U), np.where(drop_v[:, None], 0.0, V)
-    slots = [(k, 1.0) for k in np.flatnonzero(nu_ > cut)] + [(k, -1.0) for k in np.flatnonzero(nv_ > cut)]
-    if loss != "squared" or not slots:
-        return U2, V2
-    dirs = np.array([(U[k] if s > 0 else V[k]) / (nu_[k] if s > 0 else nv_[k]) for k, s in slots])
-    A = np.stack([s * pats[k] * (Xa @ u) for (k, s), u in zip(slots, dirs)], axis=1)
-    Q, R = np.linalg.qr(A)
-    c = nonnegative_lasso(R, Q.T @ y, beta)
-    for (k, s), u, cj in zip(slots, dirs, c):
-        (U2 if s > 0 else V2)[k] = cj * u
-    return U2, V2
+    Xa: np.ndarray
+    y: np.ndarray
+    pats: np.ndarray
+    rows: list
+
+
+def _compress(hl, y, ids, rows_list) -> _Compressed:
+    ids = np.asarray(ids, dtype=np.int64)
+    m = hl.m
+    tail = ids < m
+    cut_of = np.where(tail, ids, ids - m + 1)
+    cuts = np.unique(np.concatenate([[0, m], cut_of]))
+    S = cuts.size - 1
+    seg = (np.searchsorted(cuts, np.arange(m), side="right") - 1)[hl.group]
+    real = np.unique(np.concatenate([np.asarray(r, dtype=np.int64) for r in rows_list]))
+    rest = np.ones(hl.x.size, dtype=bool)
+    rest[real] = False
+    x, w = hl.x, rest.astype(np.float64)
+    M = np.zeros((S, 2, 2))
+    M[:, 0, 0] = np.bincount(seg, weights=w * x * x, minlength=S)
+    M[:, 0, 1] = M[:, 1, 0] = np.bincount(seg, weights=w * x, minlength=S)
+    M[:, 1, 1] = np.bincount(seg, weights=w, minlength=S)
+    mv = np.stack([np.bincount(seg, weights=w * x * y, minlength=S), np.bincount(seg, weights=w * y, minlength=S)],
+                  axis=1)
+    lam, E = np.linalg.eigh(M)
+    top = np.maximum(lam[:, -1:], 0.0)
+    ok = lam > 1e-14 * top
+    root = np.sqrt(np.where(ok, lam, 0.0))
+    proj = np.einsum("sjc,sj->sc", E, mv)
+    s_idx, c_idx = np.nonzero(ok)
+    pseudo_X = root[s_idx, c_idx, None] * E[s_idx, :, c_idx]
+    pseudo_y = proj[s_idx, c_idx] / root[s_idx, c_idx]
+    # membership of a segment in a pattern: tails from their cut on, heads before it (cuts never straddle)
+    start = cuts[s_idx]
+    pseudo_P = np.where(tail[:, None], start[None, :] >= cut_of[:, None], start[None, :] < cut_of[:, None])
+    pseudo_P[ids == hl.count - 1] = False
+    real_P = HalfLines.masks(hl, ids)[:, real]
+    Xc = np.concatenate([np.stack([x[real], np.ones(real.size)], axis=1), pseudo_X])
+    yc = np.concatenate([y[real], pseudo_y])
+    where = {int(r): i for i, r in enumerate(real)}
+    rows_c = [np.array([where[int(r)] for r in rr], dtype=np.int64) for rr in rows_list]
+    return _Compressed(Xa=Xc, y=yc, pats=np.concatenate([real_P, pseudo_P], axis=1), rows=rows_c)
 
 
 def _peaks(values: np.ndarray, m: int) -> np.ndarray:
@@ -476,7 +510,7 @@ def solve_oned(X, y, beta, *, loss: str = "squared", tol: Tolerances = DEFAULT_T
     CertificationError
         Weak duality failed beyond rounding (impossible unless a float bound was fooled).
     """
-    from . import ConvexSolution, _floor, _no_worse, _rel, _vertex_reduce
+    from . import ConvexSolution, _floor, _no_worse, _prune, _rel, _vertex_reduce
 
     t0 = time.perf_counter()
     func = "solve_oned"
@@ -552,6 +586,7 @@ def solve_oned(X, y, beta, *, loss: str = "squared", tol: Tolerances = DEFAULT_T
                               f"restricted program ({len(ws)} patterns); there is no solution to report")
         res, work, rows = good
         pats = hl.masks(work)
+        cd = _compress(hl, y, work, rows) if loss == "squared" else _Compressed(Xa, y, pats, rows)
         U, V = res.U, res.V
 
         # ---- certificate, polishing, pruning, vertex ------------------------------------------------------------
@@ -575,16 +610,17 @@ def solve_oned(X, y, beta, *, loss: str = "squared", tol: Tolerances = DEFAULT_T
                 return True
             return False
 
-        # slots below tol.support of the largest are interior-point noise: drop them and refit the magnitudes (the
-        # non-negative lasso on the QR-compressed columns), then prune to a vertex of the optimal polytope
-        # (docs/theory.md §D.4), then Newton-polish the few remaining slots (docs/theory.md §C.4)
+        # slots below tol.support of the largest are interior-point noise: drop them and refit the magnitudes
+        # (the non-negative lasso on the segment-compressed data, _Compressed), then prune to a vertex of the
+        # optimal polytope (docs/theory.md §D.4), then Newton-polish the remaining slots (docs/theory.md §C.4)
         for _ in range(_PRUNE_ROUNDS):
-            if not consider(_prune_compressed(Xa, y, beta, pats, U, V, tol.support, loss)):
+            if not consider(_prune(cd.Xa, cd.y, beta, cd.pats, U, V, tol.support, loss)):
                 break
         n_before = int(np.sum(np.any(U != 0, axis=1)) + np.sum(np.any(V != 0, axis=1)))
         consider(_vertex_reduce(Xa, pats, U, V, tol))
         for attempt in range(polish_rounds):
-            if consider(newton_polish(Xa, y, beta, pats, rows, U, V, tol.support * 100.0 ** attempt, loss=loss),
+            if consider(newton_polish(cd.Xa, cd.y, beta, cd.pats, cd.rows, U, V, tol.support * 100.0 ** attempt,
+                                          loss=loss),
                         accept_within=False) and _no_worse(rel, _POLISHED * tol.gap):
                 break
         consider(_vertex_reduce(Xa, pats, U, V, tol))
