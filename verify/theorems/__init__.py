@@ -33,14 +33,14 @@ True
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
-from .._result import error_result
+from .._result import CheckResult, Measurement, error_result
 from ..suites._data import case_data
 
 __all__ = ["Theorem", "THEOREMS", "GROUPS", "register_theorem", "applicable", "theorem_checks", "enumerable",
-           "MAX_REGIONS"]
+           "labelled", "MAX_REGIONS"]
 
 #: Groups of theorem generators (which suites run them: :mod:`verify.suites.theorems`).
 GROUPS = ("theorem", "lesson", "landscape", "scale")
@@ -94,6 +94,12 @@ def enumerable(case) -> bool:
     return 2 * sum(comb(n - 1, k) for k in range(r)) <= MAX_REGIONS
 
 
+def labelled(case) -> bool:
+    """Whether ``case`` has labels, a ``β`` and an affordable exact enumeration (what (C), the polytope and the
+    trained-net theorems need)."""
+    return case.y is not None and case.beta is not None and enumerable(case)
+
+
 def applicable(case, groups=GROUPS) -> list:
     """The registered theorems of ``groups`` that apply to ``case``, in registration order."""
     return [t for t in THEOREMS.values() if t.group in groups and t.applies(case)]
@@ -102,15 +108,19 @@ def applicable(case, groups=GROUPS) -> list:
 def theorem_checks(case, ctx, *, groups=GROUPS, names=None):
     """Yield the items of every applicable theorem of ``groups`` (or of ``names``) on ``case``.
 
-    A generator that raises yields an ``ERROR`` result (check ``"<theorem> generator"``, the theorem's source)
-    and the next theorem runs.
+    Every check and measurement gets ``details["generator"]`` (the theorem's name) and ``details["source"]``.  A
+    generator that raises yields an ``ERROR`` result (check ``"<theorem> generator"``, the theorem's source) and
+    the next theorem runs.
     """
     data = case_data(case, ctx)
     chosen = applicable(case, groups) if names is None else [THEOREMS[n] for n in names if THEOREMS[n].applies(case)]
     for t in chosen:
         t0 = time.perf_counter()
         try:
-            yield from t.generator(data, ctx)
+            for item in t.generator(data, ctx):
+                if isinstance(item, (CheckResult, Measurement)):  # which generator, for reports grouping by theorem
+                    item = replace(item, details={**item.details, "generator": t.name, "source": t.source})
+                yield item
         except Exception as exc:  # one broken generator does not hide the others
             yield error_result(case.name, f"{t.name} generator", t.source, exc, time.perf_counter() - t0)
 

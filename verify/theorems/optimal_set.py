@@ -37,7 +37,7 @@ from ..suites.convex import SPEC_DIGITS_RTOL, convex_checks
 from ..suites.patterns import patterns_checks
 from ..suites.polytope import (OBJECTIVE_RTOL, critical_width_checks, polytope_summary, staircase_checks,
                                vertex_objective_checks)
-from . import enumerable, register_theorem
+from . import enumerable, labelled, register_theorem
 
 __all__ = ["TIGHT_RTOL", "DIRECTION_TOL", "BOUND_RTOL", "MAX_FIGURE_WITNESSES", "MAX_FIT_CURVES", "FIT_GRID",
            "theory_tolerance"]
@@ -55,9 +55,6 @@ MAX_FIGURE_WITNESSES = 48
 MAX_FIT_CURVES = 8
 FIT_GRID = 201
 
-
-def _labelled(case) -> bool:
-    return case.y is not None and case.beta is not None and enumerable(case)
 
 
 def theory_tolerance(data) -> float:
@@ -108,7 +105,7 @@ def pattern_counts(data, ctx):
 # ---- the convex program ----------------------------------------------------------------------------------------
 
 @register_theorem("convex program and its dual", source="Pilanci–Ergen 2020; docs/theory.md §A.3, §C",
-                  applies=lambda c: _labelled(c) and ("p_star" in c.expected or "p_star_at_most" in c.expected))
+                  applies=lambda c: labelled(c) and ("p_star" in c.expected or "p_star_at_most" in c.expected))
 def convex_program(data, ctx):
     """(C), its dual and the certificates (the ``convex`` suite), and ``p* ≤`` a theory bound."""
     case = data.case
@@ -126,7 +123,7 @@ def convex_program(data, ctx):
 # ---- p*_m = p* for m ≥ m* -------------------------------------------------------------------------------------
 
 @register_theorem("p*_m = p* for m ≥ m*", source="Pilanci–Ergen 2020; Kim et al. 2025 §E.1; docs/theory.md §A.3, §E.1",
-                  applies=_labelled)
+                  applies=labelled)
 def width_objective(data, ctx):
     """ψ of a least-support vertex, split to every width ``m* ≤ m ≤ n + 1`` (padded with dead neurons when the
     zero network is optimal), has objective ``p*``."""
@@ -160,7 +157,7 @@ def width_objective(data, ctx):
 # ---- the optimal polytope --------------------------------------------------------------------------------------
 
 @register_theorem("optimal polytope", source="Mishkin–Pilanci 2023; Kim et al. 2025 Thm 1; docs/theory.md §D",
-                  applies=_labelled)
+                  applies=labelled)
 def optimal_polytope(data, ctx):
     """Critical widths, vertices, ``M* ≤ n``, every vertex optimal; the polytope figure (and the vertex nets'
     functions for 1-D data)."""
@@ -200,7 +197,7 @@ def _matched(a, b) -> list:
 
 
 @register_theorem("optimal directions from ν*", source="Pilanci–Ergen 2020; Mishkin–Pilanci 2023; docs/theory.md §C.1, §D.1",
-                  applies=lambda c: _labelled(c) and "nu_star" in c.expected)
+                  applies=lambda c: labelled(c) and "nu_star" in c.expected)
 def directions_from_dual(data, ctx):
     """The signed directions tight at the case's ``ν*`` are exactly the polytope's; ``φ(ν*) ≤ β``."""
     case, P = data.case, data.polytope
@@ -229,7 +226,7 @@ def directions_from_dual(data, ctx):
 # ---- the staircase ----------------------------------------------------------------------------------------------
 
 @register_theorem("staircase of connectivity", source="Kim et al. 2025 Thm 2; docs/theory.md §E.2",
-                  applies=_labelled)
+                  applies=labelled)
 def staircase(data, ctx):
     """The five statements of the staircase, at every width they concern, and the staircase figure."""
     yield from staircase_checks(data)

@@ -35,7 +35,7 @@ import geom
 
 from .._result import Figure, Measurement, Status, compare
 from ..suites.nets import path_checks, split_checks, stationary_checks, vertex_net_checks
-from . import enumerable, register_theorem
+from . import enumerable, labelled, register_theorem
 
 __all__ = ["LANDSCAPE_SEEDS", "LANDSCAPE_STEPS", "ALIGNMENT_SEEDS", "ALIGNMENT_STEPS", "ALIGNMENT_INIT", "GRID_POINTS", "MAX_TRAJECTORIES"]
 
@@ -56,9 +56,6 @@ _STATUS = {"holds": Status.HOLDS, "violated": Status.VIOLATED, "inconclusive": S
            "not applicable": Status.NOT_APPLICABLE}
 
 
-def _labelled(case) -> bool:
-    return case.y is not None and case.beta is not None and enumerable(case)
-
 
 def _grid(X, bias):
     lo, hi = float(np.min(X)), float(np.max(X))
@@ -67,7 +64,7 @@ def _grid(X, bias):
 
 
 @register_theorem("optimal set = splits of ψ", source="Wang–Lacotte–Pilanci 2021; docs/theory.md §A.5, §F.1",
-                  applies=_labelled)
+                  applies=labelled)
 def optimal_set(data, ctx):
     """ψ of every vertex is optimal and minimal; every trained optimum is a split of ψ(W), W ∈ 𝒫*."""
     yield from vertex_net_checks(data)
@@ -75,7 +72,7 @@ def optimal_set(data, ctx):
 
 
 @register_theorem("Clarke stationary ⇒ nearly minimal", source="Wang–Lacotte–Pilanci 2021; docs/theory.md §F.2",
-                  applies=_labelled)
+                  applies=labelled)
 def clarke_nearly_minimal(data, ctx):
     """Every Clarke stationary trained net is nearly minimal; the trajectories of the shared training batch."""
     yield from stationary_checks(data)
@@ -89,7 +86,7 @@ def clarke_nearly_minimal(data, ctx):
                  theorem="docs/theory.md §F.2 (Wang et al.)", title=f"{data.case.name}: gradient descent")
 
 
-@register_theorem("decreasing path", source="Wang–Lacotte–Pilanci 2021; docs/theory.md §F.4", applies=_labelled)
+@register_theorem("decreasing path", source="Wang–Lacotte–Pilanci 2021; docs/theory.md §F.4", applies=labelled)
 def decreasing_path(data, ctx):
     """From every trained net that is not nearly minimal, the path never increases the objective."""
     yield from path_checks(data)
@@ -119,7 +116,7 @@ def continuum(data, ctx):
 
 
 @register_theorem("landscape: fraction reaching p*", source="Kim et al. 2025; Wang et al. 2021; docs/theory.md §F.4",
-                  applies=_labelled, group="landscape")
+                  applies=labelled, group="landscape")
 def landscape(data, ctx):
     """Many seeds per width: the fraction of trained nets certified optimal, stationary points not global."""
     case = data.case
