@@ -13,13 +13,18 @@ What is measured, per instance (docs/theory.md §B.2 for the expected counts):
   against the exact pattern set (``geom.pattern_recall``), and the number of sampled patterns missing from the
   exact set (always 0 if the exact set is right: every sampled pattern is genuine).
 
-Instances: Gaussian data (200,3), (100,4), (40,5), (25,7) with seed ``2026 + 10 n + d`` (the convention of
-``cases/arrangements.py``) and the resonance arrangement d = 4, 5, 6 (370; 11,292; 1,066,044 regions).
-Goal (issue): resonance d = 6 exact and fully certified in ≤ 20 s with peak memory ≤ 2 GB (2048 MiB).
+Instances: Gaussian data (200,3), (400,3), (800,3), (100,4), (200,4), (40,5), (100,5), (25,7) with seed
+``2026 + 10 n + d`` (the convention of ``cases/arrangements.py``) and the resonance arrangement d = 4, 5, 6
+(370; 11,292; 1,066,044 regions).
+Goals: resonance d = 6 exact and fully certified in ≤ 20 s with peak memory ≤ 2 GB (2048 MiB); issue 9 (memory
+O(output)): (800,3) ≤ 10 s and ≤ 1 GiB, (200,4) ≤ 20 s, (100,5) ≤ 60 s and ≤ 4 GiB, resonance d = 6 ≥ 3.5×
+faster than the baseline commit (``--baseline REV``, the same worker from that commit's tree in the same run,
+under ``--baseline-timeout``).
 
 Usage::
 
     .venv/bin/python benchmarks/bench_patterns.py [--quick] [--no-sage] [--timeout S] [--out PATH]
+        [--instances A,B] [--baseline REV [--baseline-timeout S]] [--no-sampling]
 
 A plain-text table goes to stdout; JSON to ``benchmarks/results/patterns.json`` (written atomically).
 Progress lines go to stderr only when it is a terminal.  Ratios are speed-ups: Sage seconds / our seconds.
@@ -41,7 +46,7 @@ from _harness import machine_info as harness_machine_info
 
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "patterns.json"
 
-FULL_GAUSSIAN = [(200, 3), (100, 4), (40, 5), (25, 7)]
+FULL_GAUSSIAN = [(200, 3), (400, 3), (800, 3), (100, 4), (200, 4), (40, 5), (100, 5), (25, 7)]
 FULL_RESONANCE = [4, 5, 6]
 FULL_SAMPLES = [10**5, 10**6]
 QUICK_GAUSSIAN = [(40, 3), (20, 4), (12, 5)]
@@ -53,6 +58,9 @@ OURS_TIMEOUT_S = 1800.0
 GOAL_D6_SECONDS = 20.0
 GOAL_D6_PEAK_MB = 2048.0
 GOAL_SPEEDUP_VS_REGIONS = 10.0
+# issue 9: instance -> (max seconds, max peak MiB, min speed-up vs the baseline commit); None = no limit
+GOALS_ISSUE9 = {"gaussian-800x3": (10.0, 1024.0, None), "gaussian-200x4": (20.0, None, None),
+                "gaussian-100x5": (60.0, 4096.0, None), "resonance-6": (None, None, 3.5)}
 
 
 # ---- instances ---------------------------------------------------------------------------------------------
@@ -103,8 +111,12 @@ def worker_ours(name: str, save: str) -> dict:
     t0 = time.perf_counter()
     P = geom.enumerate_patterns(X)
     seconds = time.perf_counter() - t0
-    np.save(save, np.packbits(P.patterns, axis=1))
-    all_ones = bool(np.any(np.all(P.patterns, axis=1)))
+    packed = getattr(P, "packed", None)  # the bit-packed form, where the code under test keeps one
+    if packed is None:
+        packed = np.packbits(P.patterns, axis=1)
+    np.save(save, packed)
+    ones = np.packbits(np.ones((1, X.shape[0]), bool), axis=1)
+    all_ones = bool(np.any(np.all(packed == ones, axis=1)))
     return {"count": P.count, "regions": P.n_regions, "rank": P.rank, "certified": P.certified,
             "general_position": P.general_position, "count_certificate": P.count_certificate,
             "n_exact_checks": P.n_exact_checks, "seconds": seconds, "seconds_reported": P.seconds,
@@ -199,19 +211,21 @@ def machine_info(sage_version: str | None) -> dict:
 
 
 def bench_instance(name: str, samples: list[int], use_sage: bool, timeout: float, tmpdir: str,
-                   baseline: Path | None = None) -> dict:
+                   baseline: Path | None = None, baseline_timeout: float = OURS_TIMEOUT_S) -> dict:
     _, info = build_instance(name)
     row = {"instance": name, **info}
     save = os.path.join(tmpdir, f"{name}.npy")
     if baseline is not None:  # the same worker from the baseline commit's tree, in this run
         progress(f"{name}: baseline")
         b = run_child(str(baseline / "benchmarks" / "bench_patterns.py"),
-                      ["--worker", "ours", "--instance", name, "--save", save + ".base.npy"], OURS_TIMEOUT_S,
+                      ["--worker", "ours", "--instance", name, "--save", save + ".base.npy"], baseline_timeout,
                       root=baseline)
         row["baseline_status"] = b["status"]
+        row["baseline_timeout_s"] = baseline_timeout
         row["baseline_seconds"] = b["result"]["seconds"] if b["status"] == "ok" else None
         row["baseline_peak_rss_mb"] = b["peak_rss_mb"]
         row["baseline_certified"] = b["result"]["certified"] if b["status"] == "ok" else None
+        row["baseline_count"] = b["result"]["count"] if b["status"] == "ok" else None
     progress(f"{name}: ours")
     ours = run_child(__file__, ["--worker", "ours", "--instance", name, "--save", save], OURS_TIMEOUT_S)
     row["status"] = ours["status"]
@@ -224,8 +238,15 @@ def bench_instance(name: str, samples: list[int], use_sage: bool, timeout: float
         row["patterns_per_s"] = r["count"] / r["seconds"] if r["certified"] and r["seconds"] > 0 else None
         exp = info["expected_regions"]
         row["regions_match_expected"] = None if exp is None else r["regions"] == exp
+        if row.get("baseline_count") is not None:  # the same pattern set, bit for bit (both sorted, packed)
+            import numpy as np
+
+            row["patterns_match_baseline"] = bool(np.array_equal(np.load(save), np.load(save + ".base.npy")))
         if row.get("baseline_seconds"):
             row["ratio_vs_baseline"] = r["seconds"] / row["baseline_seconds"]
+            row["speedup_vs_baseline"] = row["baseline_seconds"] / r["seconds"]
+        elif row.get("baseline_status") == "timeout" and r["seconds"]:
+            row["speedup_vs_baseline_lower_bound"] = baseline_timeout / r["seconds"]
     else:
         row.update({"count": None, "regions": None, "certified": False, "seconds": None,
                     "patterns_per_s": None, "error": ours["stderr"] or ours["status"]})
@@ -286,15 +307,18 @@ def _fmt_sage(row, method):
 
 
 def render_table(rows: list[dict], samples: list[int], timeout: float) -> str:
-    head = ["instance", "n", "d", "patterns", "regions", "cert", "ours s", "base s", "ours/base", "patt/s", "peak MB",
+    head = ["instance", "n", "d", "patterns", "regions", "cert", "ours s", "base s", "speed-up", "patt/s", "peak MB",
+            "base MB",
             "sage reg s", "sage nreg s", "x reg", "x nreg"] + [f"recall {k:.0e}" for k in samples]
     lines = []
     for r in rows:
         rec = {s.get("k"): s for s in r["sampling"]}
         cells = [r["instance"], str(r["n"]), str(r["d"]), _fmt(r.get("count"), ","), _fmt(r.get("regions"), ","),
                  {True: "yes", False: "NO"}[bool(r.get("certified"))], _fmt(r.get("seconds"), ".2f"),
-                 _fmt(r.get("baseline_seconds"), ".2f"), _fmt(r.get("ratio_vs_baseline"), ".2f"),
+                 _fmt(r.get("baseline_seconds"), ".2f", none=r.get("baseline_status", "-")),
+                 _fmt_ratio(r, "speedup_vs_baseline"),
                  _fmt(r.get("patterns_per_s"), ",.0f"), _fmt(r.get("peak_rss_mb"), ".0f"),
+                 _fmt(r.get("baseline_peak_rss_mb"), ".0f"),
                  _fmt_sage(r, "regions"), _fmt_sage(r, "n_regions"), _fmt_ratio(r, "ratio"),
                  _fmt_ratio(r, "ratio_n_regions")]
         for k in samples:
@@ -307,7 +331,8 @@ def render_table(rows: list[dict], samples: list[int], timeout: float) -> str:
     for c in lines:
         out.append("  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(c, widths))))
     out.append(f"x reg / x nreg: speed-up = Sage regions() / n_regions() seconds over ours; "
-               f"'>Nx' = Sage timed out at {timeout:g} s.  peak MB = peak RSS (MiB) of our fresh subprocess.")
+               f"'>Nx' = Sage timed out at {timeout:g} s.  peak MB = peak RSS (MiB) of our fresh subprocess; "
+               "speed-up = baseline s / ours s ('>Nx': the baseline timed out); base MB = the baseline's peak RSS.")
     return "\n".join(out)
 
 
@@ -324,6 +349,8 @@ def check_notes(rows: list[dict]) -> list[str]:
         if r.get("regions_match_expected") is False:
             notes.append(f"{name}: regions {r['regions']} != expected {r['expected_regions']} "
                          f"({r['expected_source']})")
+        if r.get("patterns_match_baseline") is False:
+            notes.append(f"{name}: the pattern set differs from the baseline commit's")
         if not r.get("all_ones_present"):
             notes.append(f"{name}: the all-ones pattern (u = 0) is missing")
         for m in ("regions", "n_regions"):
@@ -341,7 +368,27 @@ def check_notes(rows: list[dict]) -> list[str]:
 
 
 def goals(rows: list[dict]) -> dict:
-    out = {}
+    out = {"issue9": {}}
+    for r in rows:
+        lim = GOALS_ISSUE9.get(r["instance"])
+        if lim is None:
+            continue
+        max_s, max_mb, min_x = lim
+        ok = r["status"] == "ok" and bool(r.get("certified"))
+        checks = {}
+        if max_s is not None:
+            checks["seconds"] = ok and r["seconds"] <= max_s
+        if max_mb is not None:
+            checks["peak_rss_mb"] = ok and r["peak_rss_mb"] <= max_mb
+        if min_x is not None:
+            x = r.get("speedup_vs_baseline") or r.get("speedup_vs_baseline_lower_bound")
+            checks["speedup_vs_baseline"] = None if x is None else bool(ok and x >= min_x)
+        out["issue9"][r["instance"]] = {"limits": {"seconds": max_s, "peak_rss_mb": max_mb,
+                                                   "speedup_vs_baseline": min_x},
+                                        "seconds": r.get("seconds"), "peak_rss_mb": r.get("peak_rss_mb"),
+                                        "speedup_vs_baseline": r.get("speedup_vs_baseline"),
+                                        "checks": checks,
+                                        "met": ok and all(v is True for v in checks.values())}
     d6 = next((r for r in rows if r["instance"] == "resonance-6"), None)
     if d6 is not None:
         ok = d6["status"] == "ok"
@@ -375,6 +422,9 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON output (default {DEFAULT_OUT})")
     ap.add_argument("--baseline", metavar="REV",
                     help="also time the enumeration of commit REV (its own tree, same run) and report ours/base")
+    ap.add_argument("--baseline-timeout", type=float, default=OURS_TIMEOUT_S,
+                    help=f"per-instance limit for the baseline's run, seconds (default {OURS_TIMEOUT_S:g})")
+    ap.add_argument("--no-sampling", action="store_true", help="skip the Gaussian sampling recall runs")
     ap.add_argument("--instances", help="comma-separated instance names (default: all of the mode)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--instance", help=argparse.SUPPRESS)
@@ -388,7 +438,7 @@ def main(argv=None) -> int:
         return run_worker(args)
 
     timeout = args.timeout if args.timeout is not None else (20.0 if args.quick else 120.0)
-    samples = QUICK_SAMPLES if args.quick else FULL_SAMPLES
+    samples = [] if args.no_sampling else (QUICK_SAMPLES if args.quick else FULL_SAMPLES)
     if args.no_sage:
         use_sage, sage_ver, sage_reason = False, None, "disabled by --no-sage"
     else:
@@ -402,7 +452,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench_patterns_") as tmpdir:
         base = baseline_checkout(args.baseline, tmpdir) if args.baseline else None
         for name in names:
-            rows.append(bench_instance(name, samples, use_sage, timeout, tmpdir, base))
+            rows.append(bench_instance(name, samples, use_sage, timeout, tmpdir, base, args.baseline_timeout))
     total = time.perf_counter() - t0
     info["loadavg_at_end"] = list(os.getloadavg())
     info["git_commit_end"] = machine_info(sage_ver)["git_commit"]  # differs if HEAD moved during the run
@@ -426,6 +476,8 @@ def main(argv=None) -> int:
         print(f"goal resonance-6 (<= {GOAL_D6_SECONDS:g} s, <= {GOAL_D6_PEAK_MB:g} MB, certified): "
               f"{'MET' if d6['met'] else 'NOT MET'} ({_fmt(d6['seconds'], '.2f')} s, "
               f"{_fmt(d6['peak_rss_mb'], '.0f')} MB, certified={d6['certified']})")
+    for name, gi in g["issue9"].items():
+        print(f"goal issue 9 {name} {gi['limits']}: {'MET' if gi['met'] else 'NOT MET'} ({gi['checks']})")
     sp = g["speedup_vs_sage_regions"]
     if sp["met_per_instance"]:
         print(f"goal >= {GOAL_SPEEDUP_VS_REGIONS:g}x vs Sage regions(): "
