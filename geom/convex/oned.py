@@ -67,8 +67,8 @@ _PER_ROUND = 40
 _INITIAL = 16
 #: A working-set pattern with zero slots whose dual value stays below ``β(1 − _DROP_SLACK)`` is idle.
 _DROP_SLACK = 0.05
-#: Polishing stops early (and replaces the interior point) once its relative gap is below this times ``tol.gap``
-#: (as in :func:`geom.solve_convex`).
+#: A polished candidate replaces the current one when its relative gap is no worse, or below this times
+#: ``tol.gap`` (as in :func:`geom.solve_convex`).
 _POLISHED = 1e-2
 #: Rounds of dropping noise slots and refitting.
 _PRUNE_ROUNDS = 3
@@ -455,6 +455,27 @@ def _compress(hl, y, ids, rows_list) -> _Compressed:
     return _Compressed(Xa=Xc, y=yc, pats=np.concatenate([real_P, pseudo_P], axis=1), rows=rows_c)
 
 
+def _kink_rows(hl, Xa, pats, U, V):
+    """``(X̃_S, pats[:, S])`` on a subset ``S`` of samples with the same column dependencies as all of them.
+
+    Every fit column ``(X̃ū_j)_+`` is linear between consecutive kinks ``−b_j/w_j`` of the slots, so on the
+    samples of such an interval the fit matrix has rank ``≤ 2`` and two samples with distinct ``x`` span its
+    rows: keeping the smallest and largest sample of each interval keeps the null space of the fit matrix
+    (what :func:`geom.polytope.vertices.prune_to_vertex` works with) at a size free of ``n``.
+    """
+    Z = np.concatenate([U[np.any(U != 0, axis=1)], V[np.any(V != 0, axis=1)]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kinks = np.unique(-Z[Z[:, 0] != 0, 1] / Z[Z[:, 0] != 0, 0])
+    order = np.argsort(hl.x, kind="stable")
+    xs = hl.x[order]
+    cell = np.searchsorted(kinks, xs, side="left") * 2 + np.isin(xs, kinks)  # a kink at a sample: own cell
+    change = np.flatnonzero(np.diff(cell)) + 1
+    starts = np.concatenate([[0], change])
+    ends = np.concatenate([change - 1, [xs.size - 1]])
+    keep = np.unique(np.concatenate([order[starts], order[ends]]))
+    return Xa[keep], pats[:, keep]
+
+
 def _peaks(values: np.ndarray, m: int) -> np.ndarray:
     """Ids (rows of ``values``, flattened with the sign column) of the local maxima along tails and heads."""
     out = []
@@ -617,13 +638,13 @@ def solve_oned(X, y, beta, *, loss: str = "squared", tol: Tolerances = DEFAULT_T
             if not consider(_prune(cd.Xa, cd.y, beta, cd.pats, U, V, tol.support, loss)):
                 break
         n_before = int(np.sum(np.any(U != 0, axis=1)) + np.sum(np.any(V != 0, axis=1)))
-        consider(_vertex_reduce(Xa, pats, U, V, tol))
+        consider(_vertex_reduce(*_kink_rows(hl, Xa, pats, U, V), U, V, tol))
         for attempt in range(polish_rounds):
+            # a looser support/face guess per attempt; stop at the first accepted polish that certifies
             if consider(newton_polish(cd.Xa, cd.y, beta, cd.pats, cd.rows, U, V, tol.support * 100.0 ** attempt,
-                                          loss=loss),
-                        accept_within=False) and _no_worse(rel, _POLISHED * tol.gap):
+                                      loss=loss), accept_within=False) and _no_worse(rel, tol.gap):
                 break
-        consider(_vertex_reduce(Xa, pats, U, V, tol))
+        consider(_vertex_reduce(*_kink_rows(hl, Xa, pats, U, V), U, V, tol))
         within = math.isfinite(rel) and rel <= tol.gap
         if within or not converged or reprices >= _REPRICE or rounds >= max_rounds:
             break
