@@ -349,3 +349,18 @@ def test_cases_json_names_the_suites_of_each_case(capsys):
     assert "patterns" in by["spec-B2-antiparallel"]["suites"]
     for r in rows:
         assert sorted(r["suites"]) == sorted(s.name for s in SUITES.values() if set(s.tags) <= set(r["tags"]))
+
+
+@pytest.mark.slow
+def test_default_suite_in_processes_gives_the_serial_results():
+    """The default suite (quick, when registered), serial and in 2 processes: the same checks, values and figures;
+    the measurements too, except those that are timings (unit 's')."""
+    name = default_suites()[0]
+    serial, parallel = (verify.run_suite(name, seed=0, jobs=j) for j in (1, 2))
+    a, b = _timeless(serial.to_dict()), _timeless(parallel.to_dict())
+    timing = [m["unit"] == "s" for m in a["measurements"]]
+    assert timing == [m["unit"] == "s" for m in b["measurements"]]
+    for key in ("measurements",):
+        a[key] = [m for m, t in zip(a[key], timing) if not t]
+        b[key] = [m for m, t in zip(b[key], timing) if not t]
+    assert a == b
