@@ -304,3 +304,104 @@ def test_check_kind_is_validated():
         CheckResult(case="c", check="k", theorem="§", status=Status.HOLDS, kind="tautology")
     with pytest.raises(TypeError, match="The 'status' parameter of CheckResult must be a verify.Status"):
         CheckResult(case="c", check="k", theorem="§", status="holds")
+
+
+# ---- one section per theorem, figures, folding, foreign schemas ----------------------------------------------
+
+def _sectioned_result() -> verify.SuiteResult:
+    """20 passing checks and a violated one under §B.2, an inconclusive one under §A.3, figures for both (one
+    with bad data), a figure-only section (§E.2) and a checker error without a theorem."""
+    from verify import Figure, Measurement
+
+    checks = [CheckResult(case=f"case-{i % 2}", check=f"count {i}", theorem="docs/theory.md §B.2",
+                          status=Status.HOLDS, observed=i, expected=i) for i in range(20)]
+    checks += [CheckResult(case="case-1", check="pattern set", theorem="docs/theory.md §B.2", status=Status.VIOLATED,
+                           observed=["01"], expected=["01", "11"], witness={"missing": ["11"]}),
+               CheckResult(case="case-0", check="gap", theorem="docs/theory.md §A.3", status=Status.INCONCLUSIVE,
+                           observed=1.0, expected=1.0, margin=1e-12, tolerance=1e-9),
+               CheckResult(case="case-0", check="suite checker", theorem="—", status=Status.ERROR,
+                           details={"exception": "ValueError", "message": "bad"})]
+    figs = (Figure("case-1", "arrangement2d", {"X": [[1, 0], [0, 1]]}, "docs/theory.md §B.2", "case-1: cells"),
+            Figure("case-0", "series", {"x": [1, 2], "series": [{"label": "gap", "y": [1, 2]}]},
+                   "docs/theory.md §A.3", "gap curve"),
+            Figure("case-0", "fits1d", {"curves": []}, "docs/theory.md §A.3", "broken fit"),
+            Figure("case-0", "staircase", {"staircase": [{"m": 1, "components": 1, "isolated": 1}]},
+                   "docs/theory.md §E.2", "staircase"))
+    return verify.SuiteResult(suite=SUITE, description="sections", results=tuple(checks),
+                              measurements=(Measurement("case-0", "recall", 0.5, theorem="docs/theory.md §B.2"),),
+                              cases=("case-0", "case-1"), provenance=_PROVENANCE, elapsed_s=0.0, figures=figs)
+
+
+def _between(text: str, start: str, end: str) -> str:
+    return text.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_one_section_per_theorem_with_its_figures(tmp_path):
+    pytest.importorskip("matplotlib")
+    paths = verify.write_report(_sectioned_result(), tmp_path)
+    html = Path(paths["html"]).read_text(encoding="utf-8")
+    md = Path(paths["md"]).read_text(encoding="utf-8")
+    # sections in the order of docs/theory.md, the one without a theorem last; the summary links to each
+    heads = [h.split("<", 1)[0] for h in html.split('"><h2>')[1:]]
+    assert heads == ["docs/theory.md §A.3", "docs/theory.md §B.2", "docs/theory.md §E.2",
+                     "(no theorem: checker errors and unassigned items)"]
+    assert [f'<a href="#sec-{i}">' in html for i in range(1, 5)] == [True] * 4
+    assert ('<tr class="attention"><td><a href="#sec-2">docs/theory.md §B.2</a></td><td>theorem</td>'
+            '<td class="n">20</td><td class="n violated">1</td><td class="n zero">0</td>') in html
+    assert "| [docs/theory.md §B.2](#sec-2) ⚠ | theorem | 20 | 1 | 0 | 0 | 0 | 21 | 1 |" in md
+    assert "| [docs/theory.md §E.2](#sec-3) | — | 0 | 0 | 0 | 0 | 0 | 0 | 1 |" in md
+    # each figure in its theorem's section: an image, or the reason it could not be drawn
+    a3, b2, e2, none = (_between(html, f'<section id="sec-{i}">', "</section>") for i in range(1, 5))
+    assert a3.count("<img ") == 1 and "not drawn: The &#x27;x&#x27; entry of a &#x27;fits1d&#x27; figure" in a3
+    assert b2.count("<img ") == 1 and "<figcaption>case-1: cells" in b2
+    assert e2.count("<img ") == 1 and "no checks" in e2
+    assert html.count("<img ") == 4  # and the suite's summary figure
+    assert "<img " not in none and '<td class="error">error</td>' in none
+    # the violated check first, its witness in full; the 20 passing ones folded
+    assert b2.index('<td class="violated">violated</td>') < b2.index("<details><summary>20 more checks")
+    assert '&quot;missing&quot;: [\n  &quot;11&quot;\n ]' in b2
+    assert "recall" in b2 and '<span class="badge fail">1 violated, 0 error(s)</span>' in b2
+    assert '<span class="badge warn">1 inconclusive</span>' in a3
+    md_b2 = _between(md, "## docs/theory.md §B.2\n", '<a id="sec-3">')
+    assert md_b2.index("| **VIOLATED** | case-1 | pattern set |") < md_b2.index("<details><summary>20 more checks")
+    assert "#### case-1: pattern set (violated)" in md_b2
+    assert "Figures (drawn in the HTML report): case-1: cells." in md_b2
+
+
+def test_a_short_section_is_not_folded(tmp_path):
+    paths = verify.write_report(_result("a"), tmp_path)
+    md = Path(paths["md"]).read_text(encoding="utf-8")
+    assert "<details>" not in md and "| not applicable | case-0 | not stated | theorem |" in md
+
+
+def test_a_report_of_another_schema_is_refused(tmp_path):
+    paths = verify.write_report(_result("a"), tmp_path / "a")
+    data = load_report(paths["json"])
+    old = tmp_path / "old"
+    old.mkdir()
+    data["schema"] = "relu-landscape/suite-report/0"
+    (old / f"{SUITE}.json").write_text(R.report_json(data), encoding="utf-8")
+    expected = (r"The 'path' parameter of verify.load_report must be a suite report of schema "
+                r"'relu-landscape/suite-report/1' .*Got a report of schema 'relu-landscape/suite-report/0' written by "
+                r"relu-landscape .* instead. Regenerate it with `relu-landscape run` of this version.")
+    with pytest.raises(DataFileError, match=expected):
+        load_report(old / f"{SUITE}.json")
+    with pytest.raises(DataFileError, match=expected):
+        render_from_json(old / f"{SUITE}.json", tmp_path / "out")
+    assert not (tmp_path / "out").exists() or os.listdir(tmp_path / "out") == []
+    proc = subprocess.run([sys.executable, "-m", "verify.report", str(old / f"{SUITE}.json")], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "schema 'relu-landscape/suite-report/0'" in proc.stderr
+    assert sorted(os.listdir(old)) == [f"{SUITE}.json"]  # nothing rendered next to it
+
+
+def test_a_report_without_figures_renders(tmp_path):
+    """A results file of this schema written before figures existed (no "figures" key) still renders."""
+    paths = verify.write_report(_result("a"), tmp_path / "a")
+    data = load_report(paths["json"])
+    del data["figures"]
+    data.pop("run_id")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / f"{SUITE}.json").write_text(R.report_json(data), encoding="utf-8")
+    out = render_from_json(tmp_path / "b" / f"{SUITE}.json", tmp_path / "b")
+    assert "<section id=\"sec-1\">" in Path(out["html"]).read_text(encoding="utf-8")

@@ -16,7 +16,8 @@ import numpy as np
 
 from ._figures_data import bad_entry, finite_mask, floats, optional_floats
 
-__all__ = ["draw_arrangement2d", "draw_polytope", "draw_ellipsoid", "arrangement_sectors"]
+__all__ = ["draw_arrangement2d", "draw_polytope", "draw_ellipsoid", "arrangement_sectors", "support_abs",
+           "pca_coordinates"]
 
 #: Angular resolution (number of directions) of the boundaries drawn by :func:`draw_ellipsoid`.
 _N_ANGLES = 721
@@ -139,8 +140,14 @@ def draw_arrangement2d(data: dict, fig) -> list[str]:
     return notes
 
 
-def _pca(V: np.ndarray, dim: int) -> tuple[np.ndarray, list[str]]:
-    """Coordinates of the rows of ``V`` in their first ``dim`` principal directions, and axis labels."""
+def pca_coordinates(V: np.ndarray, dim: int) -> tuple[np.ndarray, list[str]]:
+    """Coordinates of the rows of ``V`` in their first ``dim`` principal directions, and axis labels (rows with at
+    most ``dim`` coordinates are kept as they are, padded with zeros).
+
+    >>> P, labels = pca_coordinates(np.array([[0.0, 0, 0], [2, 0, 0], [0, 1, 0]]), 2)
+    >>> round(float(np.linalg.norm(P[1] - P[0])), 12), labels[0]
+    (2.0, 'PC1 (86% of the spread)')
+    """
     if V.shape[1] <= dim:
         P = np.zeros((V.shape[0], dim))
         P[:, :V.shape[1]] = V
@@ -172,7 +179,7 @@ def draw_polytope(data: dict, fig) -> list[str]:
     if V.shape[0] == 0 or not np.isfinite(V).all():
         raise bad_entry("polytope", "vertices", "a non-empty list of finite coordinate lists", f"shape {V.shape}")
     dim = 3 if data.get("dim") == 3 else 2
-    P, axis_labels = _pca(V, dim)
+    P, axis_labels = pca_coordinates(V, dim)
     notes = []
     ax = fig.add_subplot(projection="3d") if dim == 3 else fig.add_subplot()
     k = V.shape[0]
@@ -201,6 +208,19 @@ def draw_polytope(data: dict, fig) -> list[str]:
     n_edges = sum(1 for e in data.get("edges") or [])
     ax.set_title(f"{k} vertices, {n_edges} edges (in R^{V.shape[1]})", fontsize=9)
     return notes
+
+
+def support_abs(points: np.ndarray, omega: np.ndarray) -> np.ndarray:
+    """``max_z |ωᵀz|`` over the rows z of ``points`` and the origin, for each column ω of ``omega`` (2×k).
+
+    ``β / support_abs(R, ω)`` is the radius of ``𝒦_β`` in the direction ω when R holds the boundary of the
+    rectified ellipsoid (docs/theory.md §C.1).
+
+    >>> support_abs(np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([[1.0, 0.0], [0.0, -1.0]]))
+    array([1., 2.])
+    """
+    Z = np.vstack([points, np.zeros((1, points.shape[1]))])
+    return np.max(np.abs(Z @ omega), axis=0)
 
 
 def _rectified_boundary(data: dict) -> tuple[np.ndarray | None, np.ndarray]:
@@ -257,10 +277,9 @@ def draw_ellipsoid(data: dict, fig) -> list[str]:
     ax_r.set_ylabel(r"$z_2$")
     ax_r.legend(fontsize=7, loc="lower left")
 
-    Z = np.vstack([R, np.zeros((1, 2))])
     phi = np.linspace(0.0, 2 * math.pi, _N_ANGLES)
     omega = np.vstack([np.cos(phi), np.sin(phi)])
-    h = np.max(np.abs(Z @ omega), axis=0)
+    h = support_abs(R, omega)
     marks = [np.asarray(v, dtype=float) for v in (data.get("y"), data.get("nu_star"))
              if isinstance(v, list) and len(v) == 2 and all(isinstance(c, (int, float)) for c in v)]
     finite_r = beta / h[h > 1e-12 * max(float(h.max()), 1e-300)] if h.max() > 0 else np.zeros(0)

@@ -33,7 +33,7 @@ tr.attention td:first-child{border-left:4px solid #b42318}.pass{color:#1a7f37}.f
 color:#1a5e2a}figure{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top;max-width:100%}
 figcaption{font-size:.85em;color:#444;max-width:680px}img{max-width:100%}img.broken{outline:3px solid red}
 .note{color:#8a5a00;font-size:.85em}details{margin:.4em 0}summary{cursor:pointer;color:#1f4e99}
-.prov th{width:11em}.muted{color:#777}"""
+.prov th{width:11em}.muted{color:#777}td.zero{color:#bbb}figure.summary img{max-width:900px}"""
 
 _SCRIPT = """<script>
 window.addEventListener("load", function () {
@@ -73,7 +73,7 @@ def _row(r) -> str:
     st = r["status"]
     details = r.get("details") or {}
     return (f'<tr class="{"attention" if st in M.ATTENTION else ""}"><td class="{_cls(st)}">{html.escape(st)}</td>'
-            f"<td>{_e(r['case'])}</td><td>{_e(r['check'])}</td><td>{html.escape(M.kind_of(r))}</td>"
+            f"<td>{_e(r['case'])}</td><td>{_e(r['check'], 160)}</td><td>{html.escape(M.kind_of(r))}</td>"
             f"<td>{_e(r.get('observed'))}</td><td>{_e(r.get('expected'))}</td>"
             f"<td class=\"n\">{_e(r.get('tolerance'))}</td><td class=\"n\">{_e(r.get('margin'))}</td>"
             f"<td>{_e(details, 80) if details else ''}</td></tr>")
@@ -101,7 +101,6 @@ def _figures(g) -> list[str]:
 def _section(g) -> list[str]:
     H = [f'<section id="{g["anchor"]}"><h2>{html.escape(g["theorem"])}{_badge(g["counts"])}</h2>',
          f"<p>{html.escape(M.counts_line(g['counts']))}.</p>"]
-    H += _figures(g)
     top, rest, folded = M.passing_split(g["results"])
     if top or (rest and not folded):
         H += [_HEAD] + [_row(r) for r in top] + ([] if folded else [_row(r) for r in rest]) + ["</table>"]
@@ -115,14 +114,25 @@ def _section(g) -> list[str]:
               f"<li>margin: {_e(r.get('margin'))}, tolerance: {_e(r.get('tolerance'))}</li></ul>",
               "<p>witness:</p><pre>" + html.escape(M.pretty_json(r.get("witness"))) + "</pre>",
               "<p>details:</p><pre>" + html.escape(M.pretty_json(r.get("details"))) + "</pre></details>"]
+    H += _figures(g)
     if g["measurements"]:
-        H += ["<p>Measurements (not pass/fail):</p>",
+        ms = g["measurements"]
+        fold = len(ms) > M.COLLAPSE_ROWS
+        H += [f"<details><summary>{len(ms)} measurements (not pass/fail)</summary>" if fold else
+              "<p>Measurements (not pass/fail):</p>",
               "<table><tr><th>case</th><th>measurement</th><th>value</th><th>details</th></tr>"]
-        H += [f"<tr><td>{_e(m['case'])}</td><td>{_e(m['name'])}</td><td class=\"n\">{_e(m['value'])}</td>"
-              f"<td>{_e(m.get('details'), 200)}</td></tr>" for m in g["measurements"]]
-        H.append("</table>")
+        H += [f"<tr><td>{_e(m['case'])}</td><td>{_e(m['name'], 120)}</td><td class=\"n\">{_e(m['value'])}</td>"
+              f"<td>{_e(m.get('details'), 200)}</td></tr>" for m in ms]
+        H.append("</table></details>" if fold else "</table>")
     H.append("</section>")
     return H
+
+
+def _count_class(status: str, count: int) -> str:
+    """Class of a count cell: coloured when a check needs attention, muted when zero."""
+    if not count:
+        return "n zero"
+    return f"n {_cls(status)}" if status in M.ATTENTION else "n"
 
 
 def _summary(report) -> list[str]:
@@ -136,8 +146,7 @@ def _summary(report) -> list[str]:
     H.append("<th>total</th><th>figures</th></tr>")
     for row in M.summary_rows(report):
         name = (f'<a href="#{row["anchor"]}">{html.escape(row["theorem"])}</a>' if row["first"] else "")
-        cells = "".join(f'<td class="n {_cls(s) if v and s in M.ATTENTION else ""}">{v}</td>'
-                        for s, v in zip(M.STATUSES + ["total"], row["counts"]))
+        cells = "".join(f'<td class="{_count_class(s, v)}">{v}</td>' for s, v in zip(M.STATUSES + ["total"], row["counts"]))
         figs = "" if row["figures"] is None else str(row["figures"])
         H.append(f'<tr class="{"attention" if row["attention"] else ""}"><td>{name}</td>'
                  f"<td>{html.escape(row['kind'])}</td>{cells}<td class=\"n\">{figs}</td></tr>")
@@ -168,7 +177,7 @@ def render_html(report: dict, figure_png: bytes | None = None, run_id: str | Non
     H += _summary(report)
     if figure_png:
         alt = f"summary figure of the {report['suite']} suite"
-        H.append(f"<figure>{_img(figure_png, alt)}"
+        H.append(f'<figure class="summary">{_img(figure_png, alt)}'
                  f"<figcaption>Summary figure of the suite.</figcaption></figure>")
     for g in M.sections(report):
         H += _section(g)

@@ -176,8 +176,16 @@ def passing_split(results: list) -> tuple[list, list, bool]:
 
 
 def figure_caption(f: dict) -> str:
-    title = f.get("title") or f.get("kind", "figure")
-    return f"{title} ({f.get('case', '—')}, {f.get('kind', '?')})"
+    """The figure's title, with its case when the title does not name it.
+
+    >>> figure_caption({"title": "spec-I2: staircase", "case": "spec-I2", "kind": "staircase"})
+    'spec-I2: staircase'
+    >>> figure_caption({"case": "c", "kind": "series"})
+    'series (c)'
+    """
+    title = str(f.get("title") or f.get("kind") or "figure")
+    case = str(f.get("case") or "")
+    return title if case in title else f"{title} ({case})"
 
 
 def check_title(r) -> str:
@@ -202,7 +210,7 @@ _MD_HEAD = ("| status | case | check | kind | observed | expected | tolerance | 
 
 def _md_row(r) -> str:
     st = r["status"] if r["status"] not in ATTENTION else f"**{r['status'].upper()}**"
-    return (f"| {st} | {_md(r['case'])} | {_md(r['check'])} | {kind_of(r)} | {_md(r.get('observed'))} "
+    return (f"| {st} | {_md(r['case'])} | {_md(r['check'], 160)} | {kind_of(r)} | {_md(r.get('observed'))} "
             f"| {_md(r.get('expected'))} | {_md(r.get('tolerance'))} | {_md(r.get('margin'))} |")
 
 
@@ -222,10 +230,13 @@ def _md_section(g) -> list[str]:
               f"- margin: {fmt(r.get('margin'))}, tolerance: {fmt(r.get('tolerance'))}", "", "witness:", "",
               "```json", pretty_json(r.get("witness")), "```", "", "details:", "", "```json",
               pretty_json(r.get("details")), "```", ""]
-    if g["measurements"]:
-        L += ["Measurements (not pass/fail):", "", "| case | measurement | value | details |", "|---|---|---:|---|"]
-        L += [f"| {_md(m['case'])} | {_md(m['name'])} | {fmt(m['value'])} | {_md(m.get('details'), 200)} |"
-              for m in g["measurements"]] + [""]
+    ms = g["measurements"]
+    if ms:
+        fold = len(ms) > COLLAPSE_ROWS
+        L += [f"<details><summary>{len(ms)} measurements (not pass/fail)</summary>" if fold else
+              "Measurements (not pass/fail):", "", "| case | measurement | value | details |", "|---|---|---:|---|"]
+        L += [f"| {_md(m['case'])} | {_md(m['name'], 120)} | {fmt(m['value'])} | {_md(m.get('details'), 200)} |"
+              for m in ms] + [""] + (["</details>", ""] if fold else [])
     return L
 
 
