@@ -207,3 +207,19 @@ def test_run_cases_across_suites_skips_a_suite_without_them(capsys, tmp_path):
     finally:
         verify.SUITES.pop("toy-spec-test")
         verify.SUITES.pop("toy-bias-test")
+
+
+def test_report_command_rerenders_and_refuses_an_unwritable_out(capsys, tmp_path):
+    assert main(["run", "--suite", "patterns", "--out", str(tmp_path), "--quiet", "--case", "spec-I1"]) == 0
+    n_checks = len(json.loads((tmp_path / "patterns.json").read_text())["results"])
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "patterns.json"), "--out", str(tmp_path / "again")]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and out.splitlines()[0] == f"patterns: PASS: {n_checks} checks"
+    assert f"  html: {tmp_path / 'again' / 'patterns.html'}" in out.splitlines()
+    assert sorted(os.listdir(tmp_path / "again")) == ["patterns.html", "patterns.md", "patterns_figure.png"]
+    (tmp_path / "file").write_text("in the way")
+    assert main(["report", str(tmp_path / "patterns.json"), "--out", str(tmp_path / "file" / "sub")]) == 2
+    assert capsys.readouterr().err == (f"{PREFIX}The '--out' parameter of relu-landscape report must be a writable "
+                                       f"directory (created if missing). Got '{tmp_path / 'file' / 'sub'}' "
+                                       f"('{tmp_path / 'file'}' is a file) instead.\n")
