@@ -67,8 +67,8 @@ _PER_ROUND = 40
 _INITIAL = 16
 #: A working-set pattern with zero slots whose dual value stays below ``β(1 − _DROP_SLACK)`` is idle.
 _DROP_SLACK = 0.05
-#: A polished candidate replaces the current one when its relative gap is no worse, or below this times
-#: ``tol.gap`` (as in :func:`geom.solve_convex`).
+#: Polishing stops early once its relative gap is below this times ``tol.gap``; a candidate also replaces the
+#: current one when its gap is below it (as in :func:`geom.solve_convex`).
 _POLISHED = 1e-2
 #: Rounds of dropping noise slots and refitting.
 _PRUNE_ROUNDS = 3
@@ -612,7 +612,7 @@ def solve_oned(X, y, beta, *, loss: str = "squared", tol: Tolerances = DEFAULT_T
 
         # ---- certificate, polishing, pruning, vertex ------------------------------------------------------------
         value, rnd, lower, phi, yhat, nu = _certify(hl, X, Xa, y, beta, pats, U, V, loss, extra=(res.nu_dual,))
-        best_lower = lower = max(lower, best_lower) if math.isfinite(best_lower) else lower
+        best_lower = max(lower, best_lower) if math.isfinite(lower) else best_lower
         rel = _rel(value, rnd, lower)
 
         def consider(W, accept_within: bool = True, pats=pats):
@@ -620,11 +620,11 @@ def solve_oned(X, y, beta, *, loss: str = "squared", tol: Tolerances = DEFAULT_T
             nonlocal value, rnd, lower, phi, yhat, nu, U, V, rel, best_lower
             if W is None:
                 return False
-            cand = list(_certify(hl, X, Xa, y, beta, pats, *W, loss))
-            # any dual-feasible ν̃ bounds p* from below: keep the best bound seen
+            cand = _certify(hl, X, Xa, y, beta, pats, *W, loss)
+            # any dual-feasible ν̃ bounds p* from below: the best bound seen is reported at the end (candidates
+            # are compared by their own bound, which also measures how exact their ν̂ is)
             if math.isfinite(cand[2]) and not (best_lower >= cand[2]):
                 best_lower = cand[2]
-            cand[2] = best_lower
             rel_c = _rel(*cand[:3])
             if _no_worse(rel_c, _floor(rel, tol)) or (accept_within and _no_worse(rel_c, tol.gap)):
                 (value, rnd, lower, phi, yhat, nu), (U, V), rel = cand, W, rel_c
@@ -640,11 +640,14 @@ def solve_oned(X, y, beta, *, loss: str = "squared", tol: Tolerances = DEFAULT_T
         n_before = int(np.sum(np.any(U != 0, axis=1)) + np.sum(np.any(V != 0, axis=1)))
         consider(_vertex_reduce(*_kink_rows(hl, Xa, pats, U, V), U, V, tol))
         for attempt in range(polish_rounds):
-            # a looser support/face guess per attempt; stop at the first accepted polish that certifies
+            # a looser support/face guess per attempt, until the gap is far below the tolerance
             if consider(newton_polish(cd.Xa, cd.y, beta, cd.pats, cd.rows, U, V, tol.support * 100.0 ** attempt,
-                                      loss=loss), accept_within=False) and _no_worse(rel, tol.gap):
+                                      loss=loss), accept_within=False) and _no_worse(rel, _POLISHED * tol.gap):
                 break
         consider(_vertex_reduce(*_kink_rows(hl, Xa, pats, U, V), U, V, tol))
+        if math.isfinite(best_lower) and not (lower >= best_lower):
+            lower = best_lower
+            rel = _rel(value, rnd, lower)
         within = math.isfinite(rel) and rel <= tol.gap
         if within or not converged or reprices >= _REPRICE or rounds >= max_rounds:
             break
