@@ -32,6 +32,8 @@ from ..tolerances import DEFAULT_TOLERANCES, Tolerances
 __all__ = ["cell_witnesses", "distinct_hyperplanes", "level_witnesses"]
 
 _INT_LIMIT = 2.0**52
+_BLOCK = 2**16
+"""Products per block of planes in the 3-D step computation (small arrangements: one block)."""
 
 
 def distinct_hyperplanes(Y: np.ndarray, integral: bool, tol: Tolerances = DEFAULT_TOLERANCES):
@@ -187,18 +189,21 @@ def _cells_3d(Y, tol, dedup=True):
         psi = 0.5 * (ph + nxt)
         Z = np.cos(psi)[:, None] * e1[ks] + np.sin(psi)[:, None] * e2[ks]
         # ε is the same for z and −z: ½ min_{j<k} |y_j·z| / |y_j·y_k|, plane k's sectors being rows off..off+k
-        eps = np.ones(Z.shape[0])
-        G = Yn @ Yn.T
-        off = 0
-        for k in range(1, m):
-            b = np.abs(G[:k, k])
-            use = np.flatnonzero(b > 0)
-            if use.size:
-                Ys = Yn[use] / b[use, None]
-                with np.errstate(invalid="ignore"):
-                    e = 0.5 * np.min(np.abs(Z[off:off + k] @ Ys.T), axis=1)
-                eps[off:off + k] = np.where(np.isfinite(e), e, 1.0)
-            off += k
+        eps = np.empty(Z.shape[0])
+        absG = np.abs(Yn @ Yn.T)
+        ka = 1
+        while ka < m:  # a block of planes [ka, kb): rows off(ka)..off(kb), prefix columns j < kb − 1
+            kb = ka + 1
+            while kb < m and (kb * (kb + 1) // 2 - ka * (ka - 1) // 2) * kb <= _BLOCK:
+                kb += 1
+            r0, r1, cols = ka * (ka - 1) // 2, kb * (kb - 1) // 2, kb - 1
+            b = absG[ks[r0:r1], :cols]
+            use = (b > 0) & (np.arange(cols)[None, :] < ks[r0:r1, None])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.abs(Z[r0:r1] @ Yn[:cols].T) / b
+            e = 0.5 * np.min(np.where(use, ratio, np.inf), axis=1)
+            eps[r0:r1] = np.where(np.isfinite(e), e, 1.0)
+            ka = kb
         step = eps[:, None] * Yn[ks]
         cands += [Z + step, -Z + step, Z - step, -Z - step]
     C = np.concatenate(cands)
