@@ -41,11 +41,16 @@ from .._suite import register_suite
 from ._data import TRAIN_LR, TRAIN_STEPS, case_data
 
 __all__ = ["nets_checks", "vertex_net_checks", "stationary_checks", "split_checks", "path_checks", "TRAIN_STEPS",
-           "TRAIN_LR", "SPLIT_MATCH_TOL"]
+           "TRAIN_LR", "SPLIT_MATCH_TOL", "SPLIT_DECIDED_GAP"]
 
 #: A trained net certified optimal (relative gap ≤ tol.certificate = 1e-6) has its directions, balance and fit
 #: right only to about the square root of its gap: they are matched to the polytope's at this tolerance.
 SPLIT_MATCH_TOL = 1e-3
+#: A certified-optimal trained net that does not read back is a counterexample only when its gap is at most this
+#: (relative to ``max(1, L_β)``): directions are determined only to about the square root of the gap, times the
+#: conditioning of the tight set, so a net with a larger gap may miss :data:`SPLIT_MATCH_TOL` (``inconclusive``;
+#: seen on iris-binary-12x2: gap 2.9e-7, direction off by 1.7e-3).
+SPLIT_DECIDED_GAP = 1e-9
 # (neurons carrying less than tol.certificate of the largest weight are below what the certificate can see, and
 # are read as empty slots)
 
@@ -101,20 +106,23 @@ def split_checks(data, ctx):
     name, P, y = data.case.name, data.polytope, data.y
     run, checks = data.training
     optimal = [b for b, c in enumerate(checks) if c.globally_optimal == "holds"]
-    unread = []
+    unread, loose = [], []
     for b in optimal:
         try:
             w = geom.slots_from_net(P, geom.merge_colinear(run.net(b)), match_tol=SPLIT_MATCH_TOL,
                                     zero_tol=ctx.tol.certificate)
             res = float(np.linalg.norm(P.A @ w.sum(axis=0) - P.y_star)) / max(1.0, float(np.linalg.norm(y)))
-            if not (res <= SPLIT_MATCH_TOL):
-                unread.append(int(b))
+            read = res <= SPLIT_MATCH_TOL
         except geom.InvalidInputError:
-            unread.append(int(b))
+            read = False
+        if not read:  # a net certified only to a gap above SPLIT_DECIDED_GAP may be off by more than the match
+            c = checks[b]
+            (unread if c.gap <= SPLIT_DECIDED_GAP * max(1.0, abs(c.objective)) else loose).append(int(b))
     if optimal and P.m_star:
         yield compare("Θ*_m is the splits of ψ(W), W ∈ 𝒫*", len(unread), 0, case=name,
-                      theorem="docs/theory.md §A.5 (Wang et al.)", certified=P.certified, witness=unread or None,
-                      details={"optimal_trained_nets": len(optimal)})
+                      theorem="docs/theory.md §A.5 (Wang et al.)", certified=P.certified and not loose,
+                      witness={"unread": unread, "unread_gap_too_large": loose} if unread or loose else None,
+                      details={"optimal_trained_nets": len(optimal), "unread_gap_too_large": loose})
 
 
 def path_checks(data):
