@@ -634,17 +634,27 @@ def solve_oned(X, y, beta, *, loss: str = "squared", tol: Tolerances = DEFAULT_T
         # slots below tol.support of the largest are interior-point noise: drop them and refit the magnitudes
         # (the non-negative lasso on the segment-compressed data, _Compressed), then prune to a vertex of the
         # optimal polytope (docs/theory.md §D.4), then Newton-polish the remaining slots (docs/theory.md §C.4)
-        for _ in range(_PRUNE_ROUNDS):
-            if not consider(_prune(cd.Xa, cd.y, beta, cd.pats, U, V, tol.support, loss)):
+        # complementary slackness: at the optimum only slots whose dual value is β carry mass; slots far from
+        # tight at the interior point's ν (below β(1 − _DROP_SLACK)) go first, so the refit sees few columns
+        w_ids = np.asarray(work, dtype=np.int64)
+        tight = oned_dual_values(hl, nu).values[w_ids] >= beta * (1.0 - _DROP_SLACK)
+        first = (np.where(tight[:, :1], U, 0.0), np.where(tight[:, 1:], V, 0.0))
+        for i in range(_PRUNE_ROUNDS):
+            W = _prune(cd.Xa, cd.y, beta, cd.pats, *(first if i == 0 else (U, V)), tol.support, loss)
+            if not consider(W if W is not None or i else first):
                 break
         n_before = int(np.sum(np.any(U != 0, axis=1)) + np.sum(np.any(V != 0, axis=1)))
         consider(_vertex_reduce(*_kink_rows(hl, Xa, pats, U, V), U, V, tol))
+        polished = False
         for attempt in range(polish_rounds):
             # a looser support/face guess per attempt, until the gap is far below the tolerance
             if consider(newton_polish(cd.Xa, cd.y, beta, cd.pats, cd.rows, U, V, tol.support * 100.0 ** attempt,
-                                      loss=loss), accept_within=False) and _no_worse(rel, _POLISHED * tol.gap):
-                break
-        consider(_vertex_reduce(*_kink_rows(hl, Xa, pats, U, V), U, V, tol))
+                                      loss=loss), accept_within=False):
+                polished = True
+                if _no_worse(rel, _POLISHED * tol.gap):
+                    break
+        if polished:
+            consider(_vertex_reduce(*_kink_rows(hl, Xa, pats, U, V), U, V, tol))
         if math.isfinite(best_lower) and not (lower >= best_lower):
             lower = best_lower
             rel = _rel(value, rnd, lower)
