@@ -217,11 +217,17 @@ def test_report_page_renders_in_chromium(browser, tmp_path):
 
 
 def test_a_real_suite_report_renders_in_chromium(browser, tmp_path):
-    paths = verify.write_report(verify.run_suite("patterns", cases=["spec-I1"]), tmp_path)
+    """The default suite on one case: the figures its theorem generators yield, as the page shows them."""
+    pytest.importorskip("matplotlib")
+    result = verify.run_suite("quick", cases=["spec-I1"])
+    paths = verify.write_report(result, tmp_path)
     page = browser.load(f"file://{paths['html']}")
     assert page["errors"] == []
+    html = open(paths["html"], encoding="utf-8").read()
     n = len(page["images"])
-    assert n >= 1 and page["mark"] == f"{n}/{n}"
+    assert n == html.count("<img ") and n >= 1 + len(result.figures) - html.count("not drawn:")
+    assert len(result.figures) >= 3 and page["mark"] == f"{n}/{n}"
+    assert all(complete and w > 0 for complete, w, _ in page["images"])
     assert _pixels(page["screenshot"]).var() > 100.0
 
 

@@ -15,8 +15,12 @@ from ._figures_data import bad_entry, finite_mask, floats, optional_floats, requ
 
 __all__ = ["draw_staircase", "draw_fits1d", "draw_trajectories", "draw_series"]
 
-#: Floor at which a non-positive gap is drawn on a log axis (and noted).
+#: Floor at which a non-positive value is drawn on a log axis (and noted).
 _LOG_FLOOR = 1e-17
+#: A gap ``objective − p*`` at most this times ``|p*|`` is "p* reached to rounding" (a few float64 ulps).
+_ROUNDING = 4 * np.finfo(float).eps
+#: A gap below ``−_BELOW · max(1, |p*|)`` is not rounding: an objective below the optimum is noted as such.
+_BELOW = 1e-9
 
 
 def _label(entry: dict, i: int) -> str:
@@ -119,12 +123,13 @@ def draw_trajectories(data: dict, fig) -> list[str]:
     Keys: ``steps`` (required): the common x values; ``series`` (required): a list of ``{"label": str,
     "objective": list, "patterns": list (optional), "steps": list (optional, overrides the common steps)}``;
     ``p_star`` (optional): the optimal value ``p*`` (docs/theory.md §A.3); with it the top panel shows
-    ``objective − p*`` (a value ≤ 0 is drawn at 1e-17 and noted), without it the objective itself.
+    ``objective − p*`` (a gap within rounding of 0, at most ``4ε|p*|``, is drawn at that floor and noted; a gap
+    clearly below 0 is noted as an error of p* or of the objective), without it the objective itself.
 
     >>> from matplotlib.figure import Figure
     >>> draw_trajectories({"steps": [0, 1, 2], "p_star": 1.0,
     ...                    "series": [{"label": "seed 0", "objective": [3, 2, 1], "patterns": [4, 3, 3]}]}, Figure())
-    ['seed 0: 1 point(s) with objective − p* ≤ 0 drawn at 1e-17']
+    ['seed 0: 1 point(s) with objective − p* ≤ 9e-16 (p* reached to rounding), drawn at 9e-16']
     """
     steps = floats(data, "steps", "trajectories")
     series = _entries(data, "series", "trajectories")
@@ -144,11 +149,15 @@ def draw_trajectories(data: dict, fig) -> list[str]:
             continue
         y = obj - p_star if p_star is not None else obj
         keep = finite_mask(x, y)
-        low = keep & ~(y > 0)
+        floor = _LOG_FLOOR if p_star is None or p_star == 0 else _ROUNDING * abs(p_star)
+        low = keep & ~(y > floor)
         if low.any():
-            what = "objective − p*" if p_star is not None else "objective"
-            notes.append(f"{label}: {int(low.sum())} point(s) with {what} ≤ 0 drawn at {_LOG_FLOOR:g}")
-        line, = axes[0].plot(x[keep], np.where(y[keep] > 0, y[keep], _LOG_FLOOR), label=label, linewidth=1.2)
+            what = f"objective − p* ≤ {floor:.1g} (p* reached to rounding)" if p_star is not None else "objective ≤ 0"
+            notes.append(f"{label}: {int(low.sum())} point(s) with {what}, drawn at {floor:.1g}")
+            lowest = float(np.min(y[low]))
+            if p_star is not None and lowest < -_BELOW * max(1.0, abs(p_star)):
+                notes.append(f"{label}: objective below p* by {-lowest:.3g} (p* or the objective is wrong)")
+        line, = axes[0].plot(x[keep], np.where(y[keep] > floor, y[keep], floor), label=label, linewidth=1.2)
         if with_patterns and isinstance(s, dict) and s.get("patterns") is not None:
             try:
                 pats = floats(s, "patterns", "trajectories", length=x.size)

@@ -2,8 +2,10 @@
 
 The implementation is in :mod:`verify._report`; this module is its public face and command line, which
 re-renders ``<suite>.md``, ``<suite>.html`` and ``<suite>_figure.png`` from a report JSON (never from live
-objects).  Bad input (a missing, malformed or non-regular ``IN.json``, an unwritable ``--out``) exits with status 2
-and one line on stderr.
+objects): the HTML page embeds the suite's summary figure and every figure of the JSON's ``"figures"``
+(:mod:`verify.figures`).  Bad input (a missing, malformed or non-regular ``IN.json``, a results file of another
+schema, i.e. of another version of the toolkit, an unwritable ``--out``) exits with status 2 and one line on
+stderr.
 
 Examples
 --------
