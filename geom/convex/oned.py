@@ -379,7 +379,8 @@ def _lower_bound(Xa, y, beta, nu, dv: OnedDualValues, loss) -> tuple[float, floa
 
 def _certify(hl, X, Xa, y, beta, pats, U, V, loss, extra=()):
     """``(value, rounding, lower, phi, ŷ, ν)`` of the candidate ``(U, V)`` on ``pats`` (docs/theory.md §C.3)."""
-    yhat = fit(Xa, pats, U, V)
+    on = np.any(U != 0, axis=1) | np.any(V != 0, axis=1)
+    yhat = fit(Xa, pats[on], U[on], V[on])
     nu = -loss_gradient(yhat, y, loss)
     net = psi(U, V, bias=True)
     value = network_objective(net, X, y, beta, loss=loss)
