@@ -58,7 +58,7 @@ import time
 from math import comb
 from pathlib import Path
 
-from _harness import ROOT, emit, maxrss_mb, package_version, progress, run_child, write_json
+from _harness import ROOT, baseline_checkout, emit, maxrss_mb, package_version, progress, run_child, write_json
 from _harness import machine_info as harness_machine_info
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -91,6 +91,16 @@ PYSCNN_VARIANTS = {"pyscnn_default": (500, {}),
 PYSCNN_SEED = 778  # pyscnn's own default seed
 
 
+#: The solver goals of issue 9 (``--goal``): (labels, n, d, β, bias) and the time limit of each, in seconds.
+GOAL_INSTANCES = [("diabetes", 100, 3, 1e-2, False, 5.0), ("diabetes", 100, 3, 1e-3, False, 5.0),
+                  ("teacher", 100, 3, 1e-2, False, 5.0), ("teacher", 60, 4, 1e-2, False, 20.0),
+                  ("diabetes", 100, 2, 1e-2, True, 5.0), ("teacher", 100, 5, 1e-2, False, 300.0)]
+#: Peak-memory goal of (100, 5), MiB.
+GOAL_RSS_MB_100x5 = 4096.0
+#: The pre-session commit whose solver ``--goal`` runs next to ours (``_harness.baseline_checkout``).
+BASELINE_REV = "09aca20"
+
+
 # ---- instances ---------------------------------------------------------------------------------------------
 
 def data_seed(n: int, d: int) -> int:
@@ -116,6 +126,14 @@ def build_instance(labels: str, n: int, d: int):
         rng = np.random.default_rng(seed + 1)
         W = rng.standard_normal((2, d))
         y = np.maximum(X @ W[0], 0) - np.maximum(X @ W[1], 0) + NOISE * rng.standard_normal(n)
+    elif labels == "diabetes":  # scikit-learn's diabetes data: first n rows and d features, both standardized
+        from sklearn.datasets import load_diabetes
+
+        data = load_diabetes()
+        X = np.asarray(data.data[:n, :d], dtype=np.float64)
+        X = (X - X.mean(axis=0)) / X.std(axis=0)
+        y = np.asarray(data.target[:n], dtype=np.float64)
+        y = (y - y.mean()) / y.std()
     elif labels == "random":
         y = np.random.default_rng(seed + 2).standard_normal(n)
     else:
@@ -148,6 +166,13 @@ def _load(path: str):
     return z["X"], z["y"], float(z["beta"])
 
 
+def _load_bias(path: str) -> bool:
+    import numpy as np
+
+    z = np.load(path)
+    return bool(z["bias"]) if "bias" in z.files else False
+
+
 # ---- workers (run in fresh subprocesses) -----------------------------------------------------------------
 
 def worker_ours(path: str) -> dict:
@@ -157,10 +182,11 @@ def worker_ours(path: str) -> dict:
     from geom.convex import solve_convex
 
     X, y, beta = _load(path)
+    bias = _load_bias(path)
     solve_convex(np.array([[-1.0], [1.0]]), np.array([1.0, 2.0]), 0.5)  # warm lazy imports, not timed
     baseline = maxrss_mb()
     t0 = time.perf_counter()
-    sol = solve_convex(X, y, beta)
+    sol = solve_convex(X, y, beta, bias=bias)
     seconds = time.perf_counter() - t0
     stats = {k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v))
              for k, v in dict(sol.stats).items()}
@@ -176,7 +202,7 @@ def worker_ours(path: str) -> dict:
     # a first result line: kept by the parent if the separate enumeration below runs past the timeout
     emit(out)
     t0 = time.perf_counter()
-    pats = geom.enumerate_patterns(X, ties="regions")
+    pats = geom.enumerate_patterns(X, bias=bias, ties="regions")
     out["enum_seconds"] = time.perf_counter() - t0
     out["P"] = int(pats.patterns.shape[0])
     return out
@@ -217,6 +243,8 @@ def worker_cvxpy(path: str, method: str) -> dict:
     import geom
 
     X, y, beta = _load(path)
+    if _load_bias(path):  # a regularized bias is a ones column (docs/theory.md §A.6)
+        X = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
     solver, opts = CVXPY_METHODS[method]
     # warm lazy imports (cvxpy, the solver), not timed
     w = cp.Variable(2)
@@ -563,13 +591,22 @@ def main(argv=None) -> int:
     ap.add_argument("--labels", default=None, help="comma-separated label kinds to run: teacher, random")
     ap.add_argument("--betas", default=None, help="comma-separated β values to run, e.g. 1e-2")
     ap.add_argument("--timeout-ours", type=float, default=None, help="separate per-call limit for our solver")
+    ap.add_argument("--goal", action="store_true",
+                    help="the solver goals of issue 9: ours, the baseline commit and cvxpy+Clarabel in one run")
+    ap.add_argument("--baseline-rev", default=BASELINE_REV, help=f"baseline commit of --goal (default {BASELINE_REV})")
+    ap.add_argument("--timeout-baseline", type=float, default=None, help="per-call limit of the baseline (--goal)")
+    ap.add_argument("--instances", default=None, help="comma-separated subset of the --goal instance names")
+    ap.add_argument("--code-root", help=argparse.SUPPRESS)
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--data", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        if str(ROOT) not in sys.path:
-            sys.path.insert(0, str(ROOT))
+        root = str(args.code_root or ROOT)  # a baseline checkout runs its own geom
+        if root not in sys.path:
+            sys.path.insert(0, root)
         return run_worker(args)
+    if args.goal:
+        return main_goal(args, argv)
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
 
@@ -642,6 +679,116 @@ def main(argv=None) -> int:
         print("WARNING: " + n)
     print(f"total {total:.0f} s; JSON: {os.path.relpath(out_path, Path.cwd())}")
     return 1 if notes else 0
+
+
+def _short(r: dict) -> dict:
+    """The fields of a worker result the goal table reports."""
+    e = {"status": r["status"], "peak_rss_mb": r["peak_rss_mb"], "wall_s": r["wall_s"]}
+    if r["status"] == "ok":
+        res = r["result"]
+        e.update({k: res.get(k) for k in ("seconds", "p_star", "lower_bound", "rel_gap", "certified", "obj_net",
+                                         "neurons", "working_set", "P", "solver_status")})
+        if res.get("stats"):
+            e["rounds"] = res["stats"].get("rounds")
+    else:
+        e["error"] = _err(r)
+    return e
+
+
+def main_goal(args, argv) -> int:
+    """``--goal``: every goal instance with ours, the baseline commit's solver and cvxpy+Clarabel (full pool)."""
+    import numpy as np
+
+    timeout = args.timeout if args.timeout is not None else 300.0
+    t_ours = args.timeout_ours or timeout
+    t_base = args.timeout_baseline or timeout
+    out_path = args.out or RESULTS / "convex-goal.json"
+    info = machine_info()
+    rows = []
+    t0 = time.perf_counter()
+    wanted = None if args.instances is None else set(args.instances.split(","))
+    with tempfile.TemporaryDirectory(prefix="bench_convex_goal_") as tmpdir:
+        base_root = baseline_checkout(args.baseline_rev, tmpdir)
+        for labels, n, d, beta, bias, limit in GOAL_INSTANCES:
+            name = instance_name(labels, n, d, beta) + ("+bias" if bias else "")
+            if wanted is not None and name not in wanted:
+                continue
+            X, y, seed = build_instance(labels, n, d)
+            data = os.path.join(tmpdir, f"{name}.npz")
+            np.savez(data, X=X, y=y, beta=beta, bias=bias)
+            row = {"instance": name, "n": n, "d": d, "beta": beta, "bias": bias, "goal_seconds": limit}
+            progress(f"{name}: ours")
+            row["ours"] = _short(run_child(__file__, ["--worker", "ours", "--data", data], t_ours))
+            progress(f"{name}: baseline {args.baseline_rev}")
+            row["baseline"] = _short(run_child(__file__, ["--worker", "ours", "--data", data, "--code-root",
+                                                          str(base_root)], t_base, root=base_root))
+            P = row["ours"].get("P") or row["baseline"].get("P") or cover_count(n, d + bias)
+            nnz_est = 3 * P * n * (d + bias) + 2 * P * (d + bias + 1)
+            if args.no_cvxpy:
+                row["cvxpy_clarabel"] = {"status": "skipped", "reason": "--no-cvxpy"}
+            elif nnz_est > CVXPY_MAX_NNZ:
+                row["cvxpy_clarabel"] = {"status": "skipped", "reason": f"too large (~{nnz_est:.1e} nonzeros)"}
+            else:
+                progress(f"{name}: cvxpy_clarabel")
+                r = run_child(__file__, ["--worker", "cvxpy_clarabel", "--data", data], timeout)
+                e = {"status": r["status"], "peak_rss_mb": r["peak_rss_mb"], "wall_s": r["wall_s"]}
+                if r["status"] == "ok":
+                    e.update({k: r["result"].get(k) for k in ("seconds", "obj_net", "solver_status")})
+                else:
+                    e["error"] = _err(r)
+                row["cvxpy_clarabel"] = e
+            o = row["ours"]
+            ok = o["status"] == "ok"
+            for key in ("baseline", "cvxpy_clarabel"):
+                e = row[key]
+                if ok and e.get("status") == "ok" and e.get("seconds"):
+                    e["ratio"] = e["seconds"] / o["seconds"]
+                elif ok and e.get("status") == "timeout":
+                    e["ratio_lower_bound"] = (t_base if key == "baseline" else timeout) / o["seconds"]
+            row["goal_met"] = bool(ok and o.get("certified") and o["seconds"] <= limit
+                                   and (not (n, d) == (100, 5) or o["peak_rss_mb"] <= GOAL_RSS_MB_100x5))
+            rows.append(row)
+    total = time.perf_counter() - t0
+    info["loadavg_at_end"] = list(os.getloadavg())
+    payload = {"benchmark": "convex-goal", "command": " ".join(["benchmarks/bench_convex.py", *(argv or sys.argv[1:])]),
+               "machine": info, "baseline_rev": args.baseline_rev, "timeouts_s": {"ours": t_ours,
+                                                                                  "baseline": t_base,
+                                                                                  "cvxpy_clarabel": timeout},
+               "rows": rows, "total_seconds": total}
+    write_json(out_path, payload)
+    print(render_goal_table(rows, args.baseline_rev))
+    print(f"total {total:.0f} s; load average at end {info['loadavg_at_end']}; JSON: {out_path}")
+    return 0
+
+
+def render_goal_table(rows: list[dict], rev: str) -> str:
+    head = ["instance", "P", "ours s", "MB", "rel gap", "cert", "rounds", f"{rev} s", "MB", "cert", "x base",
+            "cvxpy s", "MB", "x cvxpy", "goal"]
+    lines = []
+
+    def sec(e):
+        return f"{e['seconds']:.1f}" if e.get("status") == "ok" else ("t/o" if e.get("status") == "timeout"
+                                                                       else e.get("status", "-"))
+
+    def ratio(e):
+        if e.get("ratio") is not None:
+            return f"{e['ratio']:.1f}"
+        return f">{e['ratio_lower_bound']:.1f}" if e.get("ratio_lower_bound") is not None else "-"
+
+    for r in rows:
+        o, b, c = r["ours"], r["baseline"], r["cvxpy_clarabel"]
+        lines.append([r["instance"], _fmt(o.get("P") or b.get("P"), ","), sec(o), _fmt(o.get("peak_rss_mb"), ".0f"),
+                      _fmt(o.get("rel_gap"), ".0e"), str(bool(o.get("certified"))), _fmt(o.get("rounds")), sec(b),
+                      _fmt(b.get("peak_rss_mb"), ".0f"), str(bool(b.get("certified"))), ratio(b), sec(c),
+                      _fmt(c.get("peak_rss_mb"), ".0f"), ratio(c),
+                      ("met" if r["goal_met"] else "NOT met") + f" (<= {r['goal_seconds']:g} s)"])
+    widths = [max(len(h), *(len(x[i]) for x in lines)) if lines else len(h) for i, h in enumerate(head)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
+    out += ["  ".join(v.ljust(w) for v, w in zip(x, widths)) for x in lines]
+    out.append("seconds: wall time from raw (X, y), enumeration included; MB: peak RSS of the fresh subprocess; "
+               "x base / x cvxpy: their seconds over ours ('>' where they timed out); cert: certified with "
+               f"rel gap <= {TARGET_REL_GAP:g}; t/o: timed out.")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

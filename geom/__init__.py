@@ -31,7 +31,7 @@ from .arrangements import (
 )
 from .certificate import PATTERN_SOURCES, Certificate, certify_net
 from .cones import DualValues, RegionIndex, dual_values, hyperplane_groups, project_cone, region_index
-from .convex import ConvexSolution, nonnegative_lasso, solve_convex
+from .convex import ConvexSolution, PathSolution, nonnegative_lasso, solve_convex, solve_path
 from .checks import NetCheck, check_nets, check_nets_fast
 from .training import TrainingRun, train_nets
 from .landscape import LandscapeExperiment, landscape_experiment
@@ -130,7 +130,7 @@ __all__ = [
     "hyperplane_groups",
     "region_index",
     "ConvexSolution",
-    "solve_convex",
+    "solve_convex", "solve_path", "PathSolution",
     "nonnegative_lasso",
     "OptimalPolytope",
     "NetCheck",

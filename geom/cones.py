@@ -123,7 +123,7 @@ class RegionIndex:
     groups: list = field(repr=False)
     masks: np.ndarray = field(repr=False)
 
-    def facet_mask(self, patterns, *, chunk: int = 2048) -> np.ndarray:
+    def facet_mask(self, patterns, *, chunk: int = 262144) -> np.ndarray:
         """Boolean ``(B, H)``: hyperplane ``h`` carries a facet of the cone of each pattern (rows of the set).
 
         >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
@@ -136,10 +136,13 @@ class RegionIndex:
         out = np.zeros((P.shape[0], H), dtype=bool)
         if H == 0 or P.shape[0] == 0:  # no hyperplane (all rows zero): every cone is the whole space
             return out
+        # flipping the rows of hyperplane h is an XOR of the packed words with the packed mask of h (packing is
+        # bitwise), so the neighbours' keys come without re-packing (P·H) boolean rows
+        masks = pack_patterns(self.masks)
         step = max(1, chunk // max(1, H))
         for s in range(0, P.shape[0], step):
-            flips = P[s:s + step, None, :] ^ self.masks[None, :, :]
-            keys = _row_keys(flips.reshape(-1, P.shape[1]))
+            flips = pack_patterns(P[s:s + step])[:, None, :] ^ masks[None, :, :]
+            keys = row_keys(flips.reshape(-1, masks.shape[1]))
             pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.shape[0] - 1)
             out[s:s + step] = (self.keys[pos] == keys).reshape(-1, H)
         return out
@@ -227,7 +230,8 @@ class DualValues:
 
 
 def dual_values(X, nu, patterns, *, threshold: float | None = None, index: RegionIndex | None = None,
-                limit: int | None = None, previous: tuple | None = None, chunk: int = 32768) -> DualValues:
+                limit: int | None = None, previous: tuple | None = None, chunk: int = 32768,
+                exact: bool = True) -> DualValues:
     """Dual values of every pattern and sign at ``ν`` (docs/theory.md §C.2).
 
     Parameters
@@ -252,6 +256,13 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
         The result at an earlier ``ν₀`` on the same patterns.  Projection onto a convex cone is 1-Lipschitz, so
         ``‖Π_C g‖ ≤ ‖Π_C g₀‖ + ‖g − g₀‖`` with ``g − g₀ = ±Xᵀ D_k (ν − ν₀)``: a third batched screen that
         settles almost everything between nearby column-generation rounds.
+    exact : bool
+        ``False`` (pricing only): an entry that the batched coordinate-descent screen shows (in float64) above
+        ``threshold`` (its point lies in the cone, and the value there exceeds the threshold) is not projected
+        exactly: ``values`` then holds that screen's estimate (between the proved lower bound and ``upper``)
+        and ``computed`` stays ``False``.  ``upper`` is rigorous either way; every entry not so proved is
+        settled below ``threshold`` or projected exactly, so "no entry above ``threshold``" means the same in
+        both modes.  Certificates use the default ``True``.
 
     Notes
     -----
@@ -277,6 +288,7 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
     dirs = np.zeros((P, 2, d))
     computed = np.zeros((P, 2), dtype=bool)
     upper = np.zeros((P, 2))
+    slack = np.zeros(P)
     xp = array_namespace(X)
     on_host = isinstance(X, np.ndarray) or not hasattr(X, "shape")
     Xx = Xn if on_host else X
@@ -285,21 +297,25 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
     inv = np.where(row_norms > 0, 1.0 / np.where(row_norms > 0, row_norms, 1.0), 0.0)
     inv_x = inv if on_host else asarray_like(inv, X)
     absX = np.abs(Xn)
-    # A_k = ‖|X|ᵀ D_k |ν|‖: the scale of the rounding of everything computed from g = ±Xᵀ D_k ν
-    scale = np.linalg.norm((Pn * np.abs(nun)[None, :]) @ absX, axis=1) if P else np.zeros(0)
-    slack = g_round * scale
     thr = -1.0 if threshold is None else float(threshold)
     if previous is not None:
         prev_dv, prev_nu = previous
         dnu = nun - to_numpy(prev_nu).astype(np.float64)
-        dnorm = np.linalg.norm((Pn * dnu[None, :]) @ Xn, axis=1)
-        dnorm = dnorm * (1.0 + _LIPSCHITZ_ROUNDING) + g_round * np.linalg.norm(
-            (Pn * np.abs(dnu)[None, :]) @ absX, axis=1)
         prev_upper = prev_dv.upper
-    pending = []  # (upper bound, k, col, g)
+    pend_ub, pend_k, pend_col, pend_g = [], [], [], []
     for s in range(0, P, chunk):
         pk = Pn[s:s + chunk]
-        sl = slack[s:s + pk.shape[0]]
+        e = s + pk.shape[0]
+        pkf = pk.astype(np.float64)
+        # A_k = ‖|X|ᵀ D_k |ν|‖: the scale of the rounding of everything computed from g = ±Xᵀ D_k ν (per chunk,
+        # so that no (P, n) float array is ever held)
+        sl = g_round * np.linalg.norm((pkf * np.abs(nun)[None, :]) @ absX, axis=1)
+        slack[s:e] = sl
+        if previous is not None:
+            dnorm = np.linalg.norm((pkf * dnu[None, :]) @ Xn, axis=1)
+            dnorm = dnorm * (1.0 + _LIPSCHITZ_ROUNDING) + g_round * np.linalg.norm(
+                (pkf * np.abs(dnu)[None, :]) @ absX, axis=1)
+        del pkf
         # the batched part runs on the caller's array library (and device)
         pk_x = pk if on_host else asarray_like(pk, X, dtype=xp.bool)
         G = xp.matmul(xp.astype(pk_x, Xx.dtype) * nu_x[None, :], Xx)  # rows Xᵀ D_k ν
@@ -307,14 +323,15 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
         for col, sign in ((0, 1.0), (1, -1.0)):
             S = xp.where(pk_x, sign * M, -sign * M)  # b_iᵀ g / ‖b_i‖ for the cone rows b_i = ±x_i
             worst = to_numpy(xp.min(xp.where(S < 0, S, xp.zeros_like(S)), axis=1)).astype(np.float64)
+            del S
             Gn = sign * to_numpy(G).astype(np.float64)
             sq = np.sum(Gn * Gn, axis=1)
             norms = np.sqrt(sq)
             # screen (2) with its rounding allowance: |sq − worst²| is off by at most ~4 A_k (γ A_k)·2
             ub = np.sqrt(np.maximum(sq - worst * worst, 0.0) + 8.0 * (norms + sl) * sl) + sl
             if previous is not None:
-                ub = np.minimum(ub, prev_upper[s:s + pk.shape[0], col] + dnorm[s:s + pk.shape[0]])
-            upper[s:s + pk.shape[0], col] = ub
+                ub = np.minimum(ub, prev_upper[s:e, col] + dnorm)
+            upper[s:e, col] = ub
             inside = (worst >= 0) & (norms > thr)
             idx = np.flatnonzero(inside)
             values[s + idx, col] = norms[idx]
@@ -322,41 +339,124 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
             with np.errstate(invalid="ignore", divide="ignore"):
                 dirs[s + idx, col] = np.where(norms[idx, None] > 0, Gn[idx] / norms[idx, None], 0.0)
             computed[s + idx, col] = True
-            settled = (worst >= 0) | (ub <= thr)
-            pending.extend((ub[i], s + i, col, Gn[i]) for i in np.flatnonzero(~settled))
+            rest = np.flatnonzero(~((worst >= 0) | (ub <= thr)))
+            if rest.size:
+                pend_ub.append(ub[rest])
+                pend_k.append(s + rest)
+                pend_col.append(np.full(rest.size, col, dtype=np.int8))
+                pend_g.append(Gn[rest])
+        del G, M
     found = int(np.sum(values > thr))
     n_as = 0
     complete = True
-    pending.sort(key=lambda t: -t[0])
-    facet_cache: dict[int, np.ndarray] = {}
+    if pend_ub:
+        ub_all, k_all = np.concatenate(pend_ub), np.concatenate(pend_k)
+        col_all, g_all = np.concatenate(pend_col), np.concatenate(pend_g)
+    else:
+        ub_all, k_all = np.zeros(0), np.zeros(0, dtype=np.int64)
+        col_all, g_all = np.zeros(0, dtype=np.int8), np.zeros((0, d))
+    del pend_ub, pend_k, pend_col, pend_g
+    order = np.argsort(-ub_all, kind="stable")
     reps = index.representatives if index is not None else None
-    pos = 0
-    while pos < len(pending):
+    pos, block = 0, _FIRST_BLOCK
+    while pos < order.size:
         if limit is not None and found >= limit:
             complete = False
             break
-        batch = pending[pos:pos + 256]
-        pos += len(batch)
-        if index is not None:
-            todo = sorted({k for _, k, _, _ in batch if k not in facet_cache})
-            if todo:
-                for k, m in zip(todo, index.facet_mask(Pn[todo])):
-                    facet_cache[k] = reps[m]
-        for ub, k, col, g in batch:
-            B = cone_rows(Xn, Pn[k], None if index is None else facet_cache[k])
-            p, lam = _project(g, B)
+        sel = order[pos:pos + block]
+        pos += sel.size
+        block = min(2 * block, _MAX_BLOCK)
+        ks, cols, Gb = k_all[sel], col_all[sel], g_all[sel]
+        rows = _cone_rows_batch(Xn, Pn, ks, index, reps)
+        B = np.where(Pn[ks[:, None], rows] , 1.0, -1.0)[:, :, None] * Xn[rows]  # (N, m, d), padded rows are 0
+        B[rows == _PAD] = 0.0
+        # batched screen: Hildreth's coordinate descent on min_{λ≥0} ‖g + Bᵀλ‖ gives, for any λ ≥ 0 it reaches,
+        # the rigorous bound ‖g + Bᵀλ‖ ≥ ‖Π g‖ (see _project); entries it settles below the threshold are not
+        # projected exactly (their value stays 0, ``computed`` False, ``upper`` the bound)
+        if thr >= 0:
+            pb, lam = _hildreth(Gb, B, max(3, min(_HILDRETH_SWEEPS, _HILDRETH_STEPS // B.shape[1])))
+            nvb = np.linalg.norm(pb, axis=1)
+            lam_scale = np.linalg.norm(np.einsum("nm,nmd->nd", lam, np.abs(B)), axis=1)
+            ub_b = nvb * (1.0 + g_round) + slack[ks] + g_round * (np.linalg.norm(Gb, axis=1) + lam_scale)
+            ub_b = np.minimum(ub_all[sel], ub_b)
+            upper[ks, cols] = ub_b
+            todo = ub_b > thr
+            if not exact:  # proved violators: the screen's point is in the cone and its value exceeds thr
+                inside = np.all((np.einsum("nmd,nd->nm", B, pb) >= 0) | (rows == _PAD), axis=1) & (nvb > 0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    low = np.einsum("nd,nd->n", Gb, pb) / nvb - slack[ks] - g_round * np.linalg.norm(Gb, axis=1)
+                proved = todo & inside & (low > thr)
+                pi = np.flatnonzero(proved)
+                values[ks[pi], cols[pi]] = nvb[pi]
+                dirs[ks[pi], cols[pi]] = pb[pi] / nvb[pi, None]
+                found += int(pi.size)
+                todo &= ~proved
+            to_project = np.flatnonzero(todo)
+        else:
+            to_project = np.arange(sel.size)
+        for i in to_project:
+            k, col, g = int(ks[i]), int(cols[i]), Gb[i]
+            Bk = B[i][rows[i] != _PAD]
+            p, lam = _project(g, Bk)
             nv = float(np.linalg.norm(p))
             values[k, col] = nv
             if nv > 0:
                 dirs[k, col] = p / nv
             computed[k, col] = True
             # ‖g + Bᵀλ‖ ≥ ‖Π g‖ for λ ≥ 0; rounding of g, of Bᵀλ and of the norm on top
-            lam_scale = float(np.linalg.norm(np.abs(B).T @ lam)) if lam.size else 0.0
-            upper[k, col] = min(ub, nv * (1.0 + g_round) + slack[k] + g_round * (float(np.linalg.norm(g))
-                                                                                  + lam_scale))
+            lam_scale = float(np.linalg.norm(np.abs(Bk).T @ lam)) if lam.size else 0.0
+            upper[k, col] = min(ub_all[sel[i]], nv * (1.0 + g_round) + slack[k]
+                                + g_round * (float(np.linalg.norm(g)) + lam_scale))
             n_as += 1
             found += nv > thr
     flat = int(np.argmax(values)) if P else 0
     phi = float(values.max()) if P else 0.0
     return DualValues(values=values, directions=dirs, computed=computed, phi=phi,
                       argmax=(flat // 2, flat % 2), n_active_set=n_as, upper=upper, complete=complete)
+
+
+#: Padding index of :func:`_cone_rows_batch` (a row of zeros in the batched cone matrices).
+_PAD = -1
+#: Pending entries of :func:`dual_values` are screened in blocks of growing size (the first block is small so
+#: that a ``limit`` of a few violators stops early), at most ``_MAX_BLOCK`` at a time.
+_FIRST_BLOCK = 256
+_MAX_BLOCK = 16384
+#: Sweeps of the batched coordinate-descent screen (any number gives a rigorous bound; more settle more).
+_HILDRETH_SWEEPS = 40
+#: ... and at most this many coordinate steps per sweep block (``sweeps · m``; cones with every row kept have
+#: ``m = n``), at least three sweeps.
+_HILDRETH_STEPS = 400
+
+
+def _cone_rows_batch(X, P, ks, index, reps) -> np.ndarray:
+    """``(N, m)`` row indices of the cones of patterns ``P[ks]`` (facet rows with ``index``, else every row),
+    padded with ``_PAD``."""
+    n = X.shape[0]
+    if index is None:
+        return np.broadcast_to(np.arange(n), (ks.size, n)).copy()
+    uniq, inv = np.unique(ks, return_inverse=True)
+    mask = index.facet_mask(P[uniq])[inv]
+    m = max(1, int(mask.sum(axis=1).max(initial=0)))
+    rank = np.cumsum(mask, axis=1) - 1
+    out = np.full((ks.size, m), _PAD, dtype=np.int64)
+    r, h = np.nonzero(mask)
+    out[r, rank[r, h]] = reps[h]
+    return out
+
+
+def _hildreth(G, B, sweeps: int):
+    """``(g + Bᵀλ, λ)`` after ``sweeps`` sweeps of coordinate descent on ``min_{λ≥0} ½‖g + Bᵀλ‖²`` for a batch
+    (``G`` (N, d), ``B`` (N, m, d) with zero rows as padding).  Every iterate has ``λ ≥ 0``; the returned point
+    is recomputed from ``λ`` in one product (no accumulated rounding)."""
+    N, m, _ = B.shape
+    bb = np.einsum("nmd,nmd->nm", B, B)
+    inv = np.where(bb > 0, 1.0 / np.where(bb > 0, bb, 1.0), 0.0)
+    lam = np.zeros((N, m))
+    p = G.copy()
+    for _ in range(sweeps):
+        for j in range(m):
+            bj = B[:, j, :]
+            new = np.maximum(lam[:, j] - np.einsum("nd,nd->n", bj, p) * inv[:, j], 0.0)
+            p += bj * (new - lam[:, j])[:, None]
+            lam[:, j] = new
+    return G + np.einsum("nm,nmd->nd", lam, B), lam

@@ -69,7 +69,7 @@ from .colgen import column_generation
 from .polish import newton_polish, nonnegative_lasso
 from .program import fit
 
-__all__ = ["ConvexSolution", "solve_convex", "nonnegative_lasso", "STATUSES"]
+__all__ = ["ConvexSolution", "solve_convex", "PathSolution", "solve_path", "nonnegative_lasso", "STATUSES"]
 
 #: Statuses of :class:`ConvexSolution` (besides a solver's own failure status, e.g. ``"MaxIterations"``).
 STATUSES = ("optimal", "pool_optimal", "inaccurate", "max_rounds")
@@ -132,6 +132,9 @@ class ConvexSolution:
         Facet index of the pool (``None`` for a pool that is not certified complete).
     loss : str
         ``"squared"`` or ``"logistic"`` (``"squared"`` in interpolation mode).
+    work : ndarray of int
+        Pool indices of the last working set of column generation (a warm start for a nearby ``β``:
+        ``warm_start`` of :func:`solve_convex`).
     """
 
     p_star: float
@@ -157,6 +160,7 @@ class ConvexSolution:
     pool: np.ndarray = field(repr=False, default=None)
     pool_index: object = field(repr=False, default=None)
     loss: str = "squared"
+    work: np.ndarray = field(repr=False, default=None)
 
     @property
     def neurons(self) -> int:
@@ -321,7 +325,7 @@ def _no_worse(a: float, b: float) -> bool:
 
 def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patterns=None,
                  interpolate: bool = False, tol: Tolerances = DEFAULT_TOLERANCES, max_rounds: int = 200,
-                 polish_rounds: int = 3) -> ConvexSolution:
+                 polish_rounds: int = 3, warm_start=None) -> ConvexSolution:
     """Solve (C) (docs/theory.md §A.3) to a certified global optimum, by column generation over the patterns.
 
     Parameters
@@ -354,6 +358,10 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     polish_rounds : int
         Attempts of Newton polishing (docs/theory.md §C.4), each with a 100× looser support/face threshold than the last;
         ``0`` keeps the interior-point solution.
+    warm_start : array_like of int, optional
+        Pool indices of the first working set of column generation, e.g. the ``work`` of a solution at a nearby
+        ``β`` on the same pool (:func:`solve_path`).  It changes the path only: optimality is always decided by
+        pricing over the whole pool.
 
     Returns
     -------
@@ -404,7 +412,14 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     pool, index, source, pool_certified, rows_of = _pool(X, Xa, bias, patterns, func)
     t_enum = time.perf_counter() - t0
 
-    cg = column_generation(Xa, y, beta_eff, pool, rows_of, index, mode, tol, max_rounds)
+    if warm_start is not None:
+        ws0 = np.asarray(warm_start)
+        if ws0.ndim != 1 or (ws0.size and (not np.issubdtype(ws0.dtype, np.integer) or ws0.min() < 0
+                                           or ws0.max() >= pool.shape[0])):
+            raise InvalidInputError(message("warm_start", func, f"a 1-D array of pool indices in [0, "
+                                            f"{pool.shape[0]})", f"{ws0.dtype} array of shape {ws0.shape}"))
+        warm_start = ws0.astype(np.int64)
+    cg = column_generation(Xa, y, beta_eff, pool, rows_of, index, mode, tol, max_rounds, initial=warm_start)
     res = cg.restricted
     if not res.ok:
         if res.status == "PrimalInfeasible" and interpolate:
@@ -508,4 +523,128 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
                           y_star=yhat, nu_star=nu, phi=phi, status=out_status, certified=certified,
                           pool_certified=pool_certified, pattern_source=source,
                           beta=float(beta_eff if not interpolate else 0.0), bias=bias, interpolate=interpolate,
-                          stats=stats, X=X, y=y, pool=pool, pool_index=index, loss=loss)
+                          stats=stats, X=X, y=y, pool=pool, pool_index=index, loss=loss,
+                          work=np.asarray(cg.work, dtype=np.int64))
+
+
+# ---- regularization path -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PathSolution:
+    """Solutions of (C) along a decreasing sequence of weight decays (:func:`solve_path`).
+
+    Attributes
+    ----------
+    betas : ndarray (m,)
+        The weight decays, in the (strictly decreasing) order solved.
+    solutions : tuple of ConvexSolution
+        One certified-or-not solution per ``β`` (each carries its own certificate).
+    p_star, lower_bound, gap, rel_gap : ndarray (m,)
+        Per ``β``: objective, dual bound and gaps (:class:`ConvexSolution`).
+    certified : ndarray of bool (m,)
+    neurons : ndarray of int (m,)
+        ``card(W)`` per ``β``: the nonzero ``u_k`` and ``v_k`` (the width of the optimal network).
+    groups : ndarray of int (m,)
+        Patterns with a nonzero slot (the active groups of the group lasso, docs/theory.md §A.3).
+    seconds : ndarray (m,)
+        Wall-clock time of each solve (the first includes the enumeration when ``patterns`` was not given).
+    """
+
+    betas: np.ndarray = field(repr=False)
+    solutions: tuple = field(repr=False)
+    p_star: np.ndarray = field(repr=False)
+    lower_bound: np.ndarray = field(repr=False)
+    gap: np.ndarray = field(repr=False)
+    rel_gap: np.ndarray = field(repr=False)
+    certified: np.ndarray = field(repr=False)
+    neurons: np.ndarray = field(repr=False)
+    groups: np.ndarray = field(repr=False)
+    seconds: np.ndarray = field(repr=False)
+
+    @property
+    def all_certified(self) -> bool:
+        """Every solution on the path is certified."""
+        return bool(np.all(self.certified))
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary, one entry per ``β`` (non-finite floats are ``None``)."""
+        num = lambda v: float(v) if math.isfinite(v) else None  # noqa: E731
+        return {"path": [{"beta": float(b), "p_star": num(p), "lower_bound": num(lb), "gap": num(g),
+                          "rel_gap": num(r), "certified": bool(c), "neurons": int(k), "groups": int(m),
+                          "status": s.status, "seconds": float(t)}
+                         for b, p, lb, g, r, c, k, m, s, t in zip(self.betas, self.p_star, self.lower_bound, self.gap,
+                                                                  self.rel_gap, self.certified, self.neurons,
+                                                                  self.groups, self.solutions, self.seconds)],
+                "all_certified": self.all_certified}
+
+
+def solve_path(X, y, betas, *, bias: bool = False, loss: str = "squared", patterns=None,
+               tol: Tolerances = DEFAULT_TOLERANCES, max_rounds: int = 200, polish_rounds: int = 3) -> PathSolution:
+    """Solve (C) (docs/theory.md §A.3) along a decreasing sequence of ``β``, each solve warm-started from the last.
+
+    The pattern pool is enumerated once (or taken from ``patterns``) and shared by every solve; the first
+    working set of column generation at each ``β`` is the last working set at the previous one
+    (``warm_start`` of :func:`solve_convex`).  Each solution is certified on its own, exactly as
+    :func:`solve_convex` certifies it (the warm start changes the path, never the certificate).  The number of
+    active neurons and groups along the path is the group-lasso picture of the optimal networks.
+
+    Parameters
+    ----------
+    X : array_like (n, d)
+    y : array_like (n,)
+    betas : array_like (m,)
+        Weight decays, positive, finite and strictly decreasing.
+    bias, loss, patterns, tol, max_rounds, polish_rounds
+        As in :func:`solve_convex`.
+
+    Returns
+    -------
+    PathSolution
+
+    Raises
+    ------
+    InvalidInputError, InvalidInputTypeError
+        Bad arguments (message names the parameter), including ``betas`` not strictly decreasing.
+    SolverError, CertificationError
+        As in :func:`solve_convex`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> path = solve_path(np.array([[-1.0], [1.0]]), np.array([1.0, 2.0]), [1.0, 0.5])   # docs/theory.md §I, I1
+    >>> path.p_star.round(10).tolist(), path.certified.tolist(), path.neurons.tolist()
+    ([2.0, 1.25], [True, True], [1, 2])
+    """
+    func = "solve_path"
+    X = check_matrix(X, name="X", func=func).astype(np.float64)
+    y = check_vector(y, length=X.shape[0], name="y", func=func).astype(np.float64)
+    try:
+        b = np.asarray(betas, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidInputError(message("betas", func, "a 1-D sequence of positive finite numbers",
+                                        repr(betas))) from None
+    if b.ndim != 1 or b.size == 0 or not np.all(np.isfinite(b)) or not np.all(b > 0):
+        raise InvalidInputError(message("betas", func, "a non-empty 1-D sequence of positive finite numbers",
+                                        repr(betas)))
+    if not np.all(np.diff(b) < 0):
+        raise InvalidInputError(message("betas", func, "strictly decreasing", repr(b.tolist())))
+    if not isinstance(bias, (bool, np.bool_)):
+        raise InvalidInputTypeError(message("bias", func, "a bool", repr(bias)))
+    if patterns is None:
+        patterns = enumerate_patterns(X, bias=bool(bias), ties="regions")
+    sols, secs = [], []
+    prev = None
+    for beta in b:
+        t = time.perf_counter()
+        sol = solve_convex(X, y, float(beta), bias=bias, loss=loss, patterns=patterns, tol=tol,
+                           max_rounds=max_rounds, polish_rounds=polish_rounds,
+                           warm_start=None if prev is None else prev.work)
+        secs.append(time.perf_counter() - t)
+        sols.append(sol)
+        prev = sol
+    arr = lambda f, dt=np.float64: np.array([f(s) for s in sols], dtype=dt)  # noqa: E731
+    return PathSolution(betas=b, solutions=tuple(sols), p_star=arr(lambda s: s.p_star),
+                        lower_bound=arr(lambda s: s.lower_bound), gap=arr(lambda s: s.gap),
+                        rel_gap=arr(lambda s: s.rel_gap), certified=arr(lambda s: s.certified, bool),
+                        neurons=arr(lambda s: s.neurons, np.int64), groups=arr(lambda s: s.patterns.shape[0], np.int64),
+                        seconds=np.array(secs))

@@ -36,6 +36,10 @@ __all__ = ["WorkingSet", "ColumnGeneration", "column_generation"]
 _DROP_SLACK = 0.05
 #: ... and only after it sat idle (zero slots, far from tight) for this many consecutive rounds.
 _DROP_AGE = 3
+#: Patterns added per round: the most violated ``max(10, _PER_ROUND_FRAC · n)``.
+_PER_ROUND_FRAC = 1.0
+#: Violators added in one round have maximizing directions at least this far apart (:func:`_diverse`).
+_DIVERSE = 1e-3
 #: A cone row left out of a pattern's facet description is added back (and the program re-solved) when a slot
 #: of the solution violates it by more than ``_CUT_FACTOR · tol.solver · ‖b_i‖‖z‖``.  The facet rows describe
 #: the cone exactly, but a very thin cone (nearly parallel hyperplanes) is not *numerically* held by them: the
@@ -145,19 +149,46 @@ class ColumnGeneration:
     cuts: int = 0
 
 
-def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: int) -> ColumnGeneration:
+def _diverse(dv, cand, count: int) -> np.ndarray:
+    """The first ``count`` of the violators ``cand`` (in order) whose maximizing signed directions are at least
+    ``_DIVERSE`` apart: neighbouring cones that share a face often price out with the same direction, and one
+    of them is enough for the next restricted program (the others come back if they still price out)."""
+    if _DIVERSE <= 0 or cand.size <= count:
+        return cand[:count]
+    col = np.argmax(dv.values[cand], axis=1)
+    D = dv.directions[cand, col] * np.where(col == 0, 1.0, -1.0)[:, None]
+    kept: list[int] = []
+    K = np.zeros((0, D.shape[1]))
+    for i in range(cand.size):
+        if K.shape[0] and np.min(np.linalg.norm(K - D[i], axis=1)) < _DIVERSE:
+            continue
+        kept.append(i)
+        K = D[kept]
+        if len(kept) >= count:
+            break
+    return cand[np.array(kept, dtype=np.int64)]
+
+
+def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: int,
+                      initial=None) -> ColumnGeneration:
     """Solve (C) over ``pool`` by column generation (docs/theory.md §C.2–C.3); ``max_rounds ≥ 1`` restricted solves.
 
     ``rows_of`` gives the cone rows of pool patterns (facets from ``index`` on a certified region set, every
-    hyperplane otherwise); ``mode`` is ``"squared"``, ``"logistic"`` or ``"interpolate"``.
+    hyperplane otherwise); ``mode`` is ``"squared"``, ``"logistic"`` or ``"interpolate"``.  ``initial``: pool
+    indices of a first working set (a warm start, e.g. the last working set at a nearby ``β``); by default the
+    patterns with the largest dual values at ``ν = y``.  Only the path depends on it: convergence is always
+    decided by pricing over the whole pool.
     """
     n = Xa.shape[0]
     P = pool.shape[0]
     thr = beta * (1.0 + tol.pricing)
-    per_round = max(10, n)
-    dv = dual_values(Xa, y, pool, threshold=0.0, index=index, limit=per_round)
+    per_round = max(10, int(_PER_ROUND_FRAC * n))
     ws = WorkingSet(P, rows_of)
-    ws.add(np.argsort(-dv.values.max(axis=1), kind="stable")[: min(P, per_round)])
+    if initial is not None and len(initial):
+        ws.add(np.unique(np.asarray(initial, dtype=np.int64)))
+    else:
+        dv = dual_values(Xa, y, pool, threshold=0.0, index=index, limit=per_round)
+        ws.add(np.argsort(-dv.values.max(axis=1), kind="stable")[: min(P, per_round)])
     rounds = iters = cuts = 0
     converged = False
     trace: list = []
@@ -181,18 +212,19 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
             cuts += 1
             continue  # a thin cone let a slot slip out: re-solve with the violated rows before pricing
         ts = time.perf_counter()
-        dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, limit=per_round + len(ws), previous=prev)
+        dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, limit=per_round + len(ws), previous=prev,
+                         exact=False)
         prev = (dv, res.nu)  # ``upper`` bounds every entry, complete or not
         viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
         if viol.size == 0 and not dv.complete:  # the early stop met only working-set patterns: price everything
-            dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, previous=prev)
+            dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, previous=prev, exact=False)
             prev = (dv, res.nu)
             viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
         t_price += time.perf_counter() - ts
         if viol.size == 0:
             converged = True
             break
-        add = viol[np.argsort(-dv.values[viol].max(axis=1), kind="stable")][:per_round]
+        add = _diverse(dv, viol[np.argsort(-dv.values[viol].max(axis=1), kind="stable")], per_round)
         trace.append((len(ws), int(viol.size), float(dv.phi)))
         # keep the restricted program small: drop patterns unused by the last _DROP_AGE solutions and far from
         # tight (dropping sooner makes patterns cycle out and back in)

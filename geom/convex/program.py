@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ..cones import cone_rows
 from ..losses import loss_gradient
 
 __all__ = ["MODES", "SOLVED", "Restricted", "solve_restricted", "fit"]
@@ -71,6 +70,24 @@ def fit(Xa, pats, U, V) -> np.ndarray:
     return np.einsum("kn,kn->n", pats, (U @ Xa.T)) - np.einsum("kn,kn->n", pats, (V @ Xa.T))
 
 
+def _cone_block(Xa, pats, cone_rows_list):
+    """The block-diagonal cone matrix ``diag(B_1, ..., B_K)`` (``B_k = (2D_k − I) X`` on the rows of pattern
+    ``k``), assembled in one COO pass (explicit zeros dropped, as a dense-to-sparse conversion would)."""
+    K, p = pats.shape[0], Xa.shape[1]
+    lens = np.array([len(r) for r in cone_rows_list], dtype=np.int64)
+    R = int(lens.sum())
+    if R == 0:
+        return sp.csc_matrix((0, K * p))
+    r_all = np.concatenate([np.asarray(r, dtype=np.int64) for r in cone_rows_list])
+    k_all = np.repeat(np.arange(K), lens)
+    vals = np.where(pats[k_all, r_all][:, None], Xa[r_all], -Xa[r_all])
+    rows = np.repeat(np.arange(R), p)
+    cols = (k_all[:, None] * p + np.arange(p)).ravel()
+    M = sp.csc_matrix((vals.ravel(), (rows, cols)), shape=(R, K * p))
+    M.eliminate_zeros()
+    return M
+
+
 def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol) -> Restricted:
     """Clarabel on (C) restricted to the patterns ``pats``; cone ``k`` carries the rows ``cone_rows_list[k]``.
 
@@ -93,8 +110,7 @@ def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol) -> Res
     nvar = 2 * Kp + 2 * K + nx
     F = (pats[:, :, None] * Xa[None, :, :]).transpose(1, 0, 2).reshape(n, Kp)  # [D_1 X, ..., D_K X]
     Fs = sp.csc_matrix(F)
-    Bd = sp.block_diag([sp.csr_matrix(cone_rows(Xa, pats[k], cone_rows_list[k]), shape=(len(cone_rows_list[k]), p))
-                        for k in range(K)], format="csc")
+    Bd = _cone_block(Xa, pats, cone_rows_list)
     n_nn = Bd.shape[0]
     A_nn = sp.hstack([sp.block_diag([-Bd, -Bd], format="csc"), sp.csc_matrix((2 * n_nn, 2 * K + nx))], format="csc")
     slot = np.arange(2 * K)
