@@ -62,11 +62,11 @@ def toy_suites():
 
 
 def _timeless(value):
-    """``value`` without timings (``elapsed_s``, ``seconds``) and the provenance's timestamp and git commit (other
-    work lands in the checkout while the tests run), recursively."""
+    """``value`` without timings (``elapsed_s``, ``elapsed_conic_s``, ``seconds``) and the provenance's timestamp
+    and git commit (other work lands in the checkout while the tests run), recursively."""
     if isinstance(value, dict):
         return {k: _timeless(v) for k, v in value.items()
-                if k not in ("elapsed_s", "seconds", "timestamp_utc", "git")}
+                if not k.startswith("elapsed") and k not in ("seconds", "timestamp_utc", "git")}
     if isinstance(value, list):
         return [_timeless(v) for v in value]
     return value
