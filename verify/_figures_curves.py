@@ -15,6 +15,8 @@ from ._figures_data import bad_entry, finite_mask, floats, optional_floats, requ
 
 __all__ = ["draw_staircase", "draw_fits1d", "draw_trajectories", "draw_series"]
 
+#: Staircase counts up to this are drawn on a linear axis with integer ticks; beyond, on a symmetric log axis.
+_LINEAR_COUNTS = 30
 #: Floor at which a non-positive value is drawn on a log axis (and noted).
 _LOG_FLOOR = 1e-17
 #: A gap ``objective − p*`` at most this times ``|p*|`` is "p* reached to rounding" (a few float64 ulps).
@@ -39,7 +41,7 @@ def draw_staircase(data: dict, fig) -> list[str]:
 
     Keys: ``staircase`` (required): a list of ``{"m": int, "components": int, "isolated": int}``;
     ``m_star``, ``M_star``, ``n`` (optional numbers): vertical marks at ``m*``, ``M*`` and ``n + 1``.
-    Counts are drawn on a symmetric log scale (``m!·N_m`` grows fast).
+    Counts above 30 switch the axis to a symmetric log scale (``m!·N_m`` grows fast).
 
     >>> from matplotlib.figure import Figure
     >>> draw_staircase({"staircase": [{"m": 1, "components": 1, "isolated": 1}], "m_star": 1}, Figure())
@@ -62,17 +64,25 @@ def draw_staircase(data: dict, fig) -> list[str]:
     ax = fig.add_subplot()
     ax.plot(ms, comps, "o-", label="components of Θ*_m")
     ax.plot(ms, iso, "s--", label="isolated points")
-    ax.set_yscale("symlog", linthresh=1.0)
+    if max(comps.max(), iso.max()) > _LINEAR_COUNTS:
+        ax.set_yscale("symlog", linthresh=1.0)
+    else:
+        from matplotlib.ticker import MaxNLocator  # matplotlib is optional: imported where a figure is drawn
+
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylim(bottom=-0.3)
     ax.set_xlabel("width m")
     ax.set_ylabel("count")
     n = data.get("n")
     marks = (("m*", data.get("m_star"), "tab:green"), ("M*", data.get("M_star"), "tab:red"),
              ("n + 1", n + 1 if isinstance(n, (int, float)) and not isinstance(n, bool) else None, "tab:gray"))
-    for label, x, color in marks:
+    for i, (label, x, color) in enumerate(marks):
         if isinstance(x, (int, float)) and not isinstance(x, bool):
             ax.axvline(x, color=color, linestyle=":", linewidth=1.2)
-            ax.annotate(label, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
-                        textcoords="offset points", color=color)
+            ax.annotate(label, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12 - 11 * i),
+                        textcoords="offset points", color=color)  # staggered: m* = M* stays readable
+    xs = list(ms) + [x for _, x, _ in marks if isinstance(x, (int, float)) and not isinstance(x, bool)]
+    ax.set_xlim(min(xs) - 0.3, max(xs) + 0.6)  # room for the labels of marks at either end
     ax.set_xticks(ms)
     ax.legend(loc="center right")
     return notes
@@ -208,11 +218,11 @@ def draw_series(data: dict, fig) -> list[str]:
             notes.append(f"{label}: {int(off.sum())} non-positive value(s) left out of the log scale")
         keep &= ~off
         ax.plot(x[keep], y[keep], "o-" if keep.sum() <= 30 else "-", label=label, linewidth=1.2, markersize=3)
-    for v in data.get("vlines") or []:
+    for i, v in enumerate(data.get("vlines") or []):
         if isinstance(v, dict) and isinstance(v.get("x"), (int, float)) and not isinstance(v.get("x"), bool):
             ax.axvline(v["x"], color="tab:gray", linestyle=":", linewidth=1.2)
             ax.annotate(str(v.get("label", "")), (v["x"], 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(3, -12), textcoords="offset points", color="tab:gray")
+                        xytext=(3, -12 - 11 * (i % 3)), textcoords="offset points", color="tab:gray")
     if logx:
         ax.set_xscale("log")
     if logy:

@@ -93,11 +93,12 @@ def draw_arrangement2d(data: dict, fig) -> list[str]:
     ax_data.set_xlabel("x" if bias else r"$x_1$")
     ax_data.set_ylabel("bias input (1)" if bias else r"$x_2$")
     ax_data.set_title("data (rows of X)", fontsize=9)
+    from matplotlib import colormaps  # matplotlib is optional: imported where a figure is drawn
     from matplotlib.patches import Wedge
 
     sectors = arrangement_sectors(X)
     distinct = list(dict.fromkeys(p for _, _, p in sectors))
-    cmap = __import__("matplotlib").colormaps["tab20"]
+    cmap = colormaps["tab20"]
     missing = []
     for a, b, p in sectors:
         absent = found is not None and p not in found

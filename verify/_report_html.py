@@ -107,8 +107,8 @@ def _section(g) -> list[str]:
     if folded:
         H += [f"<details><summary>{len(rest)} more checks (holds / not applicable)</summary>", _HEAD]
         H += [_row(r) for r in rest] + ["</table></details>"]
-    for r in top:
-        H += [f"<details open><summary><strong>{html.escape(M.check_title(r))}</strong></summary><ul>",
+    for i, r in enumerate(top):  # the first ones unfolded, the rest one click away
+        H += [f"<details{' open' if i < M.COLLAPSE_ROWS else ''}><summary><strong>{html.escape(M.check_title(r))}</strong></summary><ul>",
               f"<li>observed: <code>{_e(r.get('observed'), 2000)}</code></li>",
               f"<li>expected: <code>{_e(r.get('expected'), 2000)}</code></li>",
               f"<li>margin: {_e(r.get('margin'))}, tolerance: {_e(r.get('tolerance'))}</li></ul>",
