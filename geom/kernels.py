@@ -181,7 +181,10 @@ def packed_first_distinct(packed: np.ndarray) -> np.ndarray:
     N = packed.shape[0]
     if N <= 1:
         return np.arange(N)
-    words = _packed_words(packed)
+    kb = np.ascontiguousarray(packed, dtype=np.uint8)
+    if kb.shape[1] % 8:  # the hash needs whole words, not their byte order
+        kb = np.concatenate([kb, np.zeros((N, 8 - kb.shape[1] % 8), np.uint8)], axis=1)
+    words = kb.view(np.uint64)
     h = np.zeros(N, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for w in range(words.shape[1]):  # splitmix64's finalizer after each word

@@ -211,14 +211,15 @@ def _cells_3d(Y, tol, dedup=True):
 
 
 def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = DEFAULT_TOLERANCES,
-                   progress=None, dedup: bool = True) -> np.ndarray:
+                   progress=None, dedup: bool = True, levels=None) -> np.ndarray:
     """Float witnesses, one per region, of the arrangement of the distinct nonzero rows ``Y`` (m × D).
 
     ``Y``'s rows must be pairwise non-parallel (see :func:`distinct_hyperplanes`).  ``progress`` (a callable
     taking an increment) is advanced once per top-level hyperplane.  The result is *uncertified*.  With
     ``dedup=False`` the top level returns every candidate ``z_F ± ε_F y_{k+1}`` (a region may then have several
     witnesses; the caller keeps one per exactly certified sign vector), which saves a float pass when the
-    caller certifies anyway.
+    caller certifies anyway.  ``levels`` (``D ≥ 4`` only) restricts the top level to those ``k``: the levels of
+    any partition of ``range(m)`` together give every region, so a caller can certify them batch by batch.
 
     Examples
     --------
@@ -238,8 +239,12 @@ def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = D
             progress(m)
         return out
     Yn, Yunit = _level_rows(Y, integral)
-    parts = level_witnesses(Yn, Yunit, range(m), integral=integral, tol=tol, progress=progress)
+    parts = level_witnesses(Yn, Yunit, range(m) if levels is None else levels, integral=integral, tol=tol,
+                            progress=progress)
+    if not parts:
+        return np.zeros((0, D))
     C = np.concatenate(parts)
+    del parts
     return _dedup(C, Yunit, tol) if dedup else _unit_rows(C)[0]
 
 

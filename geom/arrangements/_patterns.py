@@ -344,6 +344,21 @@ def _distributed_candidates(scheduler, Y, integral, tol, rows, exact_float, prog
     return K[keep], W[keep], n_exact
 
 
+_LEVEL_BATCHES = 16
+"""Batches of top levels certified one after the other (``D ≥ 4``), so candidates never exist all at once."""
+
+
+def _level_batches(m: int, D: int) -> list:
+    """Consecutive top levels in about ``_LEVEL_BATCHES`` groups of similar work (level ``k`` costs about
+    ``k^(D−1)``); ``[None]`` (everything at once) below 4-D, where the closed forms have no levels."""
+    if D <= 3 or m <= 1:
+        return [None]
+    w = np.cumsum(np.arange(m, dtype=np.float64) ** (D - 1))
+    cut = np.searchsorted(w, w[-1] * np.arange(1, _LEVEL_BATCHES) / _LEVEL_BATCHES)
+    edges = np.unique(np.concatenate([[0], cut, [m]]))
+    return [range(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+
+
 def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=None, scheduler=None,
              n_tasks=None):
     """Distinct exactly verified region sign vectors over the hyperplanes (bit-packed), completed and certified.
@@ -361,9 +376,21 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=
             K, W, ne = _distributed_candidates(scheduler, Y, integral, attempt, exact_rows_J, exact_float,
                                                progress, n_tasks)
         else:
-            with np.errstate(all="ignore"):  # the float stage only proposes; every witness is checked exactly
-                W = cell_witnesses(Y, integral=integral, tol=attempt, progress=progress, dedup=False)
-            K, W, ne = _certified_candidates(exact_rows_J, W, Yf, tol.witness_margin)
+            Ks, Ws, ne, merged = [], [], 0, 0
+            for batch in _level_batches(m, D):  # certified batch by batch: candidates never exist all at once
+                with np.errstate(all="ignore"):  # the float stage only proposes; every witness is checked exactly
+                    W = cell_witnesses(Y, integral=integral, tol=attempt, progress=progress, dedup=False,
+                                       levels=batch)
+                K, W, nb_exact = _certified_candidates(exact_rows_J, W, Yf, tol.witness_margin)
+                Ks.append(K)
+                Ws.append(W)
+                ne += nb_exact
+                if sum(k.shape[0] for k in Ks) > 2 * merged:  # merge when the pending rows double: O(log) merges
+                    K, W = np.concatenate(Ks), np.concatenate(Ws)
+                    keep = packed_first_distinct(K)
+                    Ks, Ws, merged = [K[keep]], [W[keep]], keep.size
+            K, W = (np.concatenate(Ks), np.concatenate(Ws)) if len(Ks) > 1 else (Ks[0], Ws[0])
+            del Ks, Ws
         progress = None
         n_exact += ne
         K_all, W_all = np.concatenate([K_all, K]), np.concatenate([W_all, W])
