@@ -165,3 +165,22 @@ def test_dual_set_radius_matches_unit_vectors(seed):
 def test_all_permutations_of_three_lines_give_six_sectors():
     for rows in itertools.permutations([[1, 0], [0, 1], [1, 1]]):
         assert len(arrangement_sectors(np.array(rows, float))) == 6
+
+
+def test_without_matplotlib_the_report_still_renders(tmp_path, monkeypatch):
+    """No matplotlib (the plot extra is optional): each figure becomes a note and the pages are still written."""
+    import verify
+    import verify._report as report_module
+    import verify.figures as figures_module
+
+    monkeypatch.setattr(figures_module, "_matplotlib_figure", lambda size: None)
+    monkeypatch.setattr(report_module, "render_figure", lambda report: None)
+    assert render_figure_item({"kind": "series", "data": GOOD["series"]}) == (
+        None, ["not drawn: matplotlib is not installed"])
+    res = verify.SuiteResult(suite="no-plot", description="", results=(), measurements=(), cases=(),
+                             provenance=verify.provenance(seed=None),
+                             figures=(Figure("c", "series", GOOD["series"], "docs/theory.md §A.3", "s"),))
+    paths = verify.write_report(res, tmp_path)
+    html = open(paths["html"], encoding="utf-8").read()
+    assert sorted(paths) == ["html", "json", "md"] and "<img " not in html
+    assert "not drawn: matplotlib is not installed" in html and "<h2>docs/theory.md §A.3</h2>" in html

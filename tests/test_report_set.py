@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -356,6 +357,9 @@ def test_one_section_per_theorem_with_its_figures(tmp_path):
     assert b2.count("<img ") == 1 and "<figcaption>case-1: cells" in b2
     assert e2.count("<img ") == 1 and "no checks" in e2
     assert html.count("<img ") == 4  # and the suite's summary figure
+    # self-contained: every src and href is embedded data or an anchor on the page, no stylesheet link, no url()
+    assert re.findall(r'(?:src|href)="(?!data:image/png;base64,|#)', html) == []
+    assert "<link" not in html and "url(" not in html and "@import" not in html
     assert "<img " not in none and '<td class="error">error</td>' in none
     # the violated check first, its witness in full; the 20 passing ones folded
     assert b2.index('<td class="violated">violated</td>') < b2.index("<details><summary>20 more checks")

@@ -22,8 +22,9 @@ import re
 
 from ._result import KINDS, THEOREM, Status, count_by_kind
 
-__all__ = ["sections", "summary_rows", "header_rows", "verdict_line", "kind_rows", "render_markdown",
-           "render_figure", "RUN_ID_COMMENT", "COLLAPSE_ROWS", "STATUSES", "ATTENTION"]
+__all__ = ["sections", "summary_rows", "header_rows", "verdict_line", "kind_rows", "totals", "counts_line",
+           "passing_split", "figure_caption", "check_title", "fmt", "pretty_json", "kind_of", "render_markdown",
+           "render_figure", "RUN_ID_COMMENT", "COLLAPSE_ROWS", "STATUSES", "ATTENTION", "NO_THEOREM", "KIND_NOTE"]
 
 STATUSES = [s.value for s in Status]
 #: Statuses listed first and shown in full in each theorem's section.
@@ -64,10 +65,12 @@ def _md(v, limit: int = 60) -> str:
 
 
 def pretty_json(v) -> str:
+    """Indented JSON (one space) for a witness or details block."""
     return json.dumps(v, sort_keys=True, ensure_ascii=False, indent=1)
 
 
 def kind_of(r) -> str:
+    """The kind of a check dictionary (one written before kinds existed is a theorem check)."""
     return r.get("kind", THEOREM)
 
 
@@ -97,6 +100,7 @@ def header_rows(report) -> list[tuple[str, str]]:
 
 
 def totals(report) -> dict:
+    """``{status: count}`` over both kinds of check."""
     by = count_by_kind(report["results"])
     return {s: sum(by[k][s] for k in KINDS) for s in STATUSES}
 
@@ -189,6 +193,7 @@ def figure_caption(f: dict) -> str:
 
 
 def check_title(r) -> str:
+    """``case: check (status[; consistency check])``, the heading of a check's full record."""
     return f"{r['case']}: {r['check']} ({r['status']}{'; consistency check' if kind_of(r) != THEOREM else ''})"
 
 
