@@ -195,16 +195,17 @@ def packed_first_distinct(packed: np.ndarray) -> np.ndarray:
             h ^= h >> np.uint64(27)
             h *= _MIX2
             h ^= h >> np.uint64(31)
-    order = np.argsort(h, kind="stable")
+    order = np.argsort(h)  # not stable: the first occurrence is the least index of its run below
     hs = h[order]
     same = hs[1:] == hs[:-1]
-    if np.any(same):
-        i = np.flatnonzero(same)
-        if np.any(words[order[i]] != words[order[i + 1]]):  # a collision: decide on the bytes themselves
-            _, first = np.unique(row_keys(packed), return_index=True)
-            return np.sort(first)
-    first = order[np.concatenate([[True], ~same])]
-    return np.sort(first)
+    if not np.any(same):
+        return np.sort(order)
+    i = np.flatnonzero(same)
+    if np.any(words[order[i]] != words[order[i + 1]]):  # a collision: decide on the bytes themselves
+        _, first = np.unique(row_keys(packed), return_index=True)
+        return np.sort(first)
+    starts = np.flatnonzero(np.concatenate([[True], ~same]))
+    return np.sort(np.minimum.reduceat(order, starts))
 
 
 def relu_forward(X, U, alpha):
