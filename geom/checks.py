@@ -166,8 +166,8 @@ def _batched_core(U, A, Xa, y, beta, tie_tol, tol, balance_tol, colinear_tol, ze
     top = np.maximum(1.0, nu.max(axis=-1))
     scaled = np.where(bal <= balance_tol * top, "holds",
                       np.where(bal > SEPARATION * balance_tol * top, "violated", "inconclusive"))
-    mass = nu * np.abs(A)
-    live = mass > zero_tol * mass.max(axis=-1, keepdims=True)
+    mass = nu * np.abs(A) * xnorm
+    live = mass > zero_tol * np.maximum(1.0, mass.max(axis=-1, keepdims=True))
     Pf, Nf = pos.astype(float), neg.astype(float)
     opp = (np.einsum("bin,bjn->bij", Pf, Nf) + np.einsum("bin,bjn->bij", Nf, Pf)) > 0
     sg = np.sign(A)

@@ -44,8 +44,10 @@ __all__ = ["Minimality", "minimality", "merge_colinear", "decreasing_path", "BAL
 BALANCE_TOL = 1e-8
 #: Two directions are positively colinear when ``‖u/‖u‖ − v/‖v‖‖ ≤ COLINEAR_TOL``.
 COLINEAR_TOL = 1e-8
-#: A neuron whose weight ``|α_j|‖u_j‖`` is at most ``ZERO_NEURON_TOL`` times the largest is a zero neuron (a
-#: trained net's dead neurons decay geometrically under weight decay and never reach an exact zero).
+#: A neuron whose output size ``|α_j|‖u_j‖·‖X̃‖₂`` is at most ``ZERO_NEURON_TOL · max(1, largest output size)``
+#: is a zero neuron (a trained net's dead neurons decay geometrically under weight decay and never reach an exact
+#: zero).  The floor ``1`` (one output unit) makes a collapsed net, every neuron of size 1e-24, a zero net rather
+#: than a net of tiny neurons compared with each other.
 ZERO_NEURON_TOL = 1e-8
 #: The decreasing path is monotone when no sampled objective exceeds the previous by more than
 #: ``MONOTONE_RTOL · max(1, max objective)`` (float64 evaluation noise).
@@ -102,8 +104,8 @@ def minimality(net: Net, X, *, tie_tol: float = TIE_TOL, balance_tol: float = BA
     top = max(1.0, float(nu.max(initial=0.0)))
     scaled = "holds" if bal <= balance_tol * top else ("violated" if bal > SEPARATION * balance_tol * top
                                                         else "inconclusive")
-    mass = nu * np.abs(a)
-    live = np.flatnonzero(mass > ZERO_NEURON_TOL * float(mass.max(initial=0.0)))
+    mass = nu * np.abs(a) * float(np.linalg.norm(Xa, 2))
+    live = np.flatnonzero(mass > ZERO_NEURON_TOL * max(1.0, float(mass.max(initial=0.0))))
     sgn, grey = _signs(Xa, U, tie_tol)
     offending, colinear, ambiguous = [], [], []
     for ii, i in enumerate(live):

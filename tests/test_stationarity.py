@@ -162,3 +162,15 @@ def test_exact_and_float_modes_agree_on_random_nets(seed):
     X, y = rng.integers(-2, 3, size=(5, 2)).astype(float), rng.integers(-2, 3, size=5).astype(float)
     net = geom.Net(rng.integers(-2, 3, size=(3, 2)).astype(float), rng.integers(-2, 3, size=3).astype(float))
     assert exact_clarke_stationarity(net, X, y, 0.5)[0] == clarke_stationarity(net, X, y, 0.5).verdict
+
+
+def test_collapsed_net_is_a_zero_net_for_minimality():
+    """Regression (landscape suite, spec-I2, width 2, seed 7): two same-sign neurons of size 1e-24 were compared
+    with each other and judged not minimal; a neuron that small is a zero neuron."""
+    X = np.array([[-1.0], [1.0], [2.0]])
+    for size, expected in ((1e-24, "holds"), (1.0, "violated")):
+        # two positively colinear neurons of the same sign share their cone: not minimal unless both are zero
+        net = geom.Net(size * np.array([[1.0], [2.0]]), size * np.array([1.0, 2.0]))
+        for r in (minimality(net, X), geom.check_nets_fast(net, X, [1.0, 2.0, 0.5], 0.5)[0]):
+            assert r.minimal == expected
+            assert r.nearly_minimal == "holds"
