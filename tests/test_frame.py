@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 import verify
-from geom.exceptions import BackendUnavailableError, DataFileError, InvalidInputTypeError
+from geom.exceptions import BackendUnavailableError, DataFileError, InvalidInputError, InvalidInputTypeError
 from verify import check_margin, compare
 from verify._suite import SUITES
-from verify.frame import COLUMNS, load_results
+from verify.frame import COLUMNS, MEASUREMENT_COLUMNS, load_results
 
 pd = pytest.importorskip("pandas")
 
@@ -59,6 +59,17 @@ def test_one_row_per_check_with_its_values(toy_result):
     assert set(df["version"]) == {toy_result.provenance["package"]["version"]}
     counts = df["status"].value_counts()
     assert {k: int(counts[k]) for k in toy_result.counts} == toy_result.counts  # the same tallies as the report
+
+
+def test_measurements_table():
+    r = verify.run_suite("patterns", cases=["spec-I1", "spec-I2"], seed=1)
+    df = load_results(r, table="measurements")
+    assert tuple(df.columns) == MEASUREMENT_COLUMNS and len(df) == len(r.measurements) == 2
+    assert df["case"].tolist() == ["spec-I1", "spec-I2"] and df["value"].dtype == float
+    np.testing.assert_allclose(df["value"].to_numpy(), [m.value for m in r.measurements], rtol=0, atol=0)
+    assert set(df["seed"]) == {1}
+    with pytest.raises(InvalidInputError, match="The 'table' parameter of verify.load_results must be one of"):
+        load_results(r, table="figures")
 
 
 def test_every_source_gives_the_same_frame(toy_result, tmp_path):

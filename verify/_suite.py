@@ -192,15 +192,16 @@ class SuiteResult:
         ``"holds"`` (every check holds or does not apply); :data:`EXIT_STATUS` maps it to the exit status."""
         return verdict_of(self.counts)
 
-    def to_frame(self):
-        """The checks as a :class:`pandas.DataFrame`, one row per check (see :func:`verify.load_results`).
+    def to_frame(self, table: str = "checks"):
+        """The checks (or ``table="measurements"``) as a :class:`pandas.DataFrame`, one row each (see
+        :func:`verify.load_results`).
 
         >>> run_suite("patterns", cases=["spec-I1"]).to_frame()[["suite", "case", "status"]].iloc[0].tolist()
         ['patterns', 'spec-I1', 'holds']
         """
         from .frame import load_results
 
-        return load_results(self)
+        return load_results(self, table=table)
 
     def to_dict(self) -> dict:
         """The report's JSON dictionary (schema :data:`REPORT_SCHEMA`)."""

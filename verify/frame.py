@@ -1,8 +1,8 @@
 """A suite's results as a :class:`pandas.DataFrame`, one row per check, for analysis in a notebook.
 
-:func:`load_results` reads a results file (the ``<suite>.json`` that ``relu-landscape run`` writes), a directory
-of them, a results dictionary or a :class:`~verify.SuiteResult` (also :meth:`verify.SuiteResult.to_frame`).  The
-columns are :data:`COLUMNS`: ``status`` and ``kind`` are categoricals in report order (``holds``, ``violated``,
+:func:`load_results` reads the checks (or, with ``table="measurements"``, the measurements) of a results file
+(the ``<suite>.json`` that ``relu-landscape run`` writes), a directory of them, a results dictionary or a
+:class:`~verify.SuiteResult` (also :meth:`verify.SuiteResult.to_frame`).  The columns of the checks are :data:`COLUMNS`: ``status`` and ``kind`` are categoricals in report order (``holds``, ``violated``,
 ``inconclusive``, ``not applicable``, ``error``; ``theorem``, ``consistency``), ``margin`` and ``tolerance`` are
 floats (``NaN`` where the check has none, or where the JSON holds ``"nan"``), ``observed``, ``expected``,
 ``witness`` and ``details`` keep their JSON values, and ``seed``, ``version`` and ``run_id`` come from the
@@ -24,17 +24,22 @@ import json
 import math
 import os
 
+from geom._validation import check_option
 from geom.datafiles import regular_file
 from geom.exceptions import BackendUnavailableError, DataFileError, InvalidInputTypeError
 
 from ._result import KINDS, THEOREM, Status
 from ._suite import check_schema
 
-__all__ = ["load_results", "COLUMNS"]
+__all__ = ["load_results", "COLUMNS", "MEASUREMENT_COLUMNS"]
 
 #: Columns of :func:`load_results`, in order.
 COLUMNS = ("suite", "case", "check", "theorem", "kind", "status", "observed", "expected", "margin", "tolerance",
            "witness", "details", "elapsed_s", "seed", "version", "run_id")
+
+#: Columns of ``load_results(..., table="measurements")``, in order.
+MEASUREMENT_COLUMNS = ("suite", "case", "name", "theorem", "value", "unit", "details", "elapsed_s", "seed", "version",
+                       "run_id")
 
 _FUNC = "verify.load_results"
 
@@ -102,19 +107,22 @@ def _reports(source) -> list[dict]:
                                 f"dictionary, a SuiteResult or a list of them. Got {type(source).__name__} instead.")
 
 
-def load_results(results):
-    """The checks of one or more suite runs as a :class:`pandas.DataFrame`, one row per check.
+def load_results(results, *, table: str = "checks"):
+    """The checks (or measurements) of one or more suite runs as a :class:`pandas.DataFrame`, one row each.
 
     Parameters
     ----------
     results : str, os.PathLike, dict, SuiteResult or list of them
         A results file (``<suite>.json``), a directory (every suite results file in it, by name), a results
         dictionary (:meth:`~verify.SuiteResult.to_dict`) or a :class:`~verify.SuiteResult`.
+    table : {"checks", "measurements"}
+        One row per check (columns :data:`COLUMNS`), or per measurement (columns
+        :data:`MEASUREMENT_COLUMNS`: numbers reported next to the checks, never a pass or a fail).
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`COLUMNS`, rows in the order of the results (suites in the given order, or by file name).
+        Rows in the order of the results (suites in the given order, or by file name).
 
     Raises
     ------
@@ -131,12 +139,23 @@ def load_results(results):
     >>> df = load_results(r.to_dict())
     >>> list(df.columns[:6]), len(df) == len(r.results), set(df["seed"])
     (['suite', 'case', 'check', 'theorem', 'kind', 'status'], True, {3})
+    >>> load_results(r, table="measurements")[["case", "name", "unit"]].values.tolist()
+    [['spec-I1', 'sampling recall', 'fraction']]
     """
+    check_option(table, ("checks", "measurements"), name="table", func=_FUNC)
     pd = _pandas()
     rows = []
     for report in _reports(results):
         prov = report.get("provenance") if isinstance(report.get("provenance"), dict) else {}
         pkg = prov.get("package") if isinstance(prov.get("package"), dict) else {}
+        if table == "measurements":
+            for m in report.get("measurements") or ():
+                rows.append({"suite": report["suite"], "case": m.get("case"), "name": m.get("name"),
+                             "theorem": m.get("theorem"), "value": _float(m.get("value")), "unit": m.get("unit"),
+                             "details": m.get("details", {}), "elapsed_s": _float(m.get("elapsed_s")),
+                             "seed": prov.get("seed"), "version": pkg.get("version"),
+                             "run_id": report.get("run_id")})
+            continue
         for r in report["results"]:
             rows.append({"suite": report["suite"], "case": r.get("case"), "check": r.get("check"),
                          "theorem": r.get("theorem"), "kind": r.get("kind", THEOREM), "status": r["status"],
@@ -145,6 +164,11 @@ def load_results(results):
                          "witness": r.get("witness"), "details": r.get("details", {}),
                          "elapsed_s": _float(r.get("elapsed_s")), "seed": prov.get("seed"),
                          "version": pkg.get("version"), "run_id": report.get("run_id")})
+    if table == "measurements":
+        df = pd.DataFrame(rows, columns=list(MEASUREMENT_COLUMNS))
+        for col in ("value", "elapsed_s"):
+            df[col] = df[col].astype(float)
+        return df
     df = pd.DataFrame(rows, columns=list(COLUMNS))
     df["status"] = pd.Categorical(df["status"], categories=[s.value for s in Status])
     df["kind"] = pd.Categorical(df["kind"], categories=list(KINDS))
