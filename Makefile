@@ -32,8 +32,9 @@ $(STAMP): setup.cfg pyproject.toml Makefile
 	@touch $@
 
 ## make run: the main job -- the default verification suite, report written into reports/
+## (exit 3 = some verdict inconclusive, none violated: the report says which; that is a result, not a failure)
 run: $(STAMP)
-	$(PY) -m verify run --out reports
+	$(PY) -m verify run --out reports || [ $$? -eq 3 ]
 
 ## make test: lint (ruff with bugbear, assertions that cannot fail), then the test suite (unit, property,
 ## doctests, CLI, differential fuzzers)
