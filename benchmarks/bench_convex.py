@@ -41,6 +41,16 @@ Usage::
     .venv/bin/python benchmarks/bench_convex.py [--quick] [--timeout S] [--no-pyscnn] [--no-cvxpy]
                                                 [--pyscnn-python PATH] [--out PATH]
 
+``--goal`` runs the solver goals of issue 9 instead (``GOAL_INSTANCES``: scikit-learn's diabetes data, first n
+rows and d features, X and y standardized, at β = 1e-2 and 1e-3, with a regularized bias on (100, 2); Gaussian
+teacher data (100,3), (60,4), (100,5)): per instance our solver, the solver of the pre-session commit
+``--baseline-rev`` (default 09aca20, extracted by ``_harness.baseline_checkout`` and run in its own subprocess
+with its own ``geom``) and cvxpy + Clarabel over the full pool, each in a fresh subprocess under its timeout
+(``--timeout-ours``, ``--timeout-baseline``, ``--timeout``): seconds, peak RSS, gap, certified and the ratios
+in one run.  ``--instances`` picks a subset by name; JSON to ``benchmarks/results/convex-goal.json``::
+
+    .venv/bin/python benchmarks/bench_convex.py --goal [--timeout S] [--timeout-ours S] [--timeout-baseline S]
+
 A plain-text table goes to stdout; JSON to ``benchmarks/results/convex.json`` (``convex-quick.json`` with
 ``--quick``), written atomically.  Progress lines go to stderr only when it is a terminal.  Every number in the
 JSON is measured in the run that wrote it.

@@ -11,7 +11,9 @@ non-negative least-squares problem solved by the Lawson–Hanson active-set meth
 
 :func:`dual_values` is batched: the products ``Xᵀ D_k ν`` of all patterns are one matrix product on the caller's
 array library (GPU when given GPU arrays), and the membership screen ``g ∈ C_k`` (then ``Π = g``) is one more;
-only the patterns whose bound ``‖g‖`` can matter and that fail the screen go to the CPU active-set solver.
+only the patterns whose bound ``‖g‖`` can matter and that fail the screen go on, in blocks: a batched
+coordinate-descent (Hildreth) screen on their facet rows, whose every iterate ``λ ≥ 0`` gives a rigorous upper
+bound ``‖g + Bᵀλ‖``, settles most of them; the rest go to the CPU active-set solver.
 
 Examples
 --------
@@ -257,10 +259,10 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
         ``‖Π_C g‖ ≤ ‖Π_C g₀‖ + ‖g − g₀‖`` with ``g − g₀ = ±Xᵀ D_k (ν − ν₀)``: a third batched screen that
         settles almost everything between nearby column-generation rounds.
     exact : bool
-        ``False`` (pricing only): an entry that the batched coordinate-descent screen shows (in float64) above
-        ``threshold`` (its point lies in the cone, and the value there exceeds the threshold) is not projected
-        exactly: ``values`` then holds that screen's estimate (between the proved lower bound and ``upper``)
-        and ``computed`` stays ``False``.  ``upper`` is rigorous either way; every entry not so proved is
+        ``False`` (pricing only): an entry that the batched coordinate-descent screen finds clearly above
+        ``threshold`` (its point lies in the cone up to ``_NEARLY_INSIDE`` relative, and ``gᵀp/‖p‖`` there
+        exceeds the threshold: an estimate, not a proof) is not projected exactly: ``values`` then holds that
+        screen's estimate and ``computed`` stays ``False``.  ``upper`` is rigorous either way; every entry not so proved is
         settled below ``threshold`` or projected exactly, so "no entry above ``threshold``" means the same in
         both modes.  Certificates use the default ``True``.
 
@@ -381,8 +383,10 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
             ub_b = np.minimum(ub_all[sel], ub_b)
             upper[ks, cols] = ub_b
             todo = ub_b > thr
-            if not exact:  # proved violators: the screen's point is in the cone and its value exceeds thr
-                inside = np.all((np.einsum("nmd,nd->nm", B, pb) >= 0) | (rows == _PAD), axis=1) & (nvb > 0)
+            if not exact:  # clear violators: the screen's point is (nearly) in the cone and its value exceeds thr
+                bn = np.sqrt(np.einsum("nmd,nmd->nm", B, B))
+                slip = np.max(np.maximum(-np.einsum("nmd,nd->nm", B, pb), 0.0) / np.where(bn > 0, bn, 1.0), axis=1)
+                inside = (nvb > 0) & (slip <= _NEARLY_INSIDE * nvb)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     low = np.einsum("nd,nd->n", Gb, pb) / nvb - slack[ks] - g_round * np.linalg.norm(Gb, axis=1)
                 proved = todo & inside & (low > thr)
@@ -415,6 +419,9 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
                       argmax=(flat // 2, flat % 2), n_active_set=n_as, upper=upper, complete=complete)
 
 
+#: ``exact=False`` of :func:`dual_values`: a screen point whose cone rows it violates by at most this fraction
+#: of its norm counts as inside (the pricing estimate of a clear violator; never used by a certificate).
+_NEARLY_INSIDE = 0.0
 #: Padding index of :func:`_cone_rows_batch` (a row of zeros in the batched cone matrices).
 _PAD = -1
 #: Pending entries of :func:`dual_values` are screened in blocks of growing size (the first block is small so

@@ -130,3 +130,9 @@ def test_dual_values_screens_are_rigorous_and_exact_where_computed(seed):
         assert_allclose(dv.values[dv.computed], exact[dv.computed], rtol=1e-7, atol=1e-10)
         assert np.all(dv.computed[exact > thr * (1 + 1e-9)])
         assert_allclose(dv.phi, exact.max(), rtol=1e-7)
+        # pricing mode: the same entries are found above the threshold, upper stays rigorous
+        fast = dual_values(X, nu, pool, threshold=thr, index=index, exact=False)
+        assert np.all(fast.upper >= exact * (1 - 1e-9) - 1e-12)
+        clear = (exact > thr * (1 + 1e-9)) | (exact < thr * (1 - 1e-9))
+        assert np.array_equal((fast.values > thr)[clear], (exact > thr)[clear])
+        assert_allclose(fast.values[fast.computed], exact[fast.computed], rtol=1e-7, atol=1e-10)

@@ -4,7 +4,8 @@ The dual candidate is ``ν = −∇L(ŷ)`` (``y − ŷ``, docs/theory.md §C.1).
 ``‖Π_{C_k}(±Xᵀ D_k ν)‖`` exceeds ``β(1 + tol.pricing)`` prices out (docs/theory.md §C.2–C.3); the most violated are
 added to the working set, idle ones dropped, and the restricted program re-solved until none violates over the
 *whole* pool.  Pricing uses the batched screens of :func:`geom.cones.dual_values`, warm-started from the previous
-round (Lipschitz screen).
+round (Lipschitz screen); the violators added in one round have distinct maximizing directions (neighbouring
+cones that price out with the same direction add one pattern, not several).
 
 Examples
 --------
