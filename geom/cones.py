@@ -233,7 +233,7 @@ class DualValues:
 
 def dual_values(X, nu, patterns, *, threshold: float | None = None, index: RegionIndex | None = None,
                 limit: int | None = None, previous: tuple | None = None, chunk: int = 32768,
-                exact: bool = True) -> DualValues:
+                exact: bool = True, skip=None) -> DualValues:
     """Dual values of every pattern and sign at ``ν`` (docs/theory.md §C.2).
 
     Parameters
@@ -265,6 +265,9 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
         screen's estimate and ``computed`` stays ``False``.  ``upper`` is rigorous either way; every entry not so proved is
         settled below ``threshold`` or projected exactly, so "no entry above ``threshold``" means the same in
         both modes.  Certificates use the default ``True``.
+    skip : array of bool (P,), optional
+        Patterns left to the batched screens only (never projected, never counted against ``limit``): column
+        generation skips its working set, whose dual values it does not need.  ``upper`` stays rigorous.
 
     Notes
     -----
@@ -341,14 +344,18 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
             with np.errstate(invalid="ignore", divide="ignore"):
                 dirs[s + idx, col] = np.where(norms[idx, None] > 0, Gn[idx] / norms[idx, None], 0.0)
             computed[s + idx, col] = True
-            rest = np.flatnonzero(~((worst >= 0) | (ub <= thr)))
+            unsettled = ~((worst >= 0) | (ub <= thr))
+            if skip is not None:
+                unsettled &= ~np.asarray(skip[s:e], dtype=bool)
+            rest = np.flatnonzero(unsettled)
             if rest.size:
                 pend_ub.append(ub[rest])
                 pend_k.append(s + rest)
                 pend_col.append(np.full(rest.size, col, dtype=np.int8))
                 pend_g.append(Gn[rest])
         del G, M
-    found = int(np.sum(values > thr))
+    above = values > thr
+    found = int(np.sum(above if skip is None else above & ~np.asarray(skip, dtype=bool)[:, None]))
     n_as = 0
     complete = True
     if pend_ub:

@@ -213,12 +213,13 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
             cuts += 1
             continue  # a thin cone let a slot slip out: re-solve with the violated rows before pricing
         ts = time.perf_counter()
-        dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, limit=per_round + len(ws), previous=prev,
-                         exact=False)
+        dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, limit=per_round, previous=prev,
+                         exact=False, skip=ws.member)
         prev = (dv, res.nu)  # ``upper`` bounds every entry, complete or not
         viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
         if viol.size == 0 and not dv.complete:  # the early stop met only working-set patterns: price everything
-            dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, previous=prev, exact=False)
+            dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, previous=prev, exact=False,
+                             skip=ws.member)
             prev = (dv, res.nu)
             viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
         t_price += time.perf_counter() - ts
