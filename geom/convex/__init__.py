@@ -133,8 +133,10 @@ class ConvexSolution:
     loss : str
         ``"squared"`` or ``"logistic"`` (``"squared"`` in interpolation mode).
     work : ndarray of int
-        Pool indices of the last working set of column generation (a warm start for a nearby ``β``:
-        ``warm_start`` of :func:`solve_convex`).
+        Pool indices of the last working set of column generation.
+    support : ndarray of int
+        Pool indices of ``patterns`` (the returned support: a warm start for a nearby ``β``, ``warm_start`` of
+        :func:`solve_convex`).
     """
 
     p_star: float
@@ -161,6 +163,7 @@ class ConvexSolution:
     pool_index: object = field(repr=False, default=None)
     loss: str = "squared"
     work: np.ndarray = field(repr=False, default=None)
+    support: np.ndarray = field(repr=False, default=None)
 
     @property
     def neurons(self) -> int:
@@ -524,7 +527,8 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
                           pool_certified=pool_certified, pattern_source=source,
                           beta=float(beta_eff if not interpolate else 0.0), bias=bias, interpolate=interpolate,
                           stats=stats, X=X, y=y, pool=pool, pool_index=index, loss=loss,
-                          work=np.asarray(cg.work, dtype=np.int64))
+                          work=np.asarray(cg.work, dtype=np.int64),
+                          support=np.asarray(cg.work, dtype=np.int64)[keep])
 
 
 # ---- regularization path -------------------------------------------------------------------------------------
@@ -583,8 +587,8 @@ def solve_path(X, y, betas, *, bias: bool = False, loss: str = "squared", patter
     """Solve (C) (docs/theory.md §A.3) along a decreasing sequence of ``β``, each solve warm-started from the last.
 
     The pattern pool is enumerated once (or taken from ``patterns``) and shared by every solve; the first
-    working set of column generation at each ``β`` is the last working set at the previous one
-    (``warm_start`` of :func:`solve_convex`).  Each solution is certified on its own, exactly as
+    working set of column generation at each ``β`` is the support of the solution at the previous one
+    (``warm_start`` of :func:`solve_convex`; the whole last working set would carry its idle patterns along).  Each solution is certified on its own, exactly as
     :func:`solve_convex` certifies it (the warm start changes the path, never the certificate).  The number of
     active neurons and groups along the path is the group-lasso picture of the optimal networks.
 
@@ -638,7 +642,7 @@ def solve_path(X, y, betas, *, bias: bool = False, loss: str = "squared", patter
         t = time.perf_counter()
         sol = solve_convex(X, y, float(beta), bias=bias, loss=loss, patterns=patterns, tol=tol,
                            max_rounds=max_rounds, polish_rounds=polish_rounds,
-                           warm_start=None if prev is None else prev.work)
+                           warm_start=None if prev is None else prev.support)
         secs.append(time.perf_counter() - t)
         sols.append(sol)
         prev = sol
