@@ -67,6 +67,9 @@ _PER_ROUND = 40
 _INITIAL = 16
 #: A working-set pattern with zero slots whose dual value stays below ``β(1 − _DROP_SLACK)`` is idle.
 _DROP_SLACK = 0.05
+#: Before the noise pruning, slots whose dual value at the interior point's ``ν`` is below ``β(1 − _TIGHT_SLACK)``
+#: are zeroed (complementary slackness; the candidate is kept only if it certifies as well).
+_TIGHT_SLACK = 0.05
 #: Polishing stops early once its relative gap is below this times ``tol.gap``; a candidate also replaces the
 #: current one when its gap is below it (as in :func:`geom.solve_convex`).
 _POLISHED = 1e-2
@@ -456,6 +459,35 @@ def _compress(hl, y, ids, rows_list) -> _Compressed:
     return _Compressed(Xa=Xc, y=yc, pats=np.concatenate([real_P, pseudo_P], axis=1), rows=rows_c)
 
 
+def _merge_equal_directions(Xa, U, V, tol):
+    """``(U, V)`` with the slots of equal signed unit direction (within ``tol.dedup``) merged into the first.
+
+    Adjacent half-lines share a boundary ray, and an interior point puts mass on both slots of a neuron whose
+    kink sits on a sample: their fit columns are equal, which stalls an active-set refit.  The merged direction
+    lies in both cones, so the fit and the penalty are unchanged (the grouping is the polytope's own,
+    :func:`geom.polytope.tightness.columns_from_pairs`, docs/theory.md §D.3).
+    """
+    from ..polytope.tightness import columns_from_pairs
+
+    slots = [(k, 0) for k in np.flatnonzero(np.any(U != 0, axis=1))]
+    slots += [(k, 1) for k in np.flatnonzero(np.any(V != 0, axis=1))]
+    if len(slots) < 2:
+        return None
+    Z = np.array([(U if s == 0 else V)[k] for k, s in slots])
+    mags = np.linalg.norm(Z, axis=1)
+    dirs = Z / mags[:, None]
+    pairs = np.array([[i, s] for i, (_, s) in enumerate(slots)])
+    _, _, groups, _ = columns_from_pairs(Xa, pairs, dirs, tol)
+    if len(groups) == len(slots):
+        return None
+    U2, V2 = np.zeros_like(U), np.zeros_like(V)
+    for g in groups:
+        i0 = g[0][0]
+        k, s = slots[i0]
+        (U2 if s == 0 else V2)[k] = float(sum(mags[i] for i, _ in g)) * dirs[i0]
+    return U2, V2
+
+
 def _kink_rows(hl, Xa, pats, U, V):
     """``(X̃_S, pats[:, S])`` on a subset ``S`` of samples with the same column dependencies as all of them.
 
@@ -636,10 +668,11 @@ def solve_oned(X, y, beta, *, loss: str = "squared", tol: Tolerances = DEFAULT_T
         # (the non-negative lasso on the segment-compressed data, _Compressed), then prune to a vertex of the
         # optimal polytope (docs/theory.md §D.4), then Newton-polish the remaining slots (docs/theory.md §C.4)
         # complementary slackness: at the optimum only slots whose dual value is β carry mass; slots far from
-        # tight at the interior point's ν (below β(1 − _DROP_SLACK)) go first, so the refit sees few columns
+        # tight at the interior point's ν (below β(1 − _TIGHT_SLACK)) go first, so the refit sees few columns
         w_ids = np.asarray(work, dtype=np.int64)
-        tight = oned_dual_values(hl, nu).values[w_ids] >= beta * (1.0 - _DROP_SLACK)
+        tight = oned_dual_values(hl, nu).values[w_ids] >= beta * (1.0 - _TIGHT_SLACK)
         first = (np.where(tight[:, :1], U, 0.0), np.where(tight[:, 1:], V, 0.0))
+        first = _merge_equal_directions(Xa, *first, tol) or first
         for i in range(_PRUNE_ROUNDS):
             W = _prune(cd.Xa, cd.y, beta, cd.pats, *(first if i == 0 else (U, V)), tol.support, loss)
             if not consider(W if W is not None or i else first):
