@@ -181,6 +181,9 @@ def packed_first_distinct(packed: np.ndarray) -> np.ndarray:
     N = packed.shape[0]
     if N <= 1:
         return np.arange(N)
+    if packed.shape[1] <= 8:  # one uint64 per row already: exact, no hash needed
+        _, first = np.unique(row_keys(packed), return_index=True)
+        return np.sort(first)
     kb = np.ascontiguousarray(packed, dtype=np.uint8)
     if kb.shape[1] % 8:  # the hash needs whole words, not their byte order
         kb = np.concatenate([kb, np.zeros((N, 8 - kb.shape[1] % 8), np.uint8)], axis=1)
