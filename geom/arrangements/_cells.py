@@ -211,7 +211,7 @@ def _cells_3d(Y, tol, dedup=True):
 
 
 def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = DEFAULT_TOLERANCES,
-                   progress=None, dedup: bool = True, levels=None) -> np.ndarray:
+                   progress=None, dedup: bool = True, levels=None, memo: dict | None = None) -> np.ndarray:
     """Float witnesses, one per region, of the arrangement of the distinct nonzero rows ``Y`` (m × D).
 
     ``Y``'s rows must be pairwise non-parallel (see :func:`distinct_hyperplanes`).  ``progress`` (a callable
@@ -220,6 +220,8 @@ def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = D
     witnesses; the caller keeps one per exactly certified sign vector), which saves a float pass when the
     caller certifies anyway.  ``levels`` (``D ≥ 4`` only) restricts the top level to those ``k``: the levels of
     any partition of ``range(m)`` together give every region, so a caller can certify them batch by batch.
+    ``memo`` maps sub-arrangements already solved in this call to their witnesses: integer data (symmetric
+    arrangements such as the resonance arrangement) restrict to the same integer rows again and again.
 
     Examples
     --------
@@ -239,8 +241,10 @@ def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = D
             progress(m)
         return out
     Yn, Yunit = _level_rows(Y, integral)
+    if memo is None and integral:
+        memo = {}
     parts = level_witnesses(Yn, Yunit, range(m) if levels is None else levels, integral=integral, tol=tol,
-                            progress=progress)
+                            progress=progress, memo=memo)
     if not parts:
         return np.zeros((0, D))
     C = np.concatenate(parts)
@@ -255,7 +259,7 @@ def _level_rows(Y, integral):
 
 
 def level_witnesses(Yn, Yunit, levels, *, integral: bool, tol: Tolerances = DEFAULT_TOLERANCES,
-                    progress=None) -> list[np.ndarray]:
+                    progress=None, memo: dict | None = None) -> list[np.ndarray]:
     """Candidates of the given top levels ``k`` of the recursion: ``±y_1`` for ``k = 0``, else both sides of
     the regions of the restriction ``A_k^{H_{k+1}}`` (docs/theory.md §B.4).  Levels are independent: any
     partition of ``range(m)`` gives, together, the candidates of :func:`cell_witnesses`."""
@@ -268,7 +272,12 @@ def level_witnesses(Yn, Yunit, levels, *, integral: bool, tol: Tolerances = DEFA
         h = Yn[k]
         Yr, B = _restrict(Yn[:k], h, integral)
         reps, sub_integral = distinct_hyperplanes(Yr, integral, tol)
-        Wr = cell_witnesses(reps, integral=sub_integral, tol=tol)
+        key = (reps.shape, reps.tobytes(), sub_integral) if memo is not None and sub_integral else None
+        Wr = memo.get(key) if key is not None else None
+        if Wr is None:
+            Wr = cell_witnesses(reps, integral=sub_integral, tol=tol, memo=memo if sub_integral else None)
+            if key is not None:
+                memo[key] = Wr
         Z = Wr @ B.T
         Z /= np.linalg.norm(Z, axis=1)[:, None]
         parts.append(_children(Z, h, Yunit[:k]))
