@@ -176,3 +176,27 @@ def test_bad_input_exits_2_with_one_line(cli_error, tmp_path, argv, needle):
     err = cli_error([a.format(t=tmp_path) for a in argv])
     assert needle.format(t=tmp_path) in err
     assert not (tmp_path / "net.txt").exists()
+
+
+def _i1_p_star(beta):
+    """docs/theory.md §I, I1: each point has its own neuron, ½(y−t)² + βt at t = (y − β)₊."""
+    return sum(beta * v - beta ** 2 / 2 if v > beta else v ** 2 / 2 for v in (1.0, 2.0))
+
+
+def test_solve_beta_path_i1_closed_form(cli_json, capsys, i1_npz):
+    d = cli_json(["solve", i1_npz, "--beta-path", "0.5", "3", "1.5", "--json"])
+    path = d["path"]
+    assert [e["beta"] for e in path] == [3.0, 1.5, 0.5]  # largest first
+    for e in path:
+        np.testing.assert_allclose(e["p_star"], _i1_p_star(e["beta"]), rtol=1e-9)
+        assert e["certified"] is True and e["rel_gap"] <= 1e-8
+    assert [e["neurons"] for e in path[1:]] == [1, 2]  # β = 1.5 < y₂ only; β = 0.5 below both
+
+
+def test_solve_beta_path_table_and_usage_errors(cli_error, capsys, i1_npz):
+    assert main(["solve", i1_npz, "--beta-path", "1.5", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "certified" in out and f"{_i1_p_star(0.5):.10g}" in out and f"{_i1_p_star(1.5):.10g}" in out
+    assert "not allowed with --beta" in cli_error(["solve", i1_npz, "--beta-path", "1", "--beta", "1"])
+    assert "not allowed with --interpolate" in cli_error(["solve", i1_npz, "--beta-path", "1", "--interpolate"])
+    assert "--beta-path" in cli_error(["solve", i1_npz, "--beta-path", "-1"])

@@ -395,6 +395,10 @@ def _preview(v, k: int = 8) -> str:
     arg("--bias", action="store_true", help="regularized bias: X̃ = [X, 1] (docs/theory.md §A.6)"),
     arg("--interpolate", action="store_true",
         help="the β → 0 limit: minimum-norm exact fit (docs/theory.md §G.2); no --beta"),
+    arg("--beta-path", type=_beta_arg, nargs="+", default=None, metavar="B",
+        help="a regularization path: solve every β given (from the largest down, each warm-started from the "
+             "last; one enumeration), and report p*, gap, certified and the active neurons and groups per β "
+             "(the group-lasso sparsity picture, docs/theory.md §C.1); no --beta, --interpolate, --save-net"),
     arg("--patterns-file", metavar="FILE.npz", default=None,
         help="restrict (C) to the patterns of FILE.npz (array 'patterns', e.g. from `patterns --save`); the "
              "certificate then covers that pool only (certified: no)"),
@@ -406,11 +410,18 @@ def _preview(v, k: int = 8) -> str:
                                              "still happen)"),
 ])
 def _cmd_solve(args) -> int:
+    if args.beta_path is not None:
+        for flag, given in (("--beta", args.beta is not None), ("--interpolate", args.interpolate),
+                            ("--save-net", args.save_net is not None)):
+            if given:
+                raise UsageError(f"argument --beta-path: not allowed with {flag} (a path has one net per β)")
     if args.save_net is not None:
         _check_save_path(args.save_net, "--save-net")
     if args.interpolate and args.beta is not None:
         raise UsageError("argument --interpolate: not allowed with --beta (the β → 0 limit has no β)")
     data = load_data(args.data)
+    if args.beta_path is not None:
+        return _solve_beta_path(args, data)
     if args.interpolate:
         beta, beta_source = None, "interpolate"
     else:
@@ -452,6 +463,30 @@ def _cmd_solve(args) -> int:
     print(f"ν* = {_preview(sol.nu_star)} (convention R: ν* = y − y*)")
     if args.save_net is not None:
         print(f"saved net ψ(W) (width {net.width}): {args.save_net}")
+    return 0
+
+
+def _solve_beta_path(args, data) -> int:
+    """``solve --beta-path``: :func:`geom.solve_path` over the distinct βs, largest first."""
+    betas = sorted(set(args.beta_path), reverse=True)
+    if args.patterns_file is not None:
+        pool = _load_pattern_file(args.patterns_file, data.n)
+    else:
+        _pattern_budget(data.X, args.bias, args.max_patterns, quiet=args.quiet)
+        pool = geom.enumerate_patterns(data.X, bias=args.bias, ties="regions", progress=not args.quiet,
+                                       max_patterns=args.max_patterns)
+    path = geom.solve_path(data.X, data.y, betas, bias=args.bias, patterns=pool)
+    if args.json:
+        print(_dumps({**path.to_dict(), "data": data.path, "n": data.n, "d": data.d, "bias": bool(args.bias),
+                      "patterns_file": args.patterns_file, "version": geom.__version__}))
+        return 0
+    if args.quiet:
+        return 0
+    print(f"{data.path}: n = {data.n}, d = {data.d}{' + bias' if args.bias else ''}, {len(betas)} values of β")
+    print(f"{'beta':>12} {'p*':>16} {'rel gap':>10} {'certified':>9} {'neurons':>8} {'groups':>7}")
+    for b, p, r, c, k, m in zip(path.betas, path.p_star, path.rel_gap, path.certified, path.neurons,
+                                path.groups):
+        print(f"{b:>12.4g} {p:>16.10g} {r:>10.2g} {'yes' if c else 'no':>9} {k:>8d} {m:>7d}")
     return 0
 
 
