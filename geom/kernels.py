@@ -34,6 +34,8 @@ __all__ = [
     "unique_pattern_indices",
     "row_keys",
     "packed_first_distinct",
+    "packed_hashes",
+    "hashed_distinct",
     "packed_lex_order",
     "relu_forward",
     "relu_objective",
@@ -167,12 +169,75 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 
 
+def packed_hashes(packed: np.ndarray) -> np.ndarray:
+    """One ``uint64`` per row of a packed bit matrix (``uint8``): equal rows get equal values.
+
+    Rows of at most 8 bytes are their own value (:func:`row_keys`: injective); longer rows are hashed (a
+    multiplicative hash over the 64-bit words, splitmix64's finalizer after each word), so different rows may
+    collide: :func:`hashed_distinct` compares equal values in full.
+
+    >>> h = packed_hashes(np.packbits(np.array([[1] * 70, [1] * 70, [0] * 70], bool), axis=1))
+    >>> bool(h[0] == h[1]), bool(h[0] == h[2])
+    (True, False)
+    """
+    N = packed.shape[0]
+    if packed.shape[1] <= 8:
+        return row_keys(packed).astype(np.uint64, copy=False)
+    kb = np.ascontiguousarray(packed, dtype=np.uint8)
+    if kb.shape[1] % 8:  # the hash needs whole words, not their byte order
+        kb = np.concatenate([kb, np.zeros((N, 8 - kb.shape[1] % 8), np.uint8)], axis=1)
+    words = kb.view(np.uint64)
+    h = np.zeros(N, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for w in range(words.shape[1]):
+            h ^= words[:, w]
+            h += _HASH_MUL
+            h ^= h >> np.uint64(30)
+            h *= _MIX1
+            h ^= h >> np.uint64(27)
+            h *= _MIX2
+            h ^= h >> np.uint64(31)
+    return h
+
+
+def hashed_distinct(packed: np.ndarray, hashes: np.ndarray, *, stable: bool = False) -> np.ndarray:
+    """Indices of the first occurrence of each distinct row of a packed bit matrix, in increasing hash order.
+
+    ``hashes`` are :func:`packed_hashes` of the rows.  Rows with equal hashes are compared in full: the answer
+    is exact (a collision between different rows falls back to sorting the raw bytes).  With ``stable=True`` the
+    hashes are sorted stably, which is linear when they are a concatenation of a few sorted runs (NumPy's
+    timsort merges runs): the way to merge deduplicated batches kept in hash order.
+
+    >>> P = np.array([[1, 0, 1], [0, 1, 1], [1, 0, 1]], bool)
+    >>> K = np.packbits(P, axis=1)
+    >>> sorted(hashed_distinct(K, packed_hashes(K)).tolist())
+    [0, 1]
+    """
+    N = packed.shape[0]
+    if N <= 1:
+        return np.arange(N)
+    order = np.argsort(hashes, kind="stable" if stable else None)
+    hs = hashes[order]
+    same = hs[1:] == hs[:-1]
+    if not np.any(same):
+        return order
+    i = np.flatnonzero(same)
+    if np.any(packed[order[i]] != packed[order[i + 1]]):  # a collision: decide on the bytes themselves
+        _, first = np.unique(row_keys(packed), return_index=True)
+        return first[np.argsort(hashes[first], kind="stable")]
+    keep = np.concatenate([[True], ~same])
+    if stable:  # ties in index order: the first of each run is its least index
+        return order[keep]
+    starts = np.flatnonzero(keep)
+    return np.minimum.reduceat(order, starts)
+
+
 def packed_first_distinct(packed: np.ndarray) -> np.ndarray:
     """Indices (increasing) of the first occurrence of each distinct row of a packed bit matrix (``uint8``).
 
-    Rows are hashed to one ``uint64`` each (a multiplicative hash over the 64-bit words), sorted by hash, and
-    rows with equal hashes are compared in full: the answer is exact (a hash collision between different rows
-    falls back to sorting the raw bytes), at the cost of one sort of ``uint64`` instead of a sort of byte rows.
+    Rows are hashed to one ``uint64`` each (:func:`packed_hashes`), sorted by hash, and rows with equal hashes
+    are compared in full (:func:`hashed_distinct`): the answer is exact, at the cost of one sort of ``uint64``
+    instead of a sort of byte rows.
 
     >>> P = np.array([[1, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 1], [1, 1, 1]], bool)
     >>> packed_first_distinct(np.packbits(P, axis=1)).tolist()
@@ -184,31 +249,7 @@ def packed_first_distinct(packed: np.ndarray) -> np.ndarray:
     if packed.shape[1] <= 8:  # one uint64 per row already: exact, no hash needed
         _, first = np.unique(row_keys(packed), return_index=True)
         return np.sort(first)
-    kb = np.ascontiguousarray(packed, dtype=np.uint8)
-    if kb.shape[1] % 8:  # the hash needs whole words, not their byte order
-        kb = np.concatenate([kb, np.zeros((N, 8 - kb.shape[1] % 8), np.uint8)], axis=1)
-    words = kb.view(np.uint64)
-    h = np.zeros(N, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for w in range(words.shape[1]):  # splitmix64's finalizer after each word
-            h ^= words[:, w]
-            h += _HASH_MUL
-            h ^= h >> np.uint64(30)
-            h *= _MIX1
-            h ^= h >> np.uint64(27)
-            h *= _MIX2
-            h ^= h >> np.uint64(31)
-    order = np.argsort(h)  # not stable: the first occurrence is the least index of its run below
-    hs = h[order]
-    same = hs[1:] == hs[:-1]
-    if not np.any(same):
-        return np.sort(order)
-    i = np.flatnonzero(same)
-    if np.any(words[order[i]] != words[order[i + 1]]):  # a collision: decide on the bytes themselves
-        _, first = np.unique(row_keys(packed), return_index=True)
-        return np.sort(first)
-    starts = np.flatnonzero(np.concatenate([[True], ~same]))
-    return np.sort(np.minimum.reduceat(order, starts))
+    return np.sort(hashed_distinct(packed, packed_hashes(packed)))
 
 
 def relu_forward(X, U, alpha):

@@ -156,3 +156,29 @@ def test_dask_scale_out_gives_the_identical_pattern_set():
         pos, zero = _exact_signs(X, R.witnesses)
         assert not zero.any()
         assert_array_equal(np.packbits(pos, axis=1), R.packed)
+
+
+@pytest.mark.parametrize("n", [5, 64, 130])
+@pytest.mark.parametrize("collide", [False, True])
+def test_merging_hash_ordered_batches_keeps_the_first_occurrences(monkeypatch, n, collide):
+    """Batches deduplicated in hash order and merged by a stable sort of their hashes give exactly the distinct
+    rows of the concatenation, each from its earliest batch; also when every hash collides."""
+    if collide:
+        monkeypatch.setattr(kernels, "_MIX2", np.uint64(0))
+    rng = np.random.default_rng(n)
+    P = _random_patterns(rng, 600, n, 60)
+    K = np.packbits(P, axis=1)
+    _, first = np.unique(P, axis=0, return_index=True)
+    batches = np.array_split(np.arange(600), 4)
+    Ks, Ws, hs = [], [], []
+    for b in batches:
+        h = kernels.packed_hashes(K[b])
+        keep = kernels.hashed_distinct(K[b], h)
+        assert np.all(np.diff(h[keep].astype(np.float64)) >= 0) or collide  # hash order
+        Ks.append(K[b][keep])
+        Ws.append(b[keep].astype(np.float64)[:, None])  # the original row index rides along as the "witness"
+        hs.append(h[keep])
+    Km, Wm, hm = _patterns._merge_hashed(Ks, Ws, hs)
+    assert_array_equal(np.sort(Wm[:, 0].astype(np.int64)), np.sort(first))
+    assert_array_equal(Km, K[Wm[:, 0].astype(np.int64)])
+    assert_array_equal(hm, kernels.packed_hashes(Km))

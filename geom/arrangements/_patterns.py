@@ -30,7 +30,7 @@ from .._validation import check_int, check_matrix, check_option
 from ..exact import (exact_rank, exact_sign_keys, exact_sign_matrix, integer_rows, pivot_columns,
                      primitive_direction, scaled_float_rows)
 from ..exceptions import PrecisionWarning, ProblemTooLargeError
-from ..kernels import packed_first_distinct, packed_lex_order
+from ..kernels import hashed_distinct, packed_first_distinct, packed_hashes, packed_lex_order
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances
 from ._cells import cell_witnesses, level_witnesses
 from ._charpoly import charpoly_coefficients, cover_count
@@ -287,8 +287,9 @@ def _first_distinct(S: np.ndarray) -> np.ndarray:
 
 
 def _certified_candidates(rows, W, Yf, margin):
-    """Exactly certified, pairwise distinct regions among the candidate witnesses ``W``: ``(keys, W, n_exact)``
-    with ``keys`` the bit-packed exact sign vectors (:func:`~geom.exact.exact_sign_keys`).
+    """Exactly certified, pairwise distinct regions among the candidate witnesses ``W``:
+    ``(keys, W, hashes, n_exact)`` with ``keys`` the bit-packed exact sign vectors
+    (:func:`~geom.exact.exact_sign_keys`) in increasing order of their :func:`~geom.kernels.packed_hashes`.
 
     Of several witnesses of one region, one whose float margin ``min_j |y_j·ŵ| / max_j ‖y_j‖`` exceeds
     ``margin`` is preferred (a choice among certified witnesses, never a certificate)."""
@@ -299,8 +300,20 @@ def _certified_candidates(rows, W, Yf, margin):
         scale = 2.0 * math.sqrt(W.shape[1])  # scaled_float_rows: largest entry of each row in [1, 2)
     robust = min_abs > margin * scale * np.linalg.norm(W, axis=1)
     idx = np.concatenate([np.flatnonzero(valid & robust), np.flatnonzero(valid & ~robust)])
-    keep = idx[packed_first_distinct(K[idx])]
-    return K[keep], W[keep], n_exact
+    K = K[idx]
+    h = packed_hashes(K)
+    keep = hashed_distinct(K, h)
+    return K[keep], W[idx[keep]], h[keep], n_exact
+
+
+def _merge_hashed(Ks, Ws, hs):
+    """Distinct rows of several batches each in hash order (earlier batches win ties), in hash order: the
+    stable sort of the concatenated hashes merges the sorted runs in linear time."""
+    if len(Ks) == 1:
+        return Ks[0], Ws[0], hs[0]
+    K, W, h = np.concatenate(Ks), np.concatenate(Ws), np.concatenate(hs)
+    keep = hashed_distinct(K, h, stable=True)
+    return K[keep], W[keep], h[keep]
 
 
 def _level_task(Y, integral, tol, levels, rows, exact_float):
@@ -316,7 +329,8 @@ def _level_task(Y, integral, tol, levels, rows, exact_float):
 
 
 def _distributed_candidates(scheduler, Y, integral, tol, rows, exact_float, progress, n_tasks):
-    """Top levels of the recursion as Dask tasks (``client.map``), merged on the caller: ``(keys, W, n_exact)``."""
+    """Top levels of the recursion as Dask tasks (``client.map``), merged on the caller:
+    ``(keys, W, hashes, n_exact)``."""
     from dask.distributed import Client, as_completed
 
     own = not isinstance(scheduler, Client)
@@ -328,10 +342,11 @@ def _distributed_candidates(scheduler, Y, integral, tol, rows, exact_float, prog
         groups = [list(range(t, m, n_tasks)) for t in range(n_tasks)]
         futures = client.map(_level_task, [Y] * n_tasks, [integral] * n_tasks, [tol] * n_tasks, groups,
                              [rows] * n_tasks, [exact_float] * n_tasks, pure=False)
-        Ks, Ws, n_exact = [], [], 0
-        for fut, (K, W, ne) in as_completed(futures, with_results=True):
+        Ks, Ws, hs, n_exact = [], [], [], 0
+        for fut, (K, W, h, ne) in as_completed(futures, with_results=True):
             Ks.append(K)
             Ws.append(W)
+            hs.append(h)
             n_exact += ne
             if progress is not None:
                 progress(len(groups[futures.index(fut)]))
@@ -339,9 +354,7 @@ def _distributed_candidates(scheduler, Y, integral, tol, rows, exact_float, prog
     finally:
         if own:
             client.close()
-    K, W = np.concatenate(Ks), np.concatenate(Ws)
-    keep = packed_first_distinct(K)
-    return K[keep], W[keep], n_exact
+    return (*_merge_hashed(Ks, Ws, hs), n_exact)
 
 
 _LEVEL_BATCHES = 16
@@ -366,36 +379,37 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=
     ``exact`` is the exact region count when the caller already has it (it is computed otherwise).  With a
     ``scheduler`` (and ``D ≥ 4``) the top levels run as Dask tasks."""
     m, D = len(exact_rows_J), len(exact_rows_J[0])
-    nb = (m + 7) // 8
-    K_all, W_all = np.zeros((0, nb), dtype=np.uint8), np.zeros((0, D))
     exact_float = max_int < 2**52 or integral
     Yf = Y if exact_float else None
     n_exact = 0
+    K_all, W_all, h_all = None, None, None
     for attempt in (tol, replace(tol, witness_margin=0.0)):
         if scheduler is not None and D >= 4:
-            K, W, ne = _distributed_candidates(scheduler, Y, integral, attempt, exact_rows_J, exact_float,
-                                               progress, n_tasks)
+            K, W, h, ne = _distributed_candidates(scheduler, Y, integral, attempt, exact_rows_J, exact_float,
+                                                  progress, n_tasks)
         else:
-            Ks, Ws, ne, merged = [], [], 0, 0
+            Ks, Ws, hs, ne, merged = [], [], [], 0, 0
             for batch in _level_batches(m, D):  # certified batch by batch: candidates never exist all at once
                 with np.errstate(all="ignore"):  # the float stage only proposes; every witness is checked exactly
                     W = cell_witnesses(Y, integral=integral, tol=attempt, progress=progress, dedup=False,
                                        levels=batch)
-                K, W, nb_exact = _certified_candidates(exact_rows_J, W, Yf, tol.witness_margin)
+                K, W, h, nb_exact = _certified_candidates(exact_rows_J, W, Yf, tol.witness_margin)
                 Ks.append(K)
                 Ws.append(W)
+                hs.append(h)
                 ne += nb_exact
                 if sum(k.shape[0] for k in Ks) > 2 * merged:  # merge when the pending rows double: O(log) merges
-                    K, W = np.concatenate(Ks), np.concatenate(Ws)
-                    keep = packed_first_distinct(K)
-                    Ks, Ws, merged = [K[keep]], [W[keep]], keep.size
-            K, W = (np.concatenate(Ks), np.concatenate(Ws)) if len(Ks) > 1 else (Ks[0], Ws[0])
-            del Ks, Ws
+                    K, W, h = _merge_hashed(Ks, Ws, hs)
+                    Ks, Ws, hs, merged = [K], [W], [h], K.shape[0]
+            K, W, h = _merge_hashed(Ks, Ws, hs)
+            del Ks, Ws, hs
         progress = None
         n_exact += ne
-        K_all, W_all = np.concatenate([K_all, K]), np.concatenate([W_all, W])
-        keep = packed_first_distinct(K_all)
-        K_all, W_all = K_all[keep], W_all[keep]
+        if K_all is None:
+            K_all, W_all, h_all = K, W, h
+        else:
+            K_all, W_all, h_all = _merge_hashed([K_all, K], [W_all, W], [h_all, h])
+        del K, W, h
         if K_all.shape[0] == cover:
             return K_all, W_all, {}, cover, "cover", True, n_exact, False
         if exact is None:
