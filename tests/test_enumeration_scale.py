@@ -94,7 +94,7 @@ def test_tiny_chunks_give_the_identical_certified_result(monkeypatch, shape):
     monkeypatch.setattr(exact, "_chunk_rows", lambda m, chunk: 3)
     monkeypatch.setattr(_patterns, "_REMAP_CHUNK", 2)
     real = _cells._dedup
-    monkeypatch.setattr(_cells, "_dedup", lambda C, Y, tol, chunk=None: real(C, Y, tol, chunk=5))
+    monkeypatch.setattr(_cells, "_dedup", lambda C, Y, tol, chunk=None, **k: real(C, Y, tol, chunk=5, **k))
     P = geom.enumerate_patterns(X, ties="geq")
     assert P.certified and ref.certified
     assert_array_equal(P.packed, ref.packed)

@@ -103,12 +103,15 @@ def _unit_rows(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return C / np.where(norms > 0, norms, 1.0)[:, None], norms
 
 
-def _dedup(C: np.ndarray, Y: np.ndarray, tol: Tolerances, chunk: int | None = None) -> np.ndarray:
+def _dedup(C: np.ndarray, Y: np.ndarray, tol: Tolerances, chunk: int | None = None,
+           antipodal: bool = False) -> np.ndarray:
     """Unit witnesses with trusted, pairwise distinct float sign vectors, in first-seen order.
 
     A candidate is trusted when every ``|ŷ_j·ĉ| > witness_margin`` (unit rows and candidate).  Works on
     ``chunk`` candidates at a time and keeps only their bit-packed sign vectors, so that the
-    ``(candidates × m)`` sign matrix never exists whole (docs/theory.md §B.4).
+    ``(candidates × m)`` sign matrix never exists whole (docs/theory.md §B.4).  With ``antipodal`` the
+    candidates stand for themselves and their negations: each is first turned to the positive side of the
+    first row, so that one witness of each pair of opposite regions is kept.
     """
     if C.shape[0] == 0:
         return C
@@ -119,6 +122,10 @@ def _dedup(C: np.ndarray, Y: np.ndarray, tol: Tolerances, chunk: int | None = No
     for s in range(0, C.shape[0], chunk):
         Cc, norms = _unit_rows(C[s:s + chunk])
         P = Cc @ YuT
+        if antipodal:
+            s = np.where(P[:, :1] < 0, -1.0, 1.0)
+            P *= s
+            Cc = Cc * s
         key = np.packbits(P > 0, axis=1)
         np.abs(P, out=P)
         ok = (P.min(axis=1) > tol.witness_margin) & (norms > 0)
@@ -133,14 +140,15 @@ def _cells_1d(Y):
     return np.array([[1.0], [-1.0]])
 
 
-def _cells_2d(Y):
-    """Regions of ``m`` distinct lines through the origin of the plane: the ``2m`` open sectors."""
+def _cells_2d(Y, half=False):
+    """Regions of ``m`` distinct lines through the origin of the plane: the ``2m`` open sectors (``half``: the
+    ``m`` sectors whose opposites are the others)."""
     phi = np.mod(np.arctan2(Y[:, 0], -Y[:, 1]), np.pi)  # direction (-y1, y0) of each line, angle mod π
     phi = np.sort(phi)
     nxt = np.concatenate([phi[1:], phi[:1] + np.pi])
     psi = 0.5 * (phi + nxt)
     Z = np.stack([np.cos(psi), np.sin(psi)], axis=1)
-    return np.concatenate([Z, -Z])
+    return Z if half else np.concatenate([Z, -Z])
 
 
 def _cross(a, b):
@@ -161,16 +169,17 @@ def _plane_bases(Yn):
     return e1, e2
 
 
-def _cells_3d(Y, tol, dedup=True):
+def _cells_3d(Y, tol, dedup=True, half=False):
     """All restrictions of a 3-D arrangement at once: the sectors of plane ``k`` cut by lines ``j < k``.
 
     The sector angles of every plane come from one vectorized pass over the ``m(m−1)/2`` pairs; the steps
     ``ε`` are computed plane by plane over the prefix rows only (``O(k²)`` numbers for plane ``k``), so memory
-    stays ``O(m²)`` (docs/theory.md §B.4).
+    stays ``O(m²)`` (docs/theory.md §B.4).  The candidates are closed under negation (``ε`` is the same for
+    ``z`` and ``−z``): only one half is computed and deduplicated (``half``: only that half is returned).
     """
     m = Y.shape[0]
     Yn = Y / np.linalg.norm(Y, axis=1)[:, None]
-    cands = [Yn[:1], -Yn[:1]]
+    cands = [Yn[:1]]
     if m > 1:
         e1, e2 = _plane_bases(Yn)
         jj, kk = np.nonzero(np.tri(m, m, -1, dtype=bool).T)  # all pairs j < k
@@ -205,13 +214,16 @@ def _cells_3d(Y, tol, dedup=True):
             eps[r0:r1] = np.where(np.isfinite(e), e, 1.0)
             ka = kb
         step = eps[:, None] * Yn[ks]
-        cands += [Z + step, -Z + step, Z - step, -Z - step]
+        cands += [Z + step, Z - step]
     C = np.concatenate(cands)
-    return _dedup(C, Yn, tol) if dedup else C
+    if dedup:
+        C = _dedup(C, Yn, tol, antipodal=True)
+    return C if half else np.concatenate([C, -C])
 
 
 def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = DEFAULT_TOLERANCES,
-                   progress=None, dedup: bool = True, levels=None, memo: dict | None = None) -> np.ndarray:
+                   progress=None, dedup: bool = True, levels=None, memo: dict | None = None,
+                   half: bool = False) -> np.ndarray:
     """Float witnesses, one per region, of the arrangement of the distinct nonzero rows ``Y`` (m × D).
 
     ``Y``'s rows must be pairwise non-parallel (see :func:`distinct_hyperplanes`).  ``progress`` (a callable
@@ -221,7 +233,10 @@ def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = D
     caller certifies anyway.  ``levels`` (``D ≥ 4`` only) restricts the top level to those ``k``: the levels of
     any partition of ``range(m)`` together give every region, so a caller can certify them batch by batch.
     ``memo`` maps sub-arrangements already solved in this call to their witnesses: integer data (symmetric
-    arrangements such as the resonance arrangement) restrict to the same integer rows again and again.
+    arrangements such as the resonance arrangement) restrict to the same integer rows again and again.  The
+    regions of a central arrangement come in opposite pairs, and so do the candidates (``−z`` has the opposite
+    children of ``z``): with ``half=True`` only one of each pair is returned (the result and its negation are
+    the answer), which halves the caller's checks.
 
     Examples
     --------
@@ -232,11 +247,11 @@ def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = D
     if m == 0:
         return np.zeros((1, D))
     if D == 1:
-        return _cells_1d(Y)
+        return _cells_1d(Y)[:1] if half else _cells_1d(Y)
     if D == 2:
-        return _cells_2d(Y)
+        return _cells_2d(Y, half=half)
     if D == 3:
-        out = _cells_3d(Y, tol, dedup=dedup)
+        out = _cells_3d(Y, tol, dedup=dedup, half=half)
         if progress is not None:
             progress(m)
         return out
@@ -244,12 +259,13 @@ def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = D
     if memo is None and integral:
         memo = {}
     parts = level_witnesses(Yn, Yunit, range(m) if levels is None else levels, integral=integral, tol=tol,
-                            progress=progress, memo=memo)
+                            progress=progress, memo=memo, half=True)
     if not parts:
         return np.zeros((0, D))
     C = np.concatenate(parts)
     del parts
-    return _dedup(C, Yunit, tol) if dedup else _unit_rows(C)[0]
+    C = _dedup(C, Yunit, tol, antipodal=True) if dedup else _unit_rows(C)[0]
+    return C if half else np.concatenate([C, -C])
 
 
 def _level_rows(Y, integral):
@@ -259,15 +275,16 @@ def _level_rows(Y, integral):
 
 
 def level_witnesses(Yn, Yunit, levels, *, integral: bool, tol: Tolerances = DEFAULT_TOLERANCES,
-                    progress=None, memo: dict | None = None) -> list[np.ndarray]:
+                    progress=None, memo: dict | None = None, half: bool = False) -> list[np.ndarray]:
     """Candidates of the given top levels ``k`` of the recursion: ``±y_1`` for ``k = 0``, else both sides of
     the regions of the restriction ``A_k^{H_{k+1}}`` (docs/theory.md §B.4).  Levels are independent: any
-    partition of ``range(m)`` gives, together, the candidates of :func:`cell_witnesses`."""
+    partition of ``range(m)`` gives, together, the candidates of :func:`cell_witnesses`.  With ``half`` only
+    one of each pair of opposite candidates (their negations are the others)."""
     parts = []
     for k in levels:
         if k == 0:
             u = Yn[:1] / np.linalg.norm(Yn[0])
-            parts += [u, -u]
+            parts += [u] if half else [u, -u]
             continue
         h = Yn[k]
         Yr, B = _restrict(Yn[:k], h, integral)
@@ -275,12 +292,14 @@ def level_witnesses(Yn, Yunit, levels, *, integral: bool, tol: Tolerances = DEFA
         key = (reps.shape, reps.tobytes(), sub_integral) if memo is not None and sub_integral else None
         Wr = memo.get(key) if key is not None else None
         if Wr is None:
-            Wr = cell_witnesses(reps, integral=sub_integral, tol=tol, memo=memo if sub_integral else None)
+            Wr = cell_witnesses(reps, integral=sub_integral, tol=tol, memo=memo if sub_integral else None,
+                                half=True)
             if key is not None:
                 memo[key] = Wr
         Z = Wr @ B.T
         Z /= np.linalg.norm(Z, axis=1)[:, None]
-        parts.append(_children(Z, h, Yunit[:k]))
+        ch = _children(Z, h, Yunit[:k])  # the children of −z are the negated children of z
+        parts.append(ch if half else np.concatenate([ch, -ch]))
         if progress is not None:
             progress(1)
     return parts

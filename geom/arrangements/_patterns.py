@@ -286,10 +286,25 @@ def _first_distinct(S: np.ndarray) -> np.ndarray:
     return packed_first_distinct(np.packbits(S, axis=1))
 
 
+def _pad_mask(m: int) -> int:
+    """The bits of the last byte of ``np.packbits`` rows of length ``m`` that are signs (not padding)."""
+    return (0xFF << (8 - m % 8)) & 0xFF if m % 8 else 0xFF
+
+
+def _with_opposites(K, W, m: int):
+    """Sign keys and witnesses of one region of each opposite pair, completed by the opposite regions: the
+    signs of ``−w`` are exactly the complement of those of ``w`` when ``w`` is on no hyperplane."""
+    Kc = ~K
+    if Kc.shape[1]:
+        Kc[:, -1] &= _pad_mask(m)
+    return np.concatenate([K, Kc]), np.concatenate([W, -W])
+
+
 def _certified_candidates(rows, W, Yf, margin):
-    """Exactly certified, pairwise distinct regions among the candidate witnesses ``W``:
-    ``(keys, W, hashes, n_exact)`` with ``keys`` the bit-packed exact sign vectors
-    (:func:`~geom.exact.exact_sign_keys`) in increasing order of their :func:`~geom.kernels.packed_hashes`.
+    """Exactly certified, pairwise distinct pairs of opposite regions among the candidate witnesses ``W`` and
+    their negations: ``(keys, W, hashes, n_exact)`` with ``keys`` the bit-packed exact sign vectors
+    (:func:`~geom.exact.exact_sign_keys`) of the member of each pair on the positive side of the first row, in
+    increasing order of their :func:`~geom.kernels.packed_hashes` (:func:`_with_opposites` adds the others).
 
     Of several witnesses of one region, one whose float margin ``min_j |y_j·ŵ| / max_j ‖y_j‖`` exceeds
     ``margin`` is preferred (a choice among certified witnesses, never a certificate)."""
@@ -300,10 +315,15 @@ def _certified_candidates(rows, W, Yf, margin):
         scale = 2.0 * math.sqrt(W.shape[1])  # scaled_float_rows: largest entry of each row in [1, 2)
     robust = min_abs > margin * scale * np.linalg.norm(W, axis=1)
     idx = np.concatenate([np.flatnonzero(valid & robust), np.flatnonzero(valid & ~robust)])
-    K = K[idx]
+    K, W = K[idx], W[idx]
+    if K.shape[1]:  # a valid witness is on no hyperplane: −w has exactly the complementary signs
+        flip = (K[:, 0] & 0x80) != 0
+        K[flip] = ~K[flip]
+        K[flip, -1] &= _pad_mask(len(rows))
+        W[flip] = -W[flip]
     h = packed_hashes(K)
     keep = hashed_distinct(K, h)
-    return K[keep], W[idx[keep]], h[keep], n_exact
+    return K[keep], W[keep], h[keep], n_exact
 
 
 def _merge_hashed(Ks, Ws, hs):
@@ -323,7 +343,7 @@ def _level_task(Y, integral, tol, levels, rows, exact_float):
 
     Yn, Yunit = _level_rows(Y, integral)
     with np.errstate(all="ignore"), _blas_single_thread():
-        parts = level_witnesses(Yn, Yunit, levels, integral=integral, tol=tol)
+        parts = level_witnesses(Yn, Yunit, levels, integral=integral, tol=tol, half=True)
         W = _unit_rows(np.concatenate(parts))[0] if parts else np.zeros((0, Y.shape[1]))
         return _certified_candidates(rows, W, Y if exact_float else None, tol.witness_margin)
 
@@ -382,7 +402,7 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=
     exact_float = max_int < 2**52 or integral
     Yf = Y if exact_float else None
     n_exact = 0
-    K_all, W_all, h_all = None, None, None
+    K_half, W_half, h_half = None, None, None  # one region of each opposite pair
     for attempt in (tol, replace(tol, witness_margin=0.0)):
         if scheduler is not None and D >= 4:
             K, W, h, ne = _distributed_candidates(scheduler, Y, integral, attempt, exact_rows_J, exact_float,
@@ -392,7 +412,7 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=
             for batch in _level_batches(m, D):  # certified batch by batch: candidates never exist all at once
                 with np.errstate(all="ignore"):  # the float stage only proposes; every witness is checked exactly
                     W = cell_witnesses(Y, integral=integral, tol=attempt, progress=progress, dedup=False,
-                                       levels=batch)
+                                       levels=batch, half=True)
                 K, W, h, nb_exact = _certified_candidates(exact_rows_J, W, Yf, tol.witness_margin)
                 Ks.append(K)
                 Ws.append(W)
@@ -405,17 +425,19 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=
             del Ks, Ws, hs
         progress = None
         n_exact += ne
-        if K_all is None:
-            K_all, W_all, h_all = K, W, h
+        if K_half is None:
+            K_half, W_half, h_half = K, W, h
         else:
-            K_all, W_all, h_all = _merge_hashed([K_all, K], [W_all, W], [h_all, h])
+            K_half, W_half, h_half = _merge_hashed([K_half, K], [W_half, W], [h_half, h])
         del K, W, h
+        K_all, W_all = _with_opposites(K_half, W_half, m)
         if K_all.shape[0] == cover:
             return K_all, W_all, {}, cover, "cover", True, n_exact, False
         if exact is None:
             exact = _exact_count(exact_rows_J, r, max_int)
         if K_all.shape[0] >= exact or D <= 3:  # below 4-D no float stage depends on the margin
             break
+    del K_half, W_half, h_half
     fallback = False
     inexact = {}
     consistent = True
