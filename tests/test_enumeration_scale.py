@@ -182,3 +182,17 @@ def test_merging_hash_ordered_batches_keeps_the_first_occurrences(monkeypatch, n
     assert_array_equal(np.sort(Wm[:, 0].astype(np.int64)), np.sort(first))
     assert_array_equal(Km, K[Wm[:, 0].astype(np.int64)])
     assert_array_equal(hm, kernels.packed_hashes(Km))
+
+
+@pytest.mark.parametrize("shape", [(9, 2), (12, 3), (10, 4), (9, 5)])
+def test_half_witnesses_and_their_negations_are_every_region_once(shape):
+    """``cell_witnesses(half=True)`` gives one witness of each pair of opposite regions: with the negations,
+    every region exactly once (the count is the exact characteristic-polynomial count, signs exact)."""
+    X = np.random.default_rng(shape[0] * shape[1]).integers(-5, 6, size=shape).astype(float)
+    Y, _ = geom.distinct_hyperplanes(X, False)
+    H = geom.cell_witnesses(Y, half=True)
+    pos, zero = _exact_signs(Y, np.concatenate([H, -H]))
+    assert not zero.any()
+    assert len({tuple(r) for r in pos}) == 2 * H.shape[0] == geom.count_regions(Y)
+    full = geom.cell_witnesses(Y)
+    assert full.shape[0] == 2 * H.shape[0]
