@@ -40,9 +40,60 @@ from .tolerances import gamma
 #: :func:`dual_values` (the products behind ``‖g − g₀‖`` are computed in float64); an absolute Higham term
 #: ``γ_{n+d+4} ‖|X|ᵀ D_k |ν − ν₀|‖`` is added to it.
 _LIPSCHITZ_ROUNDING = 1e-12
+#: Relative tolerance of the KKT test of an exact cone projection (:func:`_kkt_ok`): ``B p ≥ −_KKT_RTOL ‖b_i‖‖g‖``
+#: and ``λ_i |(B p)_i| ≤ _KKT_RTOL ‖g‖²``.  Not a decision: a point failing it is re-solved, never trusted less.
+_KKT_RTOL = 1e-9
 
 __all__ = ["project_cone", "DualValues", "dual_values", "pattern_cone_contains", "hyperplane_groups",
            "RegionIndex", "region_index", "cone_rows"]
+
+
+def _kkt_ok(g, B, lam, p) -> bool:
+    """Whether ``p = g + Bᵀλ`` (``λ ≥ 0``) is the projection of ``g`` onto ``{u : B u ≥ 0}`` up to ``_KKT_RTOL``.
+
+    The KKT conditions of ``min_{λ≥0} ½‖g + Bᵀλ‖²``: primal feasibility of ``p`` in the cone (``B p ≥ 0``, the
+    dual feasibility of the least-squares problem), complementarity ``λ_i (B p)_i = 0`` and ``λ ≥ 0``, each relative
+    to the scale ``‖g‖`` (and ``‖b_i‖`` per row).  A NaN fails every test.
+    """
+    s = float(np.linalg.norm(g))
+    if not (s > 0 and np.all(np.isfinite(lam)) and np.all(lam >= 0)):
+        return s == 0.0
+    Bp = B @ p
+    bn = np.linalg.norm(B, axis=1)
+    feasible = np.all(Bp >= -_KKT_RTOL * bn * s)
+    complementary = np.all(lam * np.abs(Bp) <= _KKT_RTOL * s * s)
+    return bool(feasible and complementary)
+
+
+def _nnls_active_set(A, b):
+    """``argmin_{x≥0} ‖A x − b‖`` by the Lawson–Hanson active-set method, written out (no iteration limit
+    short of ``3m + 20`` outer steps): the fallback of :func:`_project` when :func:`scipy.optimize.nnls` returns
+    a point that fails the KKT test."""
+    m = A.shape[1]
+    x = np.zeros(m)
+    P = np.zeros(m, dtype=bool)
+    scale = float(np.linalg.norm(A)) * float(np.linalg.norm(b))
+    eps = _KKT_RTOL * 1e-3 * scale
+    for _ in range(3 * m + 20):
+        w = A.T @ (b - A @ x)
+        cand = ~P & (w > eps)
+        if not cand.any():
+            break
+        P[int(np.argmax(np.where(cand, w, -np.inf)))] = True
+        for _ in range(3 * m + 20):
+            z = np.zeros(m)
+            z[P] = np.linalg.lstsq(A[:, P], b, rcond=None)[0]
+            if np.all(z[P] > 0):
+                x = z
+                break
+            neg = P & (z <= 0)
+            step = float(np.min(x[neg] / (x[neg] - z[neg])))
+            x = x + step * (z - x)
+            P &= x > 0
+            x[~P] = 0.0
+            if not P.any():
+                break
+    return np.maximum(x, 0.0)
 
 
 def _project(g, B):
@@ -50,16 +101,42 @@ def _project(g, B):
 
     Whatever ``λ ≥ 0`` the solver returns, ``‖g + Bᵀλ‖ ≥ max_{u∈C,‖u‖≤1} gᵀu = ‖Π_C g‖`` (``λᵀBu ≥ 0`` on the
     cone), so the norm of the returned point bounds the true value from above even when the active-set solver
-    stops short (it then falls back to ``λ = 0``).
+    stops short.  :func:`scipy.optimize.nnls` can return a non-optimal ``λ`` (seen on thin cones: the norm then
+    overestimates ``‖Π_C g‖``), so its answer is checked against the KKT conditions (:func:`_kkt_ok`); on failure
+    the problem is re-solved by a written-out Lawson–Hanson method and by bounded-variable least squares
+    (:func:`scipy.optimize.lsq_linear`), and the first candidate that passes is returned — else the one of
+    smallest norm (the tightest upper bound available; ``λ = 0`` is always a candidate, ``‖g‖ ≥ ‖Π g‖``).
     """
     if B.shape[0] == 0 or np.all(B @ g >= 0):
         return g.copy(), np.zeros(B.shape[0])
+    cands = []
     try:
         lam, _ = nnls(B.T, -g, maxiter=50 * max(B.shape))
-    except RuntimeError:  # iteration limit: λ = 0 keeps the bound valid (‖g‖ ≥ ‖Π g‖)
-        lam = np.zeros(B.shape[0])
-    lam = np.maximum(lam, 0.0)
-    return g + B.T @ lam, lam
+        cands.append(np.maximum(lam, 0.0))
+    except RuntimeError:
+        pass
+    for i, solver in enumerate((None, _nnls_active_set, _bvls)):
+        if i:
+            try:
+                cands.append(np.maximum(solver(B.T, -g), 0.0))
+            except (RuntimeError, ValueError, np.linalg.LinAlgError):
+                continue
+        if cands:
+            lam = cands[-1]
+            p = g + B.T @ lam
+            if _kkt_ok(g, B, lam, p):
+                return p, lam
+    cands.append(np.zeros(B.shape[0]))
+    points = [g + B.T @ lam for lam in cands]
+    best = int(np.argmin([np.linalg.norm(p) if np.all(np.isfinite(p)) else np.inf for p in points]))
+    return points[best], cands[best]
+
+
+def _bvls(A, b):
+    """``argmin_{x≥0} ‖A x − b‖`` by :func:`scipy.optimize.lsq_linear` (bounded-variable least squares)."""
+    from scipy.optimize import lsq_linear
+
+    return lsq_linear(A, b, bounds=(0.0, np.inf), method="bvls", tol=1e-15, max_iter=50 * max(A.shape) + 100).x
 
 
 def project_cone(g, B):

@@ -47,7 +47,7 @@ from .._validation import (
     message,
 )
 from ..arrangements import Patterns, enumerate_patterns
-from ..cones import hyperplane_groups, region_index
+from ..cones import dual_values, hyperplane_groups, region_index
 from ..duality import (
     dual_bound,
     network_objective,
@@ -69,7 +69,8 @@ from .colgen import column_generation
 from .polish import newton_polish, nonnegative_lasso
 from .program import fit
 
-__all__ = ["ConvexSolution", "solve_convex", "PathSolution", "solve_path", "nonnegative_lasso", "STATUSES"]
+__all__ = ["ConvexSolution", "solve_convex", "PathSolution", "solve_path", "nonnegative_lasso", "STATUSES",
+           "NEURON_RTOL"]
 
 #: Statuses of :class:`ConvexSolution` (besides a solver's own failure status, e.g. ``"MaxIterations"``).
 STATUSES = ("optimal", "pool_optimal", "inaccurate", "max_rounds")
@@ -82,6 +83,15 @@ _PRUNE_ROUNDS = 3
 #: _INTERP_FIT · max(1, max|y|)``), else the solution is reported ``inaccurate`` (the constraint is an equality
 #: the interior point meets to about ``tol.solver``).
 _INTERP_FIT = 1e-7
+#: :func:`_exact_phi` projects every entry at once on pools of at most this many patterns.
+_EXACT_PHI_ALL = 256
+#: A slot ``u_k`` or ``v_k`` is a neuron (counted by :attr:`ConvexSolution.neurons`, kept by ``to_net``) only when
+#: its norm exceeds ``NEURON_RTOL`` times the *slot scale* ``max(largest slot norm, ‖y‖ / ‖X̃‖₂)`` (``‖y‖/‖X̃‖₂``
+#: is the smallest norm of a slot whose fit can reach the size of the labels; slots below it move the fit by less
+#: than ``NEURON_RTOL ‖y‖``).  :func:`solve_convex` also drops such slots (and the ``tol.support`` noise) from ``U``
+#: and ``V`` whenever its certificate stays as good, so that a zero optimum (``β ≥ φ(y)``, docs/theory.md §C.1)
+#: comes back as the empty network.
+NEURON_RTOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -166,13 +176,23 @@ class ConvexSolution:
     support: np.ndarray = field(repr=False, default=None)
 
     @property
+    def neuron_cut(self) -> float:
+        """Slot norm at or below which a slot is not a neuron: ``NEURON_RTOL`` times the slot scale."""
+        scale = float(max(np.linalg.norm(self.U, axis=1).max(initial=0.0),
+                          np.linalg.norm(self.V, axis=1).max(initial=0.0)))
+        if self.X is not None and self.y is not None and self.X.size:
+            scale = max(scale, _label_scale(augment(self.X, self.bias), self.y))
+        return NEURON_RTOL * scale
+
+    @property
     def neurons(self) -> int:
-        """``card(W)``: nonzero ``u_k`` and ``v_k`` (the width of :meth:`to_net`)."""
-        return int(np.sum(np.any(self.U != 0, axis=1)) + np.sum(np.any(self.V != 0, axis=1)))
+        """``card(W)``: the ``u_k`` and ``v_k`` of norm above :attr:`neuron_cut` (the width of :meth:`to_net`)."""
+        cut = self.neuron_cut
+        return int(np.sum(np.linalg.norm(self.U, axis=1) > cut) + np.sum(np.linalg.norm(self.V, axis=1) > cut))
 
     def to_net(self) -> Net:
         """ψ of the solution: a scaled network of width ``card(W)`` (docs/theory.md §A.5)."""
-        return psi(self.U, self.V, bias=self.bias)
+        return psi(self.U, self.V, bias=self.bias, zero_tol=self.neuron_cut)
 
     def to_dict(self) -> dict:
         """JSON-ready summary (non-finite floats are ``None``)."""
@@ -219,11 +239,12 @@ def _pool(X, Xa, bias, patterns, func):
 # ---- certificate of a candidate (through geom.duality) --------------------------------------------------------
 
 def _certify(Xa, X, y, beta, pool, index, pats, U, V, mode, bias, tol, nu=None, extra=(), previous=None):
-    """``(value, rounding, lower, phi, ŷ, ν)`` of the candidate ``W = (U, V)`` on ``pats`` (docs/theory.md §C.3).
+    """``(value, rounding, lower, phi, ŷ, ν, ν_lb)`` of the candidate ``W = (U, V)`` on ``pats`` (docs/theory.md §C.3).
 
     ``value`` is ``L_β(ψ(W))`` (the penalty in interpolation mode) and ``rounding`` a bound on its evaluation
     error; ``lower`` the best :func:`geom.duality.dual_bound` over ``ν = −∇L(ŷ)`` (the given ``nu`` in
-    interpolation mode) and the ``extra`` candidates.  ``phi`` is ``φ`` at the reported ``ν``.
+    interpolation mode) and the ``extra`` candidates, ``ν_lb`` the candidate that gave it (a dual point does not
+    depend on the primal one: it is offered again to the next candidates).  ``phi`` is ``φ`` at the reported ``ν``.
     """
     yhat = fit(Xa, pats, U, V)
     loss = None if mode == "interpolate" else mode
@@ -236,7 +257,7 @@ def _certify(Xa, X, y, beta, pool, index, pats, U, V, mode, bias, tol, nu=None, 
         net = psi(U, V, bias=bias)
         value = network_objective(net, X, y, beta, loss=loss)
         rounding = objective_rounding(net, X, y, beta, loss=loss)
-    best, phi = None, math.nan
+    best, phi, nu_lb = None, math.nan, nu
     for i, cand in enumerate((nu, *[e for e in extra if e is not None])):
         # φ is exact from β(1 − phi_exact) up (the tight patterns of an optimum are included); below, ν̃ = ν
         b = dual_bound(Xa, y, beta, cand, pool, loss=loss, index=index, threshold=beta * (1.0 - tol.phi_exact),
@@ -244,19 +265,27 @@ def _certify(Xa, X, y, beta, pool, index, pats, U, V, mode, bias, tol, nu=None, 
         if i == 0:
             phi = b.phi
         if best is None or (math.isfinite(b.lower_bound) and not (best.lower_bound >= b.lower_bound)):
-            best = b
-    return value, rounding, best.lower_bound, phi, yhat, nu
+            best, nu_lb = b, cand
+    return value, rounding, best.lower_bound, phi, yhat, nu, nu_lb
+
+
+def _label_scale(Xa, y) -> float:
+    """``‖y‖ / ‖X̃‖₂``: the smallest slot norm whose fit can reach ``‖y‖`` (``0`` for zero data)."""
+    xn = float(np.linalg.norm(Xa, 2)) if Xa.size else 0.0
+    return float(np.linalg.norm(y)) / xn if xn > 0 and math.isfinite(xn) else 0.0
 
 
 def _prune(Xa, y, beta, pats, U, V, support, mode):
-    """``(U, V)`` without the slots of norm ``≤ support · max``, magnitudes refit; ``None`` if nothing to drop.
+    """``(U, V)`` without the slots of norm ``≤ support · max`` or ``≤ NEURON_RTOL`` times the slot scale
+    (:data:`NEURON_RTOL`), magnitudes refit; ``None`` if nothing to drop.
 
     For the squared loss the kept directions ``ū_j`` are fixed and their magnitudes re-solved by the
     non-negative lasso ``min_{c ≥ 0} ½‖A c − y‖² + β 1ᵀc``, ``A = [σ_j D_j X ū_j]`` (docs/theory.md §C.4): ``c ≥ 0``
     keeps every slot in its cone.  Other modes only drop the slots.
     """
     nu_, nv_ = np.linalg.norm(U, axis=1), np.linalg.norm(V, axis=1)
-    cut = support * float(max(nu_.max(initial=0.0), nv_.max(initial=0.0)))
+    big = float(max(nu_.max(initial=0.0), nv_.max(initial=0.0)))
+    cut = max(support * big, NEURON_RTOL * max(big, _label_scale(Xa, y)))
     drop_u, drop_v = (nu_ <= cut) & (nu_ > 0), (nv_ <= cut) & (nv_ > 0)
     if not (drop_u.any() or drop_v.any()):
         return None
@@ -306,6 +335,28 @@ def _vertex_reduce(Xa, pats, U, V, tol):
             k, sgn, _ = slots[i]
             (U2 if sgn > 0 else V2)[k] = v[j] * dirs[i]
     return U2, V2
+
+
+def _exact_phi(Xa, nu, pool, index) -> float:
+    """``φ(ν)`` over ``pool``, every entry that could be the maximum projected exactly (:func:`geom.dual_values`).
+
+    On a large pool a first pass projects nothing (``φ̄`` from the screens); the threshold is then halved from
+    ``φ̄/2`` until the largest projected value reaches it: entries settled below the threshold cannot exceed it.
+    """
+    dv = dual_values(Xa, nu, pool, index=index, threshold=None if pool.shape[0] <= _EXACT_PHI_ALL else math.inf)
+    thr = 0.5 * dv.phi_upper
+    for _ in range(60):
+        if dv.phi >= thr or not (thr > 0):
+            return float(dv.phi)
+        dv = dual_values(Xa, nu, pool, index=index, threshold=thr)
+        thr *= 0.5
+    return float(dual_values(Xa, nu, pool, index=index).phi)
+
+
+def _offered(nu_lb, nu, mode) -> tuple:
+    """The dual candidate of the current best bound, offered to the next certificate (unless it is the ``ν``
+    that the interpolation mode passes on anyway)."""
+    return () if mode == "interpolate" and nu_lb is nu else (nu_lb,)
 
 
 def _rel(value, rounding, lower) -> float:
@@ -435,8 +486,8 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     pats, rows = pool[cg.work], cg.rows
     U, V = res.U, res.V
     # candidate 1: the interior-point solution, bounded with both its residual and its own multipliers
-    value, rnd, lower, phi, yhat, nu = _certify(Xa, X, y, beta_eff, pool, index, pats, U, V, mode, bias, tol,
-                                                nu=res.nu, extra=(res.nu_dual,), previous=cg.previous)
+    value, rnd, lower, phi, yhat, nu, nu_lb = _certify(Xa, X, y, beta_eff, pool, index, pats, U, V, mode, bias,
+                                                       tol, nu=res.nu, extra=(res.nu_dual,), previous=cg.previous)
     rel = _rel(value, rnd, lower)
     # candidate 2: Newton polishing on the support (docs/theory.md §C.4): exact zeros off the support, y* and ν* to
     # machine precision; kept when its own certificate is at least as good (or below 1e-2 tol.gap)
@@ -451,10 +502,10 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
             if polished is None:
                 continue
             cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *polished, mode, bias, tol,
-                            previous=cg.previous)
+                            extra=(nu_lb,), previous=cg.previous)
             rel_c = _rel(*cand[:3])
             if _no_worse(rel_c, _floor(rel, tol)):
-                (value, rnd, lower, phi, yhat, nu), (U, V), rel = cand, polished, rel_c
+                (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = cand, polished, rel_c
                 polished_ok = True
             if _no_worse(rel_c, _POLISHED * tol.gap):
                 break
@@ -472,31 +523,48 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
             cands += [again] if again is not None else []
         best = None
         for W in cands:
-            cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *W, mode, bias, tol, nu=nu, previous=cg.previous)
+            cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *W, mode, bias, tol, nu=nu,
+                            extra=_offered(nu_lb, nu, mode), previous=cg.previous)
             rel_c = _rel(*cand[:3])
             if best is None or _no_worse(rel_c, best[2]) and not _no_worse(best[2], rel_c):
                 best = (cand, W, rel_c)
         cand, W, rel_c = best
         if not (_no_worse(rel_c, _floor(rel, tol)) or (not polished_ok and _no_worse(rel_c, tol.gap))):
             break
-        (value, rnd, lower, phi, yhat, nu), (U, V), rel = cand, W, rel_c
+        (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = cand, W, rel_c
     # sparse by default: prune to a vertex of the optimal polytope (docs/theory.md §D.4): equal signed directions
     # are one slot, and a dependent support is pruned along null vectors of its fit columns (objective unchanged
     # up to rounding); kept when its own certificate is within tol.gap
     n_before = int(np.sum(np.any(U != 0, axis=1)) + np.sum(np.any(V != 0, axis=1)))
+    # The reduced point's own residual is a worse dual candidate than the current ν (its fit moved by up to
+    # √(gap)), so the current ν is offered as a second candidate (weak duality holds for any dual-feasible ν̃);
+    # Newton polishing of the reduced support (independent columns) brings its fit back to machine precision.
     reduced = _vertex_reduce(Xa, pats, U, V, tol)
     if reduced is not None:
-        cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *reduced, mode, bias, tol, nu=nu,
-                        previous=cg.previous)
-        rel_c = _rel(*cand[:3])
+        cands = [reduced]
+        if polish:
+            again = newton_polish(Xa, y, beta_eff, pats, rows, *reduced, tol.support, loss=loss)
+            cands += [again] if again is not None else []
+        best = None
+        for W in cands:
+            cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *W, mode, bias, tol, nu=nu,
+                            extra=_offered(nu_lb, nu, mode), previous=cg.previous)
+            rel_c = _rel(*cand[:3])
+            if best is None or _no_worse(rel_c, best[2]) and not _no_worse(best[2], rel_c):
+                best = (cand, W, rel_c)
+        cand, W, rel_c = best
         if _no_worse(rel_c, _floor(rel, tol)) or _no_worse(rel_c, tol.gap):
-            (value, rnd, lower, phi, yhat, nu), (U, V), rel = cand, reduced, rel_c
+            (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = cand, W, rel_c
     # weak duality: ψ(W) is a network, so L_β(ψ(W)) ≥ p* ≥ D(ν̃) (not in interpolation mode, where W meets the
     # equality only to the solver's accuracy); a NaN never raises here, it fails `within` below
     if pool_certified and not interpolate and lower - value > rnd:
         raise CertificationError(f"solve_convex: weak duality failed: the dual bound {lower!r} exceeds the "
                                  f"objective {value!r} of the network ψ(W) by more than its rounding {rnd:.3g} "
                                  "(a float filter was fooled; please report this instance)")
+    # φ(ν*) is exact only from β(1 − phi_exact) up (the screens settle lower values): below (a zero optimum,
+    # β > φ(y)) it is computed exactly here, so that ``phi`` is φ(ν*), never a screen's 0
+    if math.isfinite(phi) and not (phi >= beta_eff * (1.0 - tol.phi_exact)) and np.all(np.isfinite(nu)):
+        phi = _exact_phi(Xa, nu, pool, index)
     keep = np.any(U != 0, axis=1) | np.any(V != 0, axis=1)
     pats_out, U, V = pats[keep], U[keep], V[keep]
     gap = value - lower

@@ -1,0 +1,168 @@
+"""Regressions of the convex solver found by the theorem suites (issue 9 follow-up).
+
+* the zero optimum (docs/theory.md §I, I1 above ``φ(y)``): no noise neurons, ``phi`` is ``φ(ν*)``;
+* :func:`geom.dual_values` never above its own upper bound (``scipy.optimize.nnls`` returning a non-optimal ``λ``
+  on thin cones), checked against a brute-force projection and cvxpy;
+* :func:`geom.solve_path` returns vertices (at most ``n`` neurons) along the path, as a cold solve does.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+import cases
+import geom
+from geom.cones import cone_rows, dual_values, project_cone
+from geom.convex import NEURON_RTOL
+from geom.nets import augment
+
+I1_X, I1_Y = np.array([[-1.0], [1.0]]), np.array([1.0, 2.0])
+
+
+def _brute_projection_norm(g, B):
+    """``‖Π_C g‖`` for ``C = {u : B u ≥ 0}`` by enumerating the active sets (independent of any QP solver):
+    the projection is the feasible face projection closest to ``g``."""
+    best = None
+    scale = max(1.0, float(np.linalg.norm(g)))
+    for r in range(B.shape[0] + 1):
+        for S in itertools.combinations(range(B.shape[0]), r):
+            p = g - np.linalg.pinv(B[list(S)]) @ (B[list(S)] @ g) if S else g.copy()
+            if np.all(B @ p >= -1e-10 * scale * np.linalg.norm(B, axis=1)):
+                dist = float(np.linalg.norm(g - p))
+                if best is None or dist < best[0]:
+                    best = (dist, float(np.linalg.norm(p)))
+    return best[1]
+
+
+# ---- 1. the zero optimum -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("beta", [2.1, 2.5])
+def test_zero_optimum_has_no_neurons_and_exact_phi(beta):
+    """I1 at β > φ(y) = max y = 2: W* = 0, p* = ½‖y‖² = 2.5, ν* = y, φ(ν*) = 2 (docs/theory.md §I, I1).
+    Before the fix: two slots of norm ~1e-11 were counted (neurons = 2) and phi was a screen's 0."""
+    sol = geom.solve_convex(I1_X, I1_Y, beta)
+    assert sol.certified
+    assert sol.neurons == 0
+    assert sol.U.shape[0] == 0 and sol.V.shape[0] == 0
+    assert sol.to_net().U.shape[-2] == 0
+    assert_allclose(sol.p_star, 2.5, rtol=1e-12)
+    assert_allclose(sol.phi, 2.0, rtol=1e-12)
+    assert_allclose(sol.nu_star, I1_Y, rtol=1e-12)
+    assert_allclose(sol.to_dict()["phi"], 2.0, rtol=1e-12)
+
+
+def test_zero_optimum_case_spec_I1_zero():
+    """The registered case ``spec-I1-zero`` reports its closed-form widths ``m* = 0``."""
+    case = cases.get_case("spec-I1-zero")
+    sol = geom.solve_convex(np.asarray(case.X, float), np.asarray(case.y, float), case.beta)
+    assert sol.neurons == case.expected["m_star"] == 0
+    assert_allclose(sol.p_star, case.expected["p_star"], rtol=1e-12)
+
+
+def test_neurons_counts_only_slots_above_the_named_tolerance():
+    """A slot at or below ``NEURON_RTOL`` times the slot scale is not a neuron; one above it is."""
+    sol = geom.solve_convex(I1_X, I1_Y, 0.5)  # two neurons, slots of norm 0.5 and 1.5 (I1 closed form)
+    assert sol.neurons == 2
+    cut = sol.neuron_cut
+    assert_allclose(cut, NEURON_RTOL * np.sqrt(2.5), rtol=1e-12)  # max(largest slot 1.5, ‖y‖/‖X‖₂ = √5/√2)
+    tiny = geom.convex.ConvexSolution(**{**sol.__dict__, "U": np.vstack([sol.U, [[0.5 * cut]]]),
+                                         "V": np.vstack([sol.V, [[0.0]]]),
+                                         "patterns": np.vstack([sol.patterns, [[False, True]]])})
+    assert tiny.neurons == 2 and tiny.to_net().U.shape[-2] == 2
+    small = geom.convex.ConvexSolution(**{**tiny.__dict__, "U": np.vstack([sol.U, [[4.0 * cut]]])})
+    assert small.neurons == 3
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_returned_net_is_a_vertex(seed):
+    """Every returned net is a vertex of the optimal polytope (docs/theory.md §D.4): its fit columns
+    ``σ_j (X̃ ū_j)_+`` are linearly independent, so ``neurons ≤ rank A ≤ n``."""
+    rng = np.random.default_rng(seed)
+    X, y = rng.standard_normal((8, 2)), rng.standard_normal(8)
+    sol = geom.solve_convex(X, y, 0.05, bias=True)
+    assert sol.certified
+    Xa = augment(X, True)
+    cols = [np.maximum(Xa @ u, 0.0) for u in sol.U if np.any(u)] + [-np.maximum(Xa @ v, 0.0) for v in sol.V if np.any(v)]
+    A = np.stack(cols, axis=1)
+    assert sol.neurons == A.shape[1] <= X.shape[0]
+    assert np.linalg.matrix_rank(A, tol=1e-9 * np.linalg.norm(A, 2)) == A.shape[1]
+
+
+# ---- 2. dual values never above their bound ------------------------------------------------------------------------
+
+def _orthogonal():
+    case = cases.get_case("orthogonal-5x7-s2")
+    X = np.asarray(case.X, float)
+    return X, geom.enumerate_patterns(X, ties="regions").region_patterns
+
+
+@pytest.mark.parametrize("use_index", [False, True])
+def test_dual_values_exact_on_orthogonal_5x7(use_index):
+    """On ``orthogonal-5x7-s2`` at random ``ν`` (seed 0; draws 2, 9, 12, 15 and 16 had values up to 3 % above
+    their own bound before the fix): every value equals the brute-force projection and is at most ``upper``."""
+    X, pats = _orthogonal()
+    index = geom.cones.region_index(X, pats) if use_index else None
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        nu = rng.standard_normal(5) * rng.choice([0.01, 0.1, 1.0])
+        dv = dual_values(X, nu, pats, index=index)
+        ref = np.array([[_brute_projection_norm(s * X.T @ (p * nu), cone_rows(X, p)) for s in (1.0, -1.0)]
+                        for p in pats])
+        assert_allclose(dv.values, ref, rtol=1e-9, atol=1e-12)
+        assert np.all(dv.values <= dv.upper)
+        assert np.all(ref <= dv.upper * (1 + 1e-12))
+
+
+def test_dual_values_agree_with_cvxpy_on_orthogonal_5x7():
+    """The same values against cvxpy (Clarabel, tight tolerances) at the draws that failed."""
+    cp = pytest.importorskip("cvxpy")
+    X, pats = _orthogonal()
+    rng = np.random.default_rng(0)
+    nus = [rng.standard_normal(5) * rng.choice([0.01, 0.1, 1.0]) for _ in range(17)]
+    for nu in (nus[2], nus[9], nus[12]):
+        dv = dual_values(X, nu, pats)
+        for k, p in enumerate(pats):
+            for col, s in ((0, 1.0), (1, -1.0)):
+                g = s * X.T @ (p * nu)
+                u = cp.Variable(X.shape[1])
+                prob = cp.Problem(cp.Maximize(g @ u), [cone_rows(X, p) @ u >= 0, cp.norm(u, 2) <= 1])
+                prob.solve(solver="CLARABEL", tol_gap_abs=1e-10, tol_gap_rel=1e-10, tol_feas=1e-10)
+                assert_allclose(dv.values[k, col], max(prob.value, 0.0), rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_project_cone_on_random_thin_cones(seed):
+    """Thin cones (rows nearly parallel, spread 1e-3): the projection passes its KKT test and matches the
+    brute-force oracle."""
+    rng = np.random.default_rng(seed)
+    d, m = 6, 5
+    base = rng.standard_normal(d)
+    for _ in range(20):
+        B = base + 1e-3 * rng.standard_normal((m, d))
+        g = rng.standard_normal(d)
+        p = project_cone(g, B)
+        assert np.all(B @ p >= -1e-9 * np.linalg.norm(g) * np.linalg.norm(B, axis=1))
+        assert_allclose(np.linalg.norm(p), _brute_projection_norm(g, B), rtol=1e-8, atol=1e-12)
+
+
+# ---- 3. solve_path returns vertices ---------------------------------------------------------------------------------
+
+def test_solve_path_diabetes_neurons_at_most_n():
+    """Standardized diabetes (first 60 rows, 2 features): along the path every solution is certified with at most
+    ``n = 60`` neurons; at β = 1e-3 before the fix the warm-started solve kept 90 (every slot of 45 patterns) because
+    the vertex reduction was judged by its own residual's dual bound only."""
+    datasets = pytest.importorskip("sklearn.datasets")
+    X, y = datasets.load_diabetes(return_X_y=True)
+    X, y = X[:60, :2], y[:60]
+    X, y = (X - X.mean(0)) / X.std(0), (y - y.mean()) / y.std()
+    betas = [1e-1, 3e-2, 1e-2, 3e-3, 1e-3]
+    path = geom.solve_path(X, y, betas)
+    assert path.all_certified
+    assert np.all(path.neurons <= X.shape[0])
+    cold = geom.solve_convex(X, y, betas[-1])
+    assert_allclose(path.p_star[-1], cold.p_star, rtol=1e-8)
+    assert path.neurons[-1] <= X.shape[0]
