@@ -435,6 +435,10 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
 
     Notes
     -----
+    1-D data with bias (``d = 1``, ``bias=True``, no ``patterns``, ``warm_start`` or ``interpolate``): solved by
+    the sweep of :func:`geom.convex.oned.solve_oned`, no enumeration (docs/theory.md §B.3); same problem and
+    certificate.
+
     Warns :class:`~geom.exceptions.ConvergenceWarning` when column generation stops short (``max_rounds``, or
     the solver failing in a later round); an uncertified enumeration warns
     :class:`~geom.exceptions.PrecisionWarning` (from :func:`geom.enumerate_patterns`).
@@ -462,6 +466,9 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         beta_eff = 1.0
     else:
         beta_eff = check_positive(beta, name="beta", func=func)
+    if bias and X.shape[1] == 1 and patterns is None and not interpolate and warm_start is None:
+        from .oned import solve_oned  # inside the function: no import cycle
+        return solve_oned(X, y, beta_eff, loss=loss, tol=tol, max_rounds=max_rounds, polish_rounds=polish_rounds)
     Xa = augment(X, bias)
     pool, index, source, pool_certified, rows_of = _pool(X, Xa, bias, patterns, func)
     t_enum = time.perf_counter() - t0
