@@ -166,3 +166,16 @@ def test_solve_path_diabetes_neurons_at_most_n():
     cold = geom.solve_convex(X, y, betas[-1])
     assert_allclose(path.p_star[-1], cold.p_star, rtol=1e-8)
     assert path.neurons[-1] <= X.shape[0]
+
+
+def test_cold_solve_diabetes_40x3_is_a_vertex():
+    """Standardized diabetes (first 40 rows, 3 features) at β = 1e-2: a cold solve kept 82 > n = 40 neurons before
+    the fix (the vertex reduction was rejected on its own residual's dual bound); now a vertex, same optimum."""
+    datasets = pytest.importorskip("sklearn.datasets")
+    X, y = datasets.load_diabetes(return_X_y=True)
+    X, y = X[:40, :3], y[:40]
+    X, y = (X - X.mean(0)) / X.std(0), (y - y.mean()) / y.std()
+    sol = geom.solve_convex(X, y, 1e-2)
+    assert sol.certified
+    assert sol.neurons <= X.shape[0]
+    assert_allclose(sol.p_star, 1.5845276887715807, rtol=1e-8)  # the pre-fix certified optimum (82 neurons)
