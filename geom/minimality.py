@@ -156,13 +156,15 @@ def merge_colinear(net: Net, *, colinear_tol: float = COLINEAR_TOL) -> Net:
         else:
             groups.append([np.sign(a[j]), d, abs(a[j]) * U[j]])
     p = U.shape[1]
-    if not groups:
-        return Net(np.zeros((0, p)), np.zeros(0), bias=net.bias)
     rows, alphas = [], []
     for s, _, z in groups:
         r = math.sqrt(float(np.linalg.norm(z)))
+        if not r > 0:  # |α|·u underflowed: a zero neuron
+            continue
         rows.append(z / r)
         alphas.append(s * r)
+    if not rows:
+        return Net(np.zeros((0, p)), np.zeros(0), bias=net.bias)
     return Net(np.array(rows), np.array(alphas), bias=net.bias)
 
 

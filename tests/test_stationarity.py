@@ -174,3 +174,14 @@ def test_collapsed_net_is_a_zero_net_for_minimality():
         for r in (minimality(net, X), geom.check_nets_fast(net, X, [1.0, 2.0, 0.5], 0.5)[0]):
             assert r.minimal == expected
             assert r.nearly_minimal == "holds"
+
+
+def test_merge_colinear_drops_underflowing_neurons():
+    """|α|·u below the smallest float: the merged neuron is a zero neuron, dropped without a division by zero."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        merged = merge_colinear(geom.Net(np.array([[1e-170], [2e-170], [1.0]]), np.array([1e-170, 1e-170, -2.0])))
+    assert merged.width == 1
+    np.testing.assert_allclose(merged.U[0] * merged.alpha[0], [-2.0], rtol=1e-15)

@@ -36,7 +36,7 @@ from .._result import Figure, Measurement, Status, CheckResult, check_margin, co
 from . import enumerable, register_theorem
 
 __all__ = ["SYMMETRY_RTOL", "SYMMETRY_WIDTH", "GD_BETA", "GD_INIT", "GD_STEPS", "GD_MATCH_RTOL",
-           "BETA_PATH", "ACTIVE_RTOL", "DD_NOISE", "DD_WIDTHS_FACTOR", "DD_SEEDS", "PATH_RTOL"]
+           "BETA_PATH", "DD_NOISE", "DD_WIDTHS_FACTOR", "DD_SEEDS", "PATH_RTOL"]
 
 #: Rounding allowance, relative to ``max(1, max|f|)``, for the symmetries (exact in real arithmetic).
 SYMMETRY_RTOL = 1e-12
@@ -54,9 +54,6 @@ GD_MATCH_RTOL = 0.05
 BETA_PATH = (1.05, 0.95, 0.7, 0.5, 0.3, 0.2, 0.1, 0.05, 0.02)
 #: Allowance, relative to ``max(1, p*)``, on the monotonicity of ``p*(β)`` (each ``p*`` is certified to ``tol.gap``).
 PATH_RTOL = 1e-6
-#: A slot of the β path is active when its fit exceeds this fraction of ``max(1, ‖y‖)`` (well above the solver's
-#: 1e-11 noise, well below the smallest group the path resolves).
-ACTIVE_RTOL = 1e-7
 #: Noise levels (standard deviations) and seeds of the double-descent experiment; widths up to this factor times
 #: the number of training points.
 DD_NOISE = (0.0, 0.5)
@@ -148,10 +145,10 @@ def beta_path(data, ctx):
     if not beta_max > 0:
         return
     betas = [f * beta_max for f in BETA_PATH]
-    sols = [geom.solve_convex(data.X, data.y, b, bias=data.bias, patterns=data.regions, tol=ctx.tol) for b in betas]
-    certified = all(s.certified for s in sols)
-    active = [_active_groups(s, data) for s in sols]
-    pstar = [float(s.p_star) for s in sols]
+    path = geom.solve_path(data.X, data.y, betas, bias=data.bias, patterns=data.regions, tol=ctx.tol)
+    certified = bool(path.all_certified)
+    active = [int(g) for g in path.groups]  # patterns with a slot above the solver's NEURON_RTOL cut
+    pstar = [float(p) for p in path.p_star]
     yield compare("no active group for β > φ(y)", active[0], 0, case=case.name, theorem="docs/theory.md §C.1",
                   certified=certified, details={"beta": betas[0], "beta_max": beta_max})
     yield compare("an active group for β < φ(y)", active[1] >= 1, True, case=case.name,
@@ -166,15 +163,6 @@ def beta_path(data, ctx):
                   "xlabel": "β", "ylabel": "count / objective", "logx": True,
                   "vlines": [{"x": beta_max, "label": "β_max = φ(y)"}]},
                  theorem="docs/theory.md §C.1", title=f"{case.name}: sparsity along the β path")
-
-
-def _active_groups(sol, data) -> int:
-    """Nonzero slots of a solution: ``‖z‖·max‖x̃_i‖ > ACTIVE_RTOL·max(1, ‖y‖)`` (an absolute scale: a zero optimum
-    solved to 1e-11 has no active group, whereas ``ConvexSolution.neurons`` is relative to the largest slot)."""
-    scale = ACTIVE_RTOL * max(1.0, float(np.linalg.norm(data.y))) / max(float(np.max(np.linalg.norm(data.Xa, axis=1))),
-                                                                         1e-300)
-    norms = np.r_[np.linalg.norm(sol.U, axis=1), np.linalg.norm(sol.V, axis=1)] if len(sol.U) else np.zeros(0)
-    return int(np.sum(norms > scale))
 
 
 def _relu_features(X, W):
