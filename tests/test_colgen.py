@@ -1,0 +1,78 @@
+"""Column generation (geom.convex.colgen): the working set's aging, diverse violators, and the optimum it reaches
+against the restricted program over every pattern of the pool."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+from numpy.testing import assert_allclose, assert_array_equal
+
+import geom
+import geom.convex.colgen as colgen
+from geom.convex.program import fit, solve_restricted
+from geom.tolerances import DEFAULT_TOLERANCES
+
+#: Two interior-point solves to tol.solver = 1e-10 agree on the objective to about this (relative).
+RTOL_OBJECTIVE = 1e-7
+
+
+def _rows_of(n):
+    return lambda ks: [np.arange(n, dtype=np.int64)] * len(ks)
+
+
+def test_retire_drops_after_drop_age_idle_rounds_and_resets_on_use():
+    """A member idle for ``_DROP_AGE`` consecutive rounds leaves; one round in use resets its age."""
+    ws = colgen.WorkingSet(5, _rows_of(3))
+    ws.add([0, 2, 4])
+    for _ in range(colgen._DROP_AGE - 1):
+        ws.retire(np.array([True, True, False]))
+    assert_array_equal(ws.indices, [0, 2, 4])                       # not old enough yet
+    ws.retire(np.array([False, True, False]))                         # pattern 0 in use again: age reset
+    assert_array_equal(ws.indices, [0, 4])                            # pattern 2 reached _DROP_AGE
+    assert_array_equal(np.flatnonzero(ws.member), [0, 4])
+    assert ws.age[2] == 0 and ws.age[0] == 0
+    for _ in range(colgen._DROP_AGE - 1):
+        ws.retire(np.array([True, False]))
+    assert_array_equal(ws.indices, [0, 4])                            # the reset counts again from zero
+    ws.retire(np.array([True, False]))
+    assert_array_equal(ws.indices, [4])
+    assert len(ws.rows) == 1
+
+
+def test_diverse_keeps_one_of_equal_directions():
+    """Violators with the same maximizing signed direction count once; distinct ones are kept in order."""
+    u = np.array([1.0, 0.0])
+    w = np.array([0.0, 1.0])
+    directions = np.zeros((4, 2, 2))
+    directions[0, 0] = u
+    directions[1, 1] = -u          # sign −: the signed direction is +u again, a duplicate of pattern 0
+    directions[2, 0] = w
+    directions[3, 0] = u
+    values = np.array([[3.0, 0.0], [0.0, 2.9], [2.5, 0.0], [2.0, 0.0]])
+    dv = SimpleNamespace(values=values, directions=directions)
+    kept = colgen._diverse(dv, np.array([0, 1, 2, 3]), 3)
+    assert_array_equal(kept, [0, 2])
+
+
+def test_column_generation_reaches_the_full_pool_optimum():
+    """From the default first working set, column generation converges to the optimum of the restricted
+    program over the whole pool (an independent solve with every pattern), with a smaller working set."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((30, 2))
+    y = rng.standard_normal(30)
+    beta = 0.02
+    pool = geom.enumerate_patterns(X, ties="regions").patterns
+    rows_of = _rows_of(X.shape[0])
+    cg = colgen.column_generation(X, y, beta, pool, rows_of, None, "squared", DEFAULT_TOLERANCES, 100)
+    assert cg.converged and cg.restricted.ok
+
+    def objective(pats, U, V):
+        r = fit(X, pats, U, V) - y
+        return 0.5 * float(r @ r) + beta * float(np.linalg.norm(U, axis=1).sum() + np.linalg.norm(V, axis=1).sum())
+
+    full = solve_restricted(X, y, beta, pool, rows_of(np.arange(pool.shape[0])), "squared", 1e-10)
+    assert full.ok
+    assert_allclose(objective(pool[cg.work], cg.restricted.U, cg.restricted.V),
+                    objective(pool, full.U, full.V), rtol=RTOL_OBJECTIVE)
+    assert len(cg.work) < pool.shape[0]
