@@ -233,10 +233,14 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
         trace.append((len(ws), int(viol.size), float(dv.phi)))
         # keep the restricted program small: drop patterns unused by the last _DROP_AGE solutions and far from
         # tight (dropping sooner makes patterns cycle out and back in)
+        # (dual values only of the members with zero slots: the others are not idle whatever their value)
         slot_norm = np.maximum(np.linalg.norm(res.U, axis=1), np.linalg.norm(res.V, axis=1))
-        w_dv = dual_values(Xa, res.nu, pool[np.asarray(work)], threshold=beta * (1.0 - _DROP_SLACK), index=index)
-        ws.retire((slot_norm <= tol.support * float(slot_norm.max(initial=0.0)))
-                  & (w_dv.values.max(axis=1) < beta * (1.0 - _DROP_SLACK)))
+        idle = slot_norm <= tol.support * float(slot_norm.max(initial=0.0))
+        if idle.any():
+            w_dv = dual_values(Xa, res.nu, pool[np.asarray(work)[idle]], threshold=beta * (1.0 - _DROP_SLACK),
+                               index=index)
+            idle[idle] = w_dv.values.max(axis=1) < beta * (1.0 - _DROP_SLACK)
+        ws.retire(idle)
         ws.add(add)
     if good is None:
         good = (res, list(ws.indices), list(ws.rows))
