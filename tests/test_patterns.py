@@ -283,3 +283,21 @@ def test_recursive_level_repair_against_brute_force(monkeypatch, seed):
         u = [Fraction(v) for v in exact_w[i]] if i in exact_w else [Fraction(float(v)) for v in w]
         vals = [sum(a * b for a, b in zip(r, u)) for r in Xq]
         assert all(v != 0 for v in vals) and [v > 0 for v in vals] == p.tolist(), (i, i in exact_w)
+
+
+def test_charpoly_memo_gives_the_unmemoized_count():
+    """The characteristic polynomial memoizes repeated sub-arrangements (the resonance arrangement restricts to
+    the same ones again and again): the coefficients equal the unmemoized deletion–restriction, and χ(−1) is
+    the known region count of the resonance arrangement."""
+    from geom.arrangements import _charpoly
+    from geom.arrangements._exact_cells import canonical_hyperplanes
+    from geom.exact import integer_rows
+
+    for d, regions in [(4, 370), (5, 11292)]:
+        rows = _charpoly._as_rows([list(t) for t in canonical_hyperplanes(integer_rows(resonance_rows(d)))])
+        plain = _charpoly._chi(rows, d)
+        assert _charpoly._chi(rows, d, {}) == plain == _charpoly.charpoly_coefficients(resonance_rows(d))
+        assert sum(abs(c) for c in plain) == regions
+    rows = np.random.default_rng(5).integers(-4, 5, size=(12, 5))
+    canon = _charpoly._as_rows([list(t) for t in canonical_hyperplanes(integer_rows(rows))])
+    assert _charpoly._chi(canon, 5, {}) == _charpoly._chi(canon, 5)

@@ -129,8 +129,19 @@ def _prim_sign(c):
     return c * np.sign(c[np.arange(c.shape[0]), first])[:, None]
 
 
-def _chi(Y, D):
-    """Coefficients (low to high) of χ of the distinct integer rows ``Y`` in dimension ``D``."""
+def _chi_key(Y, D):
+    """A key of the arrangement of the int64 rows ``Y`` up to their order (χ does not depend on it), or None."""
+    if not isinstance(Y, np.ndarray) or Y.shape[0] == 0:
+        return None
+    S = np.ascontiguousarray(Y[np.lexsort(Y.T[::-1])])
+    return D, S.shape, S.tobytes()
+
+
+def _chi(Y, D, memo=None):
+    """Coefficients (low to high) of χ of the distinct integer rows ``Y`` in dimension ``D``.
+
+    ``memo`` maps arrangements already counted in this call (:func:`_chi_key`) to their χ: symmetric
+    arrangements such as the resonance arrangement restrict to the same sub-arrangements again and again."""
     m = len(Y)
     if m == 0:
         return [0] * D + [1]
@@ -138,15 +149,25 @@ def _chi(Y, D):
         return [-1, 1]
     if D == 2:
         return [m - 1, -m, 1]
-    if D == 3:
-        return _chi3(Y)
+    key = _chi_key(Y, D) if memo is not None else None
+    if key is not None and key in memo:
+        return memo[key]
+    coef = _chi3(Y) if D == 3 else _chi_deletion(Y, D, memo)
+    if key is not None:
+        memo[key] = coef
+    return coef
+
+
+def _chi_deletion(Y, D, memo):
+    """χ by deletion–restriction over the rows of ``Y`` (``D ≥ 4``)."""
+    m = len(Y)
     coef = [0] * D + [1]
     rows = Y
     for k in range(m):
         h = rows[k]
         prefix = rows[:k]
         sub = _restrict(prefix, h) if k else (np.zeros((0, D - 1), dtype=np.int64))
-        c = _chi(sub, D - 1)
+        c = _chi(sub, D - 1, memo)
         for i, v in enumerate(c):
             coef[i] -= v
     return coef
@@ -159,7 +180,7 @@ def charpoly_coefficients(X) -> list[int]:
     rows = _as_rows([list(t) for t in canonical_hyperplanes(integer_rows(X))])
     if isinstance(rows, np.ndarray) and rows.size == 0:
         return [0] * d + [1]
-    return _chi(rows, d)
+    return _chi(rows, d, {})
 
 
 def characteristic_polynomial(X, t=None):
