@@ -33,6 +33,10 @@ SOLVED = ("Solved", "AlmostSolved")
 #: Clarabel's iteration limit and the KKT-ratio tolerance, next to ``tol.solver`` (gap and feasibility).
 _MAX_ITER = 400
 _TOL_KTRATIO = 1e-8
+# Clarabel runs first without iterative refinement of its KKT solves: its termination test is on the true
+# residuals, so "Solved" means the same tolerances either way, and on the working sets of column generation
+# (diabetes (100, 3): ~600 patterns, 31 iterations) each iteration costs ~40 % less.  Any other status is
+# retried with refinement on (the default), and that result is the one reported.
 
 
 @dataclass(frozen=True)
@@ -147,14 +151,19 @@ def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol) -> Res
         A = sp.vstack([A_sum, A_nn, A_soc, E1, E2], format="csc")
         b = np.concatenate([np.ones(n), np.zeros(2 * n_nn + 2 * K * (p + 1)), be, be])
         cones = [clarabel.NonnegativeConeT(n + 2 * n_nn)] + soc + [clarabel.ExponentialConeT()] * (2 * n)
-    settings = clarabel.DefaultSettings()
-    settings.verbose = False
-    settings.tol_gap_abs = settings.tol_gap_rel = solver_tol
-    settings.tol_feas = solver_tol
-    settings.tol_ktratio = _TOL_KTRATIO
-    settings.max_iter = _MAX_ITER
-    sol = clarabel.DefaultSolver(sp.triu(P, format="csc"), q, A, b, cones, settings).solve()
-    status = str(sol.status).split(".")[-1]
+    Pu = sp.triu(P, format="csc")
+    for refine in (False, True):
+        settings = clarabel.DefaultSettings()
+        settings.verbose = False
+        settings.tol_gap_abs = settings.tol_gap_rel = solver_tol
+        settings.tol_feas = solver_tol
+        settings.tol_ktratio = _TOL_KTRATIO
+        settings.max_iter = _MAX_ITER
+        settings.iterative_refinement_enable = refine
+        sol = clarabel.DefaultSolver(Pu, q, A, b, cones, settings).solve()
+        status = str(sol.status).split(".")[-1]
+        if status == "Solved":
+            break  # else: once more with iterative refinement (Clarabel's default)
     x = np.asarray(sol.x)
     U = x[:Kp].reshape(K, p)
     V = x[Kp:2 * Kp].reshape(K, p)
