@@ -289,6 +289,8 @@ def level_witnesses(Yn, Yunit, levels, *, integral: bool, tol: Tolerances = DEFA
         h = Yn[k]
         Yr, B = _restrict(Yn[:k], h, integral)
         reps, sub_integral = distinct_hyperplanes(Yr, integral, tol)
+        if memo is not None and sub_integral:  # one order per set of rows: the regions do not depend on it
+            reps = np.ascontiguousarray(reps[np.lexsort(reps.T[::-1])])
         key = (reps.shape, reps.tobytes(), sub_integral) if memo is not None and sub_integral else None
         Wr = memo.get(key) if key is not None else None
         if Wr is None:
