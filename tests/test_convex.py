@@ -238,7 +238,8 @@ def _uncertified_patterns(monkeypatch):
     _break_enumeration(monkeypatch)
     with pytest.warns(geom.PrecisionWarning):
         P = geom.enumerate_patterns(X_TIE, bias=True, ties="regions")
-    assert not P.certified and P.n_regions == 3 and P.exact_regions == 4
+    # the float stage proposes one of each pair of opposite regions: the dropped one takes its opposite along
+    assert not P.certified and P.n_regions == 2 and P.exact_regions == 4
     return P
 
 
