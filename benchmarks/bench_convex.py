@@ -200,7 +200,8 @@ def worker_ours(path: str) -> dict:
     seconds = time.perf_counter() - t0
     stats = {k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v))
              for k, v in dict(sol.stats).items()}
-    net = net_objective(X, y, beta, sol.U, sol.V)
+    Xn = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1) if bias else X  # U, V carry the bias weight
+    net = net_objective(Xn, y, beta, sol.U, sol.V)
     out = {"p_star": float(sol.p_star), "lower_bound": float(sol.lower_bound), "rel_gap": float(sol.rel_gap),
            "certified_flag": bool(sol.certified), "solver_status": str(sol.status),
            "certified": bool(sol.certified and sol.rel_gap <= TARGET_REL_GAP),
