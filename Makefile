@@ -54,6 +54,7 @@ bench: $(STAMP) .venv-bench/.installed
 	$(PY) benchmarks/bench_patterns.py
 	$(PY) benchmarks/bench_convex.py
 	$(PY) benchmarks/bench_polytope.py --quick
+	$(PY) benchmarks/bench_oned.py
 
 ## pyscnn (the existing convex-NN library) lives in its own venv: installing it into .venv would replace the
 ## CPU torch by a CUDA build
