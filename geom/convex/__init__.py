@@ -516,17 +516,11 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
                 polished_ok = True
             if _no_worse(rel_c, _POLISHED * tol.gap):
                 break
-    # slots below tol.support of the largest are solver noise (an interior point spreads mass over every
-    # slot, a vertex of a degenerate face keeps near-zero magnitudes): drop them, refit the others and polish
-    # again, so that card(W) counts neurons, not noise.  Kept when the certificate is at least as good, or, for
-    # an unpolished point, when it stays within tol.gap.
-    for _ in range(_PRUNE_ROUNDS):
-        pruned = _prune(Xa, y, beta_eff, pats, U, V, tol.support, mode)
-        if pruned is None:
-            break
-        cands = [pruned]
+    def best_of(point):
+        """``(certificate, (U, V), rel. gap)`` of the better of ``point`` and its Newton-polished version."""
+        cands = [point]
         if polish:
-            again = newton_polish(Xa, y, beta_eff, pats, rows, *pruned, tol.support, loss=loss)
+            again = newton_polish(Xa, y, beta_eff, pats, rows, *point, tol.support, loss=loss)
             cands += [again] if again is not None else []
         best = None
         for W in cands:
@@ -535,7 +529,17 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
             rel_c = _rel(*cand[:3])
             if best is None or _no_worse(rel_c, best[2]) and not _no_worse(best[2], rel_c):
                 best = (cand, W, rel_c)
-        cand, W, rel_c = best
+        return best
+
+    # slots below tol.support of the largest are solver noise (an interior point spreads mass over every
+    # slot, a vertex of a degenerate face keeps near-zero magnitudes): drop them, refit the others and polish
+    # again, so that card(W) counts neurons, not noise.  Kept when the certificate is at least as good, or, for
+    # an unpolished point, when it stays within tol.gap.
+    for _ in range(_PRUNE_ROUNDS):
+        pruned = _prune(Xa, y, beta_eff, pats, U, V, tol.support, mode)
+        if pruned is None:
+            break
+        cand, W, rel_c = best_of(pruned)
         if not (_no_worse(rel_c, _floor(rel, tol)) or (not polished_ok and _no_worse(rel_c, tol.gap))):
             break
         (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = cand, W, rel_c
@@ -548,18 +552,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     # Newton polishing of the reduced support (independent columns) brings its fit back to machine precision.
     reduced = _vertex_reduce(Xa, pats, U, V, tol)
     if reduced is not None:
-        cands = [reduced]
-        if polish:
-            again = newton_polish(Xa, y, beta_eff, pats, rows, *reduced, tol.support, loss=loss)
-            cands += [again] if again is not None else []
-        best = None
-        for W in cands:
-            cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *W, mode, bias, tol, nu=nu,
-                            extra=_offered(nu_lb, nu, mode), previous=cg.previous)
-            rel_c = _rel(*cand[:3])
-            if best is None or _no_worse(rel_c, best[2]) and not _no_worse(best[2], rel_c):
-                best = (cand, W, rel_c)
-        cand, W, rel_c = best
+        cand, W, rel_c = best_of(reduced)
         if _no_worse(rel_c, _floor(rel, tol)) or _no_worse(rel_c, tol.gap):
             (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = cand, W, rel_c
     # weak duality: ψ(W) is a network, so L_β(ψ(W)) ≥ p* ≥ D(ν̃) (not in interpolation mode, where W meets the
