@@ -197,7 +197,7 @@ def clarke_stationarity(net: Net, X, y, beta, *, tie_tol: float = TIE_TOL,
     Xa = augment(np.asarray(X, float), net.bias)
     U, alpha = net.U, net.alpha
     r_a, r_u, r_ad, ties, mults, dep, scale = _residuals(Xa, y, U, alpha, beta, tie_tol)
-    res = float(max(r_a.max(initial=0.0), r_u.max(initial=0.0))) / scale
+    res = float(np.max([r_a.max(initial=0.0), r_u.max(initial=0.0)])) / scale  # np.max: a NaN propagates
     # the other reading of the grey-zone rows: ties widened to SEPARATION · tie_tol
     norms_x = np.linalg.norm(Xa, axis=1)
     z = np.abs(Xa @ U.T) if len(U) else np.zeros((len(Xa), 0))
@@ -207,15 +207,15 @@ def clarke_stationarity(net: Net, X, y, beta, *, tie_tol: float = TIE_TOL,
     res_wide = res
     if grey:
         wa, wu, *_ = _residuals(Xa, y, U, alpha, beta, SEPARATION * tie_tol)
-        res_wide = float(max(wa.max(initial=0.0), wu.max(initial=0.0))) / scale
-    lo, hi = min(res, res_wide), max(res, res_wide)
+        res_wide = float(np.max([wa.max(initial=0.0), wu.max(initial=0.0)])) / scale
+    lo, hi = float(np.min([res, res_wide])), float(np.max([res, res_wide]))  # NaN in either: inconclusive
     if hi <= tol:
         verdict = "holds"
     elif lo > SEPARATION * tol:
         verdict = "violated"
     else:
         verdict = "inconclusive"
-    auto = float(max(r_a.max(initial=0.0), r_ad.max(initial=0.0))) / scale
+    auto = float(np.max([r_a.max(initial=0.0), r_ad.max(initial=0.0)])) / scale
     return Stationarity(verdict=verdict, residual=res, residual_alpha=r_a, residual_u=r_u, ties=ties,
                         multipliers=mults, dependent_ties=dep, autodiff_residual=auto, ambiguous_ties=grey,
                         scale=scale, tolerance=tol)

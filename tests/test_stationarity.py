@@ -185,3 +185,23 @@ def test_merge_colinear_drops_underflowing_neurons():
         merged = merge_colinear(geom.Net(np.array([[1e-170], [2e-170], [1.0]]), np.array([1e-170, 1e-170, -2.0])))
     assert merged.width == 1
     np.testing.assert_allclose(merged.U[0] * merged.alpha[0], [-2.0], rtol=1e-15)
+
+
+def test_a_nan_residual_is_inconclusive(monkeypatch):
+    """A NaN residual behind a finite one is not dropped (the builtin ``max(0.0, nan)`` is ``0.0``): the
+    verdict on an otherwise exactly stationary net (I7) is inconclusive, not holds."""
+    import geom.stationarity as gs
+
+    real = gs._residuals
+
+    def nan_u(*args):
+        r_a, r_u, *rest = real(*args)
+        r_u = np.asarray(r_u, float).copy()
+        r_u.flat[-1] = np.nan
+        return (r_a, r_u, *rest)
+
+    assert clarke_stationarity(_i7_net(), I7_X, I7_Y, 0.1).verdict == "holds"
+    monkeypatch.setattr(gs, "_residuals", nan_u)
+    st = clarke_stationarity(_i7_net(), I7_X, I7_Y, 0.1)
+    assert st.verdict == "inconclusive"
+    assert np.isnan(st.residual)

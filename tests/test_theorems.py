@@ -161,3 +161,16 @@ def test_pattern_alignment_experiment():
     assert fig.kind == "trajectories" and len(fig.data["series"]) == 3
     used = [m.value for m in out if isinstance(m, Measurement) and m.name.startswith("distinct patterns")]
     assert len(used) == 3 and all(1 <= u <= 20 for u in used)  # at most one pattern per neuron
+
+
+def test_a_nan_objective_is_never_counted_as_holds(monkeypatch):
+    """A NaN objective must not be dropped by a running maximum (the builtin ``max(0.0, nan)`` is ``0.0``)."""
+    import geom
+
+    monkeypatch.setattr(geom, "network_objective", lambda *a, **k: float("nan"))
+    c = cases.get_case("spec-I2")
+    out = {r.check: r for r in theorem_checks(c, RunContext(), names=["p*_m = p* for m ≥ m*", "optimal polytope"])
+           if isinstance(r, CheckResult)}
+    for name in ("L_β of width-m optimal nets = p* (m* ≤ m ≤ n + 1)", "every vertex network has objective p*"):
+        assert out[name].status is not Status.HOLDS, (name, out[name].status)
+        assert np.isnan(out[name].observed)

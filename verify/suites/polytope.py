@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 import geom
 
 from .._result import CONSISTENCY, THEOREM, CheckResult, Measurement, Status, compare
@@ -93,7 +95,7 @@ def vertex_objective_checks(data):
     worst = 0.0
     for i in range(len(P.vertices)):
         net = P.vertex_net(i)
-        worst = max(worst, abs(geom.network_objective(net, data.X, data.y, data.beta) - sol.p_star))
+        worst = float(np.max([worst, abs(geom.network_objective(net, data.X, data.y, data.beta) - sol.p_star)]))
     allowance = max(sol.gap, 0.0) + OBJECTIVE_RTOL * max(1.0, abs(sol.p_star))
     if P.vertices:
         yield compare("every vertex network has objective p*", worst, 0.0, case=name,
