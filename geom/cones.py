@@ -466,7 +466,7 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
             ub_b = nvb * (1.0 + g_round) + slack[ks] + g_round * (np.linalg.norm(Gb, axis=1) + lam_scale)
             ub_b = np.minimum(ub_all[sel], ub_b)
             upper[ks, cols] = ub_b
-            todo = ub_b > thr
+            todo = ~(ub_b <= thr)  # a NaN bound (screen broke down) is projected exactly, never settled
             if not exact:  # clear violators: the screen's point is (nearly) in the cone and its value exceeds thr
                 bn = np.sqrt(np.einsum("nmd,nmd->nm", B, B))
                 slip = np.max(np.maximum(-np.einsum("nmd,nd->nm", B, pb), 0.0) / np.where(bn > 0, bn, 1.0), axis=1)

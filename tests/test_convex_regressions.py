@@ -179,3 +179,23 @@ def test_cold_solve_diabetes_40x3_is_a_vertex():
     assert sol.certified
     assert sol.neurons <= X.shape[0]
     assert_allclose(sol.p_star, 1.5845276887715807, rtol=1e-8)  # the pre-fix certified optimum (82 neurons)
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_dual_values_nan_screen_bound_is_projected_not_settled(monkeypatch, exact):
+    """A batched coordinate-descent screen that breaks down (NaN point) must not settle its entries below the
+    threshold: before the fix ``ub > thr`` was False for NaN, so they kept value 0 with a NaN ``upper``.  Now
+    they are projected exactly and equal the brute-force projection (``orthogonal-5x7-s2``, seed 3)."""
+    X, pats = _orthogonal()
+    nu = np.random.default_rng(3).standard_normal(5)
+
+    def broken(G, B, sweeps):
+        return np.full_like(G, np.nan), np.full(B.shape[:2], np.nan)
+
+    monkeypatch.setattr(geom.cones, "_hildreth", broken)
+    dv = dual_values(X, nu, pats, threshold=0.0, exact=exact)
+    assert np.all(np.isfinite(dv.upper))
+    brute = np.array([[_brute_projection_norm(s * X.T @ (p * nu), cone_rows(X, p)) for s in (1.0, -1.0)]
+                      for p in pats])
+    assert_allclose(dv.values, brute, rtol=1e-9, atol=1e-12)
+    assert np.all(brute <= dv.upper * (1 + 1e-12))

@@ -78,6 +78,9 @@ _PRUNE_ROUNDS = 3
 #: When the polished solution does not certify, patterns that price out at its (exact) ``ν`` join the working set
 #: and column generation resumes, at most this many times.
 _REPRICE = 3
+#: Eigenvalues of a segment's ``Σ x̃_ix̃_iᵀ`` below this fraction of its largest are dropped (rank of the
+#: segment's pseudo-rows in the compressed data; the certificate is always computed on the full data).
+_EIG_FLOOR = 1e-14
 
 
 # ---- the half-line patterns ------------------------------------------------------------------------------------
@@ -298,7 +301,7 @@ def _restricted_segments(hl, Xa, y, beta, ids, rows_list, solver_tol) -> Restric
     # (the part of y no segment line fits), so the solver's relative gap is measured on the reducible part
     lam, E = np.linalg.eigh(M)
     top = np.maximum(lam[:, -1:], 0.0)
-    lam = np.where(lam > 1e-14 * top, lam, 0.0)
+    lam = np.where(lam > _EIG_FLOOR * top, lam, 0.0)
     root = np.sqrt(lam)
     L = root[:, :, None] * np.transpose(E, (0, 2, 1))  # rows √λ_c e_cᵀ
     proj = np.einsum("sjc,sj->sc", E, mv)
@@ -441,7 +444,7 @@ def _compress(hl, y, ids, rows_list) -> _Compressed:
                   axis=1)
     lam, E = np.linalg.eigh(M)
     top = np.maximum(lam[:, -1:], 0.0)
-    ok = lam > 1e-14 * top
+    ok = lam > _EIG_FLOOR * top
     root = np.sqrt(np.where(ok, lam, 0.0))
     proj = np.einsum("sjc,sj->sc", E, mv)
     s_idx, c_idx = np.nonzero(ok)
