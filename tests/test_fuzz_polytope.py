@@ -196,3 +196,11 @@ def test_fuzz_polytope_default(request):
 def test_fuzz_polytope_slow(request):
     certified, total = _run(range(N_DEFAULT, N_DEFAULT + N_SLOW), _base(request.config))
     assert certified >= 0.6 * total
+
+
+@pytest.mark.xfail(strict=True, reason="known bug, found by the fresh-seed fuzzer (stream 1396565009, instance 21: a "
+                   "hexagon, β = 0.05): the certified polytope lists (pattern 000110, sign −), whose dual value is 0, "
+                   "in a tight group; the column itself is another pattern's tight direction.  To be fixed in "
+                   "geom/polytope/tightness.py; strict, so the fix must remove this mark.")
+def test_regression_fuzz_1396565009_21():
+    _check(21, 1396565009)
