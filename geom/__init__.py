@@ -15,19 +15,25 @@ from .datafiles import DATA_SUFFIXES, Dataset, atomic_write, load_data, save_npz
 from ._xp import array_namespace, available_backends, backend_name, to_numpy
 from .arrangements import (
     TIES_OPTIONS,
+    PatternChunk,
     Patterns,
+    PatternStream,
     SampledPatterns,
+    StreamSummary,
     brute_force_patterns,
     cell_witnesses,
     characteristic_polynomial,
     count_regions,
     cover_count,
     distinct_hyperplanes,
+    count_patterns,
     enumerate_patterns,
     implicit_equalities,
+    iter_patterns,
     pattern_feasible,
     pattern_recall,
     sample_patterns,
+    save_patterns_stream,
 )
 from .certificate import PATTERN_SOURCES, Certificate, certify_net
 from .cones import DualValues, RegionIndex, dual_values, hyperplane_groups, project_cone, region_index
@@ -102,6 +108,12 @@ __all__ = [
     "SampledPatterns",
     "TIES_OPTIONS",
     "enumerate_patterns",
+    "iter_patterns",
+    "count_patterns",
+    "save_patterns_stream",
+    "PatternChunk",
+    "PatternStream",
+    "StreamSummary",
     "sample_patterns",
     "pattern_recall",
     "characteristic_polynomial",

@@ -57,7 +57,7 @@ import numpy as np
 from .exceptions import DataFileError, InvalidInputTypeError
 
 __all__ = ["Dataset", "load_data", "save_npz_atomic", "atomic_write", "check_writable", "regular_file",
-           "read_npz", "real_array", "DATA_SUFFIXES", "MAX_FILE_BYTES"]
+           "read_npz", "real_array", "DATA_SUFFIXES", "MAX_FILE_BYTES", "NpzStreamWriter"]
 
 DATA_SUFFIXES = (".npz", ".csv")
 
@@ -545,3 +545,108 @@ def save_npz_atomic(path, **arrays) -> None:
     buf = io.BytesIO()
     np.savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})
     atomic_write(path, buf.getvalue())
+
+
+_COPY_BLOCK = 1 << 22
+"""Bytes copied at a time when a streamed column is moved into the archive."""
+
+
+class NpzStreamWriter:
+    """Write an uncompressed ``.npz`` whose arrays arrive row block by row block, atomically, in bounded memory.
+
+    ``append(name, rows)`` adds rows to the array ``name`` (same dtype and row shape each time); ``put(name,
+    value)`` sets a small array.  Appended rows go to temporary files next to ``path``; :meth:`close` writes the
+    archive (each column's ``.npy`` header, then its rows copied a block at a time) to a temporary file and
+    renames it over ``path`` (:func:`os.replace`).  Used as a context manager, an exception discards everything
+    and leaves ``path`` untouched.  The result reads like :func:`save_npz_atomic`'s (``np.load``).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "s.npz")
+    >>> with NpzStreamWriter(p) as w:
+    ...     w.append("packed", np.array([[1, 2]], np.uint8))
+    ...     w.append("packed", np.array([[3, 4], [5, 6]], np.uint8))
+    ...     w.put("count", 3)
+    >>> z = np.load(p)
+    >>> z["packed"].tolist(), int(z["count"])
+    ([[1, 2], [3, 4], [5, 6]], 3)
+    """
+
+    def __init__(self, path):
+        self.path = check_writable(path, suffix=".npz")
+        self._dir = os.path.dirname(os.path.abspath(self.path))
+        self._cols: dict = {}  # name -> [tmp path, file, dtype, row shape, rows]
+        self._small: dict = {}
+
+    def _tmp(self):
+        fd, tmp = tempfile.mkstemp(dir=self._dir, prefix=f".{os.path.basename(self.path)}.", suffix=".tmp")
+        return tmp, os.fdopen(fd, "wb")
+
+    def append(self, name: str, rows) -> None:
+        rows = np.ascontiguousarray(rows)
+        col = self._cols.get(name)
+        if col is None:
+            tmp, f = self._tmp()
+            col = self._cols[name] = [tmp, f, rows.dtype, rows.shape[1:], 0]
+        elif rows.dtype != col[2] or rows.shape[1:] != col[3]:
+            raise ValueError(f"NpzStreamWriter.append: '{name}' rows are {col[2]} {col[3]}; got {rows.dtype} "
+                             f"{rows.shape[1:]}")
+        try:
+            col[1].write(rows.tobytes())
+        except OSError as exc:
+            raise DataFileError(f"Cannot write '{self.path}': expected a writable file; got "
+                                f"{type(exc).__name__}: {exc.strerror}.") from exc
+        col[4] += rows.shape[0]
+
+    def put(self, name: str, value) -> None:
+        self._small[name] = np.asarray(value)
+
+    def close(self) -> str:
+        """Assemble the archive and rename it over ``path``; returns ``path``."""
+        from numpy.lib import format as npy
+
+        tmp, f = self._tmp()
+        f.close()
+        try:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+                for name, (ctmp, cf, dtype, shape, nrows) in self._cols.items():
+                    cf.close()
+                    with zf.open(name + ".npy", "w", force_zip64=True) as out, open(ctmp, "rb") as src:
+                        npy.write_array_header_2_0(out, {"descr": npy.dtype_to_descr(dtype), "fortran_order": False,
+                                                         "shape": (nrows, *shape)})
+                        while block := src.read(_COPY_BLOCK):
+                            out.write(block)
+                for name, value in self._small.items():
+                    with zf.open(name + ".npy", "w", force_zip64=True) as out:
+                        npy.write_array(out, value, allow_pickle=False)
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            raise DataFileError(f"Cannot write '{self.path}': expected a writable file; got "
+                                f"{type(exc).__name__}: {exc.strerror}.") from exc
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            self.discard()
+        return self.path
+
+    def discard(self) -> None:
+        """Remove the temporary files (``path`` is left as it was)."""
+        for ctmp, cf, *_ in self._cols.values():
+            cf.close()
+            if os.path.exists(ctmp):
+                os.unlink(ctmp)
+        self._cols.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
+        return False

@@ -6,12 +6,19 @@ from ._charpoly import characteristic_polynomial, count_regions, cover_count
 from ._oracle import brute_force_patterns, implicit_equalities, pattern_feasible
 from ._patterns import TIES_OPTIONS, Patterns, enumerate_patterns
 from ._sampling import SampledPatterns, pattern_recall, sample_patterns
+from ._stream import PatternChunk, PatternStream, StreamSummary, count_patterns, iter_patterns, save_patterns_stream
 
 __all__ = [
     "Patterns",
     "SampledPatterns",
     "TIES_OPTIONS",
     "enumerate_patterns",
+    "iter_patterns",
+    "count_patterns",
+    "save_patterns_stream",
+    "PatternChunk",
+    "PatternStream",
+    "StreamSummary",
     "sample_patterns",
     "pattern_recall",
     "characteristic_polynomial",

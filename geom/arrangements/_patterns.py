@@ -604,13 +604,10 @@ def _sorted_distinct(K: np.ndarray):
     return order[new], not bool(new.all())
 
 
-def _core(rows: list[list[int]], d: int, float_rows, want_ties: bool, tol: Tolerances, progress,
-          max_patterns=None, scheduler=None, n_tasks=None) -> _Core:
-    """Patterns over oriented rows (nonzero integer rows, no two positively parallel), bit-packed and sorted."""
-    m = len(rows)
-    if m == 0:
-        return _Core(np.zeros((1, 0), np.uint8), np.zeros((1, d)), np.ones(1, bool), {}, 1, 1, True, True,
-                     "cover", 0, False)
+def _hyperplanes(rows):
+    """The essentialized hyperplanes of oriented rows: ``(hyp_idx, orient, hyp_rows, hyp_first, r, J, mh, max_int,
+    exact_rows_J)`` -- the hyperplane of each row and its orientation, the distinct primitive rows, the first row
+    of each, the exact rank, the pivot columns, their number, the largest entry and the rows on ``J``."""
     hyp_key, hyp_idx, orient = {}, [], []
     for r in rows:
         key, s = primitive_direction(r)
@@ -620,9 +617,19 @@ def _core(rows: list[list[int]], d: int, float_rows, want_ties: bool, tol: Toler
     hyp_first = [hyp_idx.index(h) for h in range(len(hyp_rows))]
     r = exact_rank(hyp_rows)
     J = pivot_columns(hyp_rows)
-    mh = len(hyp_rows)
     max_int = max(abs(v) for row in hyp_rows for v in row)
     exact_rows_J = [[row[j] for j in J] for row in hyp_rows]
+    return hyp_idx, orient, hyp_rows, hyp_first, r, J, len(hyp_rows), max_int, exact_rows_J
+
+
+def _core(rows: list[list[int]], d: int, float_rows, want_ties: bool, tol: Tolerances, progress,
+          max_patterns=None, scheduler=None, n_tasks=None) -> _Core:
+    """Patterns over oriented rows (nonzero integer rows, no two positively parallel), bit-packed and sorted."""
+    m = len(rows)
+    if m == 0:
+        return _Core(np.zeros((1, 0), np.uint8), np.zeros((1, d)), np.ones(1, bool), {}, 1, 1, True, True,
+                     "cover", 0, False)
+    hyp_idx, orient, hyp_rows, hyp_first, r, J, mh, max_int, exact_rows_J = _hyperplanes(rows)
     cover = cover_count(mh, r)
     known = _check_budget(mh, r, cover, exact_rows_J, max_int, max_patterns)
     Y, integral = _float_rows(hyp_rows, exact_rows_J, float_rows, hyp_first, orient, J, max_int)
@@ -684,6 +691,41 @@ def _progress_bar(total, enabled):
     return bar, bar.update
 
 
+def _check_bias(bias, func: str) -> None:
+    if not isinstance(bias, (bool, np.bool_)):
+        from ..exceptions import InvalidInputTypeError
+        from .._validation import message
+
+        raise InvalidInputTypeError(message("bias", func, "a bool", repr(bias)))
+
+
+def _canonical_rows(X: np.ndarray, bias: bool):
+    """Step 1 of the pipeline on a validated ``X``: ``(n, d, zero, oriented_idx, rows, float_rows)`` -- the zero
+    rows, the index of each nonzero row among the distinct primitive integer ``rows`` (positively parallel rows
+    merged) and their float64 values when usable."""
+    if np.issubdtype(X.dtype, np.floating) and X.dtype != np.float64:
+        X = X.astype(np.float64)
+    if bias:
+        X = np.concatenate([X, np.ones((X.shape[0], 1), dtype=X.dtype)], axis=1)
+    n, d = X.shape
+    ints = integer_rows(X)
+    zero = np.array([not any(r) for r in ints], dtype=bool)
+    keys, oriented_idx, reps = {}, np.full(n, -1), []
+    for i, r in enumerate(ints):
+        if zero[i]:
+            continue
+        k = tuple(r)
+        if k not in keys:
+            keys[k] = len(reps)
+            reps.append(i)
+        oriented_idx[i] = keys[k]
+    rows = [ints[i] for i in reps]
+    float_rows = None
+    if np.issubdtype(X.dtype, np.floating) or (X.size and np.max(np.abs(X)) < _EXACT_FLOAT):
+        float_rows = np.asarray(X, dtype=np.float64)[reps]
+    return n, d, zero, oriented_idx, rows, float_rows
+
+
 def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Tolerances = DEFAULT_TOLERANCES,
                        progress: bool = False, max_patterns: int | None = None, scheduler=None) -> Patterns:
     """Every activation pattern ``diag(1[Xu ≥ 0])``, exactly, with a certified witness each (docs/theory.md §B).
@@ -739,31 +781,8 @@ def enumerate_patterns(X, *, bias: bool = False, ties: str = "geq", tol: Toleran
     check_option(ties, TIES_OPTIONS, name="ties", func=func)
     if max_patterns is not None:
         max_patterns = check_int(max_patterns, name="max_patterns", func=func, minimum=1)
-    if not isinstance(bias, (bool, np.bool_)):
-        from ..exceptions import InvalidInputTypeError
-        from .._validation import message
-
-        raise InvalidInputTypeError(message("bias", func, "a bool", repr(bias)))
-    if np.issubdtype(X.dtype, np.floating) and X.dtype != np.float64:
-        X = X.astype(np.float64)
-    if bias:
-        X = np.concatenate([X, np.ones((X.shape[0], 1), dtype=X.dtype)], axis=1)
-    n, d = X.shape
-    ints = integer_rows(X)
-    zero = np.array([not any(r) for r in ints])
-    keys, oriented_idx, reps = {}, np.full(n, -1), []
-    for i, r in enumerate(ints):
-        if zero[i]:
-            continue
-        k = tuple(r)
-        if k not in keys:
-            keys[k] = len(reps)
-            reps.append(i)
-        oriented_idx[i] = keys[k]
-    rows = [ints[i] for i in reps]
-    float_rows = None
-    if np.issubdtype(X.dtype, np.floating) or (X.size and np.max(np.abs(X)) < _EXACT_FLOAT):
-        float_rows = np.asarray(X, dtype=np.float64)[reps]
+    _check_bias(bias, func)
+    n, d, zero, oriented_idx, rows, float_rows = _canonical_rows(X, bias)
     bar, upd = _progress_bar(len(rows), progress)
     try:
         core = _core(rows, d, float_rows, ties == "geq", tol, upd, max_patterns, scheduler=scheduler)
