@@ -455,7 +455,10 @@ def iter_patterns(X, *, bias: bool = False, chunk: int = DEFAULT_CHUNK, ties: st
     >>> s.summary.count, s.summary.exact_regions, s.summary.certified
     (4, 4, True)
     """
-    func = "iter_patterns"
+    return _stream(X, bias, chunk, ties, tol, progress, spill_dir, "iter_patterns")
+
+
+def _stream(X, bias, chunk, ties, tol, progress, spill_dir, func) -> PatternStream:
     X, chunk = _validated(X, bias, chunk, ties, tol, spill_dir, func)
     return PatternStream(*_canonical_rows(X, bias), bias=bool(bias), chunk=chunk, tol=tol, progress=progress,
                          spill_dir=spill_dir)
@@ -473,7 +476,7 @@ def count_patterns(X, *, bias: bool = False, chunk: int = DEFAULT_CHUNK, tol: To
     >>> S.count, S.certified, S.count_certificate
     (6, True, 'cover')
     """
-    stream = iter_patterns(X, bias=bias, chunk=chunk, tol=tol, progress=progress, spill_dir=spill_dir)
+    stream = _stream(X, bias, chunk, "regions", tol, progress, spill_dir, "count_patterns")
     for _ in stream:
         pass
     return stream.summary
@@ -510,10 +513,9 @@ def save_patterns_stream(X, path, *, bias: bool = False, chunk: int = DEFAULT_CH
         raise InvalidInputTypeError(message("unpacked", func, "a bool", repr(unpacked)))
     if not isinstance(path, (str, os.PathLike)):
         raise InvalidInputTypeError(message("path", func, "a path (str or os.PathLike)", repr(path)))
-    X, chunk = _validated(X, bias, chunk, "regions", tol, spill_dir, func)
-    stream = PatternStream(*_canonical_rows(X, bias), bias=bool(bias), chunk=chunk, tol=tol, progress=progress,
-                           spill_dir=spill_dir)
-    with NpzStreamWriter(path) as w, stream:
+    writer = NpzStreamWriter(path)  # checks the path before any work
+    stream = _stream(X, bias, chunk, "regions", tol, progress, spill_dir, func)
+    with writer as w, stream:
         for c in stream:
             w.append("packed", c.packed)
             w.append("witnesses", c.witnesses)
