@@ -21,7 +21,8 @@ without ever holding the pattern set:
 
 Memory: one level batch of float candidates (``O(n^(d−2) d)``: ``O(n² d)`` for ``d ≤ 4``), one certification
 block and one bucket (about ``chunk`` rows, the bucket count being sized from the expected number of regions):
-``O(chunk · n/8 + n² d)`` bytes for ``d ≤ 4``, never ``O(output)``.  Disk: the certified candidates, bit-packed
+``O(chunk · n/8 + n² d)`` bytes for ``d ≤ 4``, never ``O(output)`` (up to ``1024 · chunk`` regions: beyond, the
+buckets, capped at 1024 files, hold ``output / 1024`` patterns each).  Disk: the certified candidates, bit-packed
 with their witnesses (about twice the packed output).  The exact fallback (only when the float stage misses
 regions, e.g. regions too thin for float64) reads every sign vector back: ``O(output · n)`` memory, as
 :func:`~geom.arrangements.enumerate_patterns` uses.
