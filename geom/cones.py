@@ -201,6 +201,15 @@ class RegionIndex:
     keys: np.ndarray = field(repr=False)
     groups: list = field(repr=False)
     masks: np.ndarray = field(repr=False)
+    #: 64-bit hashes of the packed regions, sorted, and the packed words in that order (``None`` when two regions
+    #: share a hash: the lookups then search ``keys`` directly).  A hit is confirmed on the full words, so the
+    #: hash only speeds up the search, it never decides.
+    hashes: np.ndarray = field(repr=False, default=None)
+    words: np.ndarray = field(repr=False, default=None)
+    #: Facet masks of every region in ``words`` order, filled on the first query when the set is small enough
+    #: (``_FACET_CACHE_MAX`` entries); a later query then costs one lookup per pattern instead of one per pattern
+    #: and hyperplane.
+    cache: dict = field(repr=False, default_factory=dict, compare=False)
 
     def facet_mask(self, patterns, *, chunk: int = 262144) -> np.ndarray:
         """Boolean ``(B, H)``: hyperplane ``h`` carries a facet of the cone of each pattern (rows of the set).
@@ -217,13 +226,34 @@ class RegionIndex:
             return out
         # flipping the rows of hyperplane h is an XOR of the packed words with the packed mask of h (packing is
         # bitwise), so the neighbours' keys come without re-packing (P·H) boolean rows
+        if self.hashes is not None and self.hashes.size * H <= _FACET_CACHE_MAX:
+            if "facets" not in self.cache:
+                self.cache["facets"] = self._flip_lookup(_unpack_words(self.words, P.shape[1]), chunk)
+            w = pack_patterns(P)
+            pos = np.minimum(np.searchsorted(self.hashes, _hash_words(w)), self.hashes.shape[0] - 1)
+            found = np.all(self.words[pos] == w, axis=1)
+            out[found] = self.cache["facets"][pos[found]]
+            if not found.all():  # not a region of the set: its flips are looked up one by one
+                out[~found] = self._flip_lookup(P[~found], chunk)
+            return out
+        return self._flip_lookup(P, chunk)
+
+    def _flip_lookup(self, P, chunk):
+        H = self.masks.shape[0]
+        out = np.zeros((P.shape[0], H), dtype=bool)
         masks = pack_patterns(self.masks)
         step = max(1, chunk // max(1, H))
         for s in range(0, P.shape[0], step):
-            flips = pack_patterns(P[s:s + step])[:, None, :] ^ masks[None, :, :]
-            keys = row_keys(flips.reshape(-1, masks.shape[1]))
-            pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.shape[0] - 1)
-            out[s:s + step] = (self.keys[pos] == keys).reshape(-1, H)
+            flips = (pack_patterns(P[s:s + step])[:, None, :] ^ masks[None, :, :]).reshape(-1, masks.shape[1])
+            if self.hashes is not None:  # search the hashes, confirm on the full words
+                h = _hash_words(flips)
+                pos = np.minimum(np.searchsorted(self.hashes, h), self.hashes.shape[0] - 1)
+                hit = (self.hashes[pos] == h) & np.all(self.words[pos] == flips, axis=1)
+            else:
+                keys = row_keys(flips)
+                pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.shape[0] - 1)
+                hit = self.keys[pos] == keys
+            out[s:s + step] = hit.reshape(-1, H)
         return out
 
     def facet_rows(self, pattern) -> np.ndarray:
@@ -250,7 +280,39 @@ def region_index(X, patterns) -> RegionIndex:
     masks = np.zeros((len(groups), P.shape[1]), dtype=bool)
     for h, g in enumerate(groups):
         masks[h, g] = True
-    return RegionIndex(keys=keys, groups=groups, masks=masks)
+    words = pack_patterns(P)
+    hashes = _hash_words(words)
+    order = np.argsort(hashes, kind="stable")
+    hashes, words = hashes[order], words[order]
+    if hashes.size > 1 and np.any(hashes[1:] == hashes[:-1]):
+        hashes, words = None, None
+    return RegionIndex(keys=keys, groups=groups, masks=masks, hashes=hashes, words=words)
+
+
+#: :class:`RegionIndex` caches the facet masks of all its regions when there are at most this many (region,
+#: hyperplane) pairs (one byte each).
+_FACET_CACHE_MAX = 50_000_000
+
+
+def _unpack_words(words: np.ndarray, n: int) -> np.ndarray:
+    """Boolean patterns ``(k, n)`` back from the words of :func:`geom.kernels.pack_patterns` (63 bits a word,
+    entry ``j`` at bit ``62 − (j mod 63)`` of word ``j // 63``)."""
+    j = np.arange(n)
+    bits = (np.int64(62) - (j % 63)).astype(np.int64)
+    return ((words[:, j // 63] >> bits[None, :]) & 1).astype(bool)
+
+
+def _hash_words(words: np.ndarray) -> np.ndarray:
+    """A 64-bit hash per row of packed words (splitmix64 mixing, wrapping ``uint64`` arithmetic)."""
+    w = np.ascontiguousarray(words).view(np.uint64)
+    h = np.full(w.shape[0], 0x243F6A8885A308D3, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(w.shape[1]):  # splitmix64's finalizer on (h + word)
+            z = h + w[:, j] + np.uint64(0x9E3779B97F4A7C15)
+            z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+            z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+            h = z ^ (z >> np.uint64(31))
+    return h
 
 
 def cone_rows(X, pattern, rows=None) -> np.ndarray:
@@ -482,6 +544,23 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
             to_project = np.flatnonzero(todo)
         else:
             to_project = np.arange(sel.size)
+            lam = _hildreth(Gb, B, 3)[1]
+        if to_project.size:  # a batched active-set solve settles most of them (KKT-checked); the rest go to _project
+            ok, pa, la, va = _active_set_batch(Gb[to_project], B[to_project], lam[to_project])
+            hit = to_project[ok]
+            pa, la, va = pa[ok], la[ok], va[ok]
+            nvp, nva = np.linalg.norm(pa, axis=1), np.linalg.norm(va, axis=1)
+            kh, ch = ks[hit], cols[hit]
+            values[kh, ch] = nva
+            with np.errstate(invalid="ignore", divide="ignore"):
+                dirs[kh, ch] = np.where(nva[:, None] > 0, va / np.where(nva > 0, nva, 1.0)[:, None], 0.0)
+            computed[kh, ch] = True
+            lam_scale = np.linalg.norm(np.einsum("nm,nmd->nd", la, np.abs(B[hit])), axis=1)
+            upper[kh, ch] = np.minimum(ub_all[sel[hit]], nvp * (1.0 + g_round) + slack[kh]
+                                       + g_round * (np.linalg.norm(Gb[hit], axis=1) + lam_scale))
+            n_as += int(hit.size)
+            found += int(np.sum(nva > thr))
+            to_project = to_project[~ok]
         for i in to_project:
             k, col, g = int(ks[i]), int(cols[i]), Gb[i]
             Bk = B[i][rows[i] != _PAD]
@@ -517,6 +596,10 @@ _HILDRETH_SWEEPS = 40
 #: ... and at most this many coordinate steps per sweep block (``sweeps · m``; cones with every row kept have
 #: ``m = n``), at least three sweeps.
 _HILDRETH_STEPS = 400
+#: Steps of the batched active-set method (:func:`_active_set_batch`) before the entries it has not solved go to
+#: the one-by-one solver :func:`_project` (each step is a batched SVD; started from the Hildreth point, most cones
+#: settle in a few).
+_ACTIVE_SET_ITERS = 12
 
 
 def _cone_rows_batch(X, P, ks, index, reps) -> np.ndarray:
@@ -533,6 +616,76 @@ def _cone_rows_batch(X, P, ks, index, reps) -> np.ndarray:
     r, h = np.nonzero(mask)
     out[r, rank[r, h]] = reps[h]
     return out
+
+
+def _active_set_batch(G, B, lam0, iters: int = _ACTIVE_SET_ITERS):
+    """Batched Lawson–Hanson active-set method for ``min_{λ≥0} ½‖g + Bᵀλ‖²`` (``G`` (N, d), ``B`` (N, m, d) with
+    zero rows as padding), started from the feasible point ``lam0 ≥ 0`` (e.g. a few Hildreth sweeps).
+
+    Every step solves, for all entries at once, the least-squares problem ``min ‖g + B_Sᵀz‖`` on the active rows
+    ``S`` (one batched SVD of the ``B_Sᵀ``: orthonormal factors, so the projection is accurate to rounding even on
+    thin cones).  Where ``z_S > 0`` the entry moves to ``λ = z`` and adds its most violated row (``(Bp)_i < 0``);
+    else it steps from ``λ`` towards ``z`` until a multiplier reaches zero and drops it (the primal step of
+    Lawson–Hanson, which cannot cycle).  An entry is solved when ``z_S > 0`` and no row is violated: ``p`` is then
+    the exact projection up to rounding.  Returns ``(ok, p, λ, v)``: ``λ ≥ 0``, ``p = g + Bᵀλ`` recomputed from
+    ``λ``, ``ok`` where the pair also passes the KKT test of :func:`_project` (a NaN fails it), and the value point
+    ``v`` (``p``, or exactly ``0`` where the active rows have full rank: ``g`` is then in the polar cone).
+    Whatever ``ok`` says, ``‖p‖`` bounds ``‖Π_C g‖`` from above (``λ ≥ 0``).
+    """
+    N, m, d = B.shape
+    bn = np.sqrt(np.einsum("nmd,nmd->nm", B, B))
+    s = np.linalg.norm(G, axis=1)
+    lam = np.where(bn > 0, np.maximum(np.nan_to_num(lam0), 0.0), 0.0)
+    S = lam > 0
+    ok = np.zeros(N, dtype=bool)
+    full = np.zeros(N, dtype=bool)
+    live = np.flatnonzero((s > 0) & np.all(np.isfinite(G), axis=1))
+    ok[s == 0] = True
+    eps = np.finfo(np.float64).eps
+    for _ in range(iters):
+        if live.size == 0:
+            break
+        Sl, Bl, Gl = S[live], B[live], G[live]
+        with np.errstate(all="ignore"):
+            Uf, sv, Vt = np.linalg.svd(np.swapaxes(Bl * Sl[:, :, None], 1, 2), full_matrices=False)
+            keep = sv > sv[:, :1] * (max(m, d) * eps)
+            coef = -np.einsum("ndr,nd->nr", Uf, Gl) / np.where(keep, sv, 1.0) * keep
+            z = np.where(Sl, np.einsum("nrm,nr->nm", Vt, coef), 0.0)
+        pos = np.all(~Sl | (z > 0), axis=1) & np.all(np.isfinite(z), axis=1)
+        # entries with z_S > 0: accept z, then add the most violated row (or finish)
+        lz = np.where(pos[:, None], z, lam[live])
+        p = Gl + np.einsum("nm,nmd->nd", lz, Bl)
+        w = -np.einsum("nmd,nd->nm", Bl, p)
+        cand = ~Sl & (bn[live] > 0) & (w > _KKT_RTOL * 1e-3 * bn[live] * s[live][:, None])
+        fin = pos & ~cand.any(axis=1)
+        add = pos & ~fin
+        top = np.argmax(np.where(cand, w, -np.inf), axis=1)
+        Sl[add, top[add]] = True
+        # entries with some z_i ≤ 0 on S: step towards z until a multiplier vanishes
+        neg = ~pos & np.all(np.isfinite(z), axis=1)
+        lo = lam[live]
+        with np.errstate(all="ignore"):
+            ratio = np.where(Sl & (z <= 0) & neg[:, None], lo / (lo - z), np.inf)
+        alpha = np.clip(np.min(ratio, axis=1), 0.0, 1.0)
+        stepped = lo + alpha[:, None] * (z - lo)
+        lz = np.where(neg[:, None], stepped, lz)
+        at = np.argmin(ratio, axis=1)
+        drop = np.zeros_like(Sl)
+        drop[np.flatnonzero(neg), at[neg]] = True
+        Sl = np.where(neg[:, None], Sl & (lz > 0) & ~drop, Sl)
+        lz = np.where(Sl, np.maximum(lz, 0.0), 0.0)
+        lam[live], S[live] = lz, Sl
+        full[live[fin]] = np.sum(keep[fin], axis=1) == d
+        ok[live[fin]] = True
+        live = live[~fin & np.all(np.isfinite(z), axis=1)]
+    p = G + np.einsum("nm,nmd->nd", lam, B)
+    Bp = np.einsum("nmd,nd->nm", B, p)
+    with np.errstate(invalid="ignore"):
+        ok &= np.all(Bp >= -_KKT_RTOL * bn * s[:, None], axis=1)
+        ok &= np.all(lam * np.abs(Bp) <= _KKT_RTOL * (s * s)[:, None], axis=1)
+        ok &= np.all(np.isfinite(p), axis=1)
+    v = np.where((full & ok)[:, None], 0.0, p)
+    return ok, p, lam, v
 
 
 def _hildreth(G, B, sweeps: int):
