@@ -134,18 +134,20 @@ def test_no_chunk_above_the_requested_size(chunk):
 
 
 def test_peak_memory_is_below_the_output_size():
-    """The whole packed output with its witnesses is about 6.6 MiB: an implementation holding it cannot stay
-    below half of it; the stream (chunk 4096, d = 4: O(chunk + n² d)) does."""
-    X = np.random.default_rng(11).standard_normal((80, 4))
+    """The whole packed output with its witnesses is about 13.9 MiB: an implementation holding it cannot stay
+    below half of it; the stream (chunk 4096, d = 4: O(chunk + n² d), about 3.5 MiB traced, most of it the
+    exact sign test's working set) does."""
+    n = 100
+    X = np.random.default_rng(11).standard_normal((n, 4))
     geom.count_patterns([[1.0, 0.0], [0.0, 1.0]])  # lazy imports outside the measurement
-    output_bytes = geom.cover_count(80, 4) * ((80 + 7) // 8 + 8 * 4)
+    output_bytes = geom.cover_count(n, 4) * ((n + 7) // 8 + 8 * 4)
     tracemalloc.start()
     try:
         S = geom.count_patterns(X, chunk=4096)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert S.certified and S.count == geom.cover_count(80, 4)
+    assert S.certified and S.count == geom.cover_count(n, 4)
     assert S.max_chunk <= 4096
     assert peak < 0.5 * output_bytes, (peak, output_bytes)
 
@@ -254,3 +256,21 @@ def test_bad_save_path_is_refused_before_work(tmp_path):
         geom.save_patterns_stream([[1.0, 0.0]], tmp_path / "p.npz", unpacked=1)
     with pytest.raises(InvalidInputError, match="The 'chunk' parameter of count_patterns"):
         geom.count_patterns([[1.0, 0.0]], chunk=-1)
+
+
+def test_integer_witnesses_of_repaired_regions(monkeypatch):
+    """Regions restored by the exact fallback without a float witness carry an exact integer witness, indexed
+    within their chunk."""
+    real = _stream.cell_witnesses
+    monkeypatch.setattr(_stream, "cell_witnesses", lambda *a, **kw: real(*a, **kw)[1::2])
+    monkeypatch.setattr(_stream, "_float_witness", lambda u, rows: None)
+    X = np.random.default_rng(9).integers(-2, 3, (12, 4))
+    K, W, chunks, S = collect(X, chunk=16)
+    assert S.exact_fallback and S.certified and rowset(K) == rowset(geom.enumerate_patterns(X, ties="regions").packed)
+    pairs = [(c, i, u) for c in chunks for i, u in c.integer_witnesses]
+    assert pairs
+    for c, i, u in pairs:
+        assert 0 <= i < c.count and len(u) == X.shape[1]
+        vals = X.astype(object) @ np.array(u, dtype=object)  # exact Python integers
+        assert_array_equal(vals >= 0, c.patterns[i])
+        assert all(v != 0 for v, row in zip(vals, X) if row.any())  # a region: on no hyperplane
