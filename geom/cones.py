@@ -592,7 +592,7 @@ _PAD = -1
 _FIRST_BLOCK = 256
 _MAX_BLOCK = 16384
 #: Sweeps of the batched coordinate-descent screen (any number gives a rigorous bound; more settle more).
-_HILDRETH_SWEEPS = 40
+_HILDRETH_SWEEPS = 10
 #: ... and at most this many coordinate steps per sweep block (``sweeps · m``; cones with every row kept have
 #: ``m = n``), at least three sweeps.
 _HILDRETH_STEPS = 400

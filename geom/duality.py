@@ -93,12 +93,21 @@ def pool_from_patterns(P, Xa, bias: bool, func: str) -> tuple[np.ndarray, bool]:
         raise InvalidInputError(message("patterns", func, f"the patterns of this X (n = {n}) with bias={bias}",
                                         f"Patterns of {P.patterns.shape[1]} samples with bias={P.bias}"))
     W = np.asarray(P.witnesses, dtype=np.float64)
-    S = W @ Xa.T
-    sure = np.abs(S) > gamma(p + 2) * (np.abs(W) @ np.abs(Xa).T)
-    if np.any(sure & ((S > 0) != P.patterns)):
-        raise InvalidInputError(message("patterns", func, "the patterns of this X (as enumerate_patterns makes "
-                                        "them)", "Patterns whose witnesses disagree with X"))
-    return np.asarray(P.patterns, dtype=bool)[_region_mask(Xa, P)], bool(P.certified)
+    pats = np.asarray(P.patterns, dtype=bool)
+    absX = np.abs(Xa).T
+    step = max(1, _CHECK_CHUNK // max(1, n))
+    for s in range(0, W.shape[0], step):  # in chunks: no (P, n) float array
+        S = W[s:s + step] @ Xa.T
+        sure = np.abs(S) > gamma(p + 2) * (np.abs(W[s:s + step]) @ absX)
+        if np.any(sure & ((S > 0) != pats[s:s + step])):
+            raise InvalidInputError(message("patterns", func, "the patterns of this X (as enumerate_patterns makes "
+                                            "them)", "Patterns whose witnesses disagree with X"))
+    region = _region_mask(Xa, P)
+    return (pats if region.all() else pats[region]), bool(P.certified)
+
+
+#: :func:`pool_from_patterns` checks the witnesses' signs this many (pattern, sample) entries at a time.
+_CHECK_CHUNK = 4_000_000
 
 
 # ---- L_β and D(ν) --------------------------------------------------------------------------------------------

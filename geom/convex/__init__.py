@@ -238,13 +238,16 @@ def _pool(X, Xa, bias, patterns, func):
 
 # ---- certificate of a candidate (through geom.duality) --------------------------------------------------------
 
-def _certify(Xa, X, y, beta, pool, index, pats, U, V, mode, bias, tol, nu=None, extra=(), previous=None):
+def _certify(Xa, X, y, beta, pool, index, pats, U, V, mode, bias, tol, nu=None, extra=(), previous=None,
+             cache=None):
     """``(value, rounding, lower, phi, ŷ, ν, ν_lb)`` of the candidate ``W = (U, V)`` on ``pats`` (docs/theory.md §C.3).
 
     ``value`` is ``L_β(ψ(W))`` (the penalty in interpolation mode) and ``rounding`` a bound on its evaluation
     error; ``lower`` the best :func:`geom.duality.dual_bound` over ``ν = −∇L(ŷ)`` (the given ``nu`` in
     interpolation mode) and the ``extra`` candidates, ``ν_lb`` the candidate that gave it (a dual point does not
     depend on the primal one: it is offered again to the next candidates).  ``phi`` is ``φ`` at the reported ``ν``.
+    ``cache`` (a dict) keeps ``(φ, D(ν̃))`` per dual candidate across calls: the candidate offered again is not
+    priced again over the pool.
     """
     yhat = fit(Xa, pats, U, V)
     loss = None if mode == "interpolate" else mode
@@ -258,15 +261,20 @@ def _certify(Xa, X, y, beta, pool, index, pats, U, V, mode, bias, tol, nu=None, 
         value = network_objective(net, X, y, beta, loss=loss)
         rounding = objective_rounding(net, X, y, beta, loss=loss)
     best, phi, nu_lb = None, math.nan, nu
+    cache = {} if cache is None else cache
     for i, cand in enumerate((nu, *[e for e in extra if e is not None])):
-        # φ is exact from β(1 − phi_exact) up (the tight patterns of an optimum are included); below, ν̃ = ν
-        b = dual_bound(Xa, y, beta, cand, pool, loss=loss, index=index, threshold=beta * (1.0 - tol.phi_exact),
-                       previous=previous if i == 0 else None)
+        key = np.asarray(cand, dtype=np.float64).tobytes()
+        if key not in cache:
+            # φ is exact from β(1 − phi_exact) up (the tight patterns of an optimum are included); below, ν̃ = ν
+            b = dual_bound(Xa, y, beta, cand, pool, loss=loss, index=index, threshold=beta * (1.0 - tol.phi_exact),
+                           previous=previous if i == 0 else None)
+            cache[key] = (b.phi, b.lower_bound)
+        b_phi, b_lower = cache[key]
         if i == 0:
-            phi = b.phi
-        if best is None or (math.isfinite(b.lower_bound) and not (best.lower_bound >= b.lower_bound)):
-            best, nu_lb = b, cand
-    return value, rounding, best.lower_bound, phi, yhat, nu, nu_lb
+            phi = b_phi
+        if best is None or (math.isfinite(b_lower) and not (best >= b_lower)):
+            best, nu_lb = b_lower, cand
+    return value, rounding, best, phi, yhat, nu, nu_lb
 
 
 def _label_scale(Xa, y) -> float:
@@ -493,8 +501,10 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     pats, rows = pool[cg.work], cg.rows
     U, V = res.U, res.V
     # candidate 1: the interior-point solution, bounded with both its residual and its own multipliers
+    bounds: dict = {}  # (φ, D(ν̃)) per dual candidate priced so far (_certify)
     value, rnd, lower, phi, yhat, nu, nu_lb = _certify(Xa, X, y, beta_eff, pool, index, pats, U, V, mode, bias,
-                                                       tol, nu=res.nu, extra=(res.nu_dual,), previous=cg.previous)
+                                                       tol, nu=res.nu, extra=(res.nu_dual,), previous=cg.previous,
+                                                       cache=bounds)
     rel = _rel(value, rnd, lower)
     # candidate 2: Newton polishing on the support (docs/theory.md §C.4): exact zeros off the support, y* and ν* to
     # machine precision; kept when its own certificate is at least as good (or below 1e-2 tol.gap)
@@ -509,7 +519,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
             if polished is None:
                 continue
             cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *polished, mode, bias, tol,
-                            extra=(nu_lb,), previous=cg.previous)
+                            extra=(nu_lb,), previous=cg.previous, cache=bounds)
             rel_c = _rel(*cand[:3])
             if _no_worse(rel_c, _floor(rel, tol)):
                 (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = cand, polished, rel_c
@@ -525,7 +535,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         best = None
         for W in cands:
             cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *W, mode, bias, tol, nu=nu,
-                            extra=_offered(nu_lb, nu, mode), previous=cg.previous)
+                            extra=_offered(nu_lb, nu, mode), previous=cg.previous, cache=bounds)
             rel_c = _rel(*cand[:3])
             if best is None or _no_worse(rel_c, best[2]) and not _no_worse(best[2], rel_c):
                 best = (cand, W, rel_c)
