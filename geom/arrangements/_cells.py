@@ -169,20 +169,30 @@ def _plane_bases(Yn):
     return e1, e2
 
 
-def _cells_3d(Y, tol, dedup=True, half=False):
+def _cells_3d(Y, tol, dedup=True, half=False, planes=None):
     """All restrictions of a 3-D arrangement at once: the sectors of plane ``k`` cut by lines ``j < k``.
 
     The sector angles of every plane come from one vectorized pass over the ``m(m−1)/2`` pairs; the steps
     ``ε`` are computed plane by plane over the prefix rows only (``O(k²)`` numbers for plane ``k``), so memory
     stays ``O(m²)`` (docs/theory.md §B.4).  The candidates are closed under negation (``ε`` is the same for
     ``z`` and ``−z``): only one half is computed and deduplicated (``half``: only that half is returned).
+    ``planes`` (a ``range`` of consecutive levels) keeps only those levels: the pairs ``j < k`` of the planes
+    ``k`` in it, so that a caller can take the candidates a bounded batch at a time.
     """
     m = Y.shape[0]
     Yn = Y / np.linalg.norm(Y, axis=1)[:, None]
-    cands = [Yn[:1]]
-    if m > 1:
+    lo, hi = (0, m) if planes is None else (max(planes.start, 0), min(planes.stop, m))
+    cands = [Yn[:1]] if lo == 0 < hi else []
+    first = max(lo, 1)
+    base = first * (first - 1) // 2  # pairs of the planes before the range
+    if hi > first:
         e1, e2 = _plane_bases(Yn)
-        jj, kk = np.nonzero(np.tri(m, m, -1, dtype=bool).T)  # all pairs j < k
+        if planes is None:
+            jj, kk = np.nonzero(np.tri(m, m, -1, dtype=bool).T)  # all pairs j < k
+        else:  # the pairs of planes first..hi-1, in the same order (by k, then j)
+            ks_ = np.arange(first, hi)
+            kk = np.repeat(ks_, ks_)
+            jj = np.arange(kk.size) - np.repeat(np.cumsum(ks_) - ks_, ks_)
         c = _cross(Yn[jj], Yn[kk])
         phi = np.mod(np.arctan2(np.einsum("ij,ij->i", c, e2[kk]), np.einsum("ij,ij->i", c, e1[kk])), np.pi)
         del c, jj
@@ -199,14 +209,14 @@ def _cells_3d(Y, tol, dedup=True, half=False):
         Z = np.cos(psi)[:, None] * e1[ks] + np.sin(psi)[:, None] * e2[ks]
         # ε is the same for z and −z: ½ min_{j<k} |y_j·z| / |y_j·y_k|, plane k's sectors being rows off..off+k
         eps = np.empty(Z.shape[0])
-        absG = np.abs(Yn @ Yn.T)
-        ka = 1
-        while ka < m:  # a block of planes [ka, kb): rows off(ka)..off(kb), prefix columns j < kb − 1
+        absG = np.abs(Yn[first:hi] @ Yn[:hi - 1].T)  # |y_k·y_j| for the planes k of the range, j < k
+        ka = first
+        while ka < hi:  # a block of planes [ka, kb): rows off(ka)..off(kb), prefix columns j < kb − 1
             kb = ka + 1
-            while kb < m and (kb * (kb + 1) // 2 - ka * (ka - 1) // 2) * kb <= _BLOCK:
+            while kb < hi and (kb * (kb + 1) // 2 - ka * (ka - 1) // 2) * kb <= _BLOCK:
                 kb += 1
-            r0, r1, cols = ka * (ka - 1) // 2, kb * (kb - 1) // 2, kb - 1
-            b = absG[ks[r0:r1], :cols]
+            r0, r1, cols = ka * (ka - 1) // 2 - base, kb * (kb - 1) // 2 - base, kb - 1
+            b = absG[ks[r0:r1] - first, :cols]
             use = (b > 0) & (np.arange(cols)[None, :] < ks[r0:r1, None])
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.abs(Z[r0:r1] @ Yn[:cols].T) / b
@@ -215,7 +225,7 @@ def _cells_3d(Y, tol, dedup=True, half=False):
             ka = kb
         step = eps[:, None] * Yn[ks]
         cands += [Z + step, Z - step]
-    C = np.concatenate(cands)
+    C = np.concatenate(cands) if cands else np.zeros((0, 3))
     if dedup:
         C = _dedup(C, Yn, tol, antipodal=True)
     return C if half else np.concatenate([C, -C])
@@ -230,8 +240,9 @@ def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = D
     taking an increment) is advanced once per top-level hyperplane.  The result is *uncertified*.  With
     ``dedup=False`` the top level returns every candidate ``z_F ± ε_F y_{k+1}`` (a region may then have several
     witnesses; the caller keeps one per exactly certified sign vector), which saves a float pass when the
-    caller certifies anyway.  ``levels`` (``D ≥ 4`` only) restricts the top level to those ``k``: the levels of
-    any partition of ``range(m)`` together give every region, so a caller can certify them batch by batch.
+    caller certifies anyway.  ``levels`` restricts the top level to those ``k`` (``D ≥ 4``; for ``D = 3`` a
+    ``range`` of consecutive levels; ignored below): the levels of any partition of ``range(m)`` together give
+    every region, so a caller can certify them batch by batch.
     ``memo`` maps sub-arrangements already solved in this call to their witnesses: integer data (symmetric
     arrangements such as the resonance arrangement) restrict to the same integer rows again and again.  The
     regions of a central arrangement come in opposite pairs, and so do the candidates (``−z`` has the opposite
@@ -251,9 +262,9 @@ def cell_witnesses(Y: np.ndarray, *, integral: bool = False, tol: Tolerances = D
     if D == 2:
         return _cells_2d(Y, half=half)
     if D == 3:
-        out = _cells_3d(Y, tol, dedup=dedup, half=half)
+        out = _cells_3d(Y, tol, dedup=dedup, half=half, planes=levels)
         if progress is not None:
-            progress(m)
+            progress(m if levels is None else len(levels))
         return out
     Yn, Yunit = _level_rows(Y, integral)
     if memo is None and integral:

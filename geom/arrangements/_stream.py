@@ -19,7 +19,8 @@ without ever holding the pattern set:
    their regions (and the opposite regions) are yielded in chunks of at most ``chunk`` rows.  The count
    certificate is known only once the stream is exhausted (:attr:`PatternStream.summary`).
 
-Memory: one level batch of float candidates (``O(n^(d−2) d)``: ``O(n² d)`` for ``d ≤ 4``), one certification
+Memory: one level batch of float candidates (``O(n^(d−2) d)``: ``O(n² d)`` for ``d = 4``, ``O(chunk + n²)`` for
+``d = 3``, where the closed form takes a range of planes), one certification
 block and one bucket (about ``chunk`` rows, the bucket count being sized from the expected number of regions):
 ``O(chunk · n/8 + n² d)`` bytes for ``d ≤ 4``, never ``O(output)`` (up to ``1024 · chunk`` regions: beyond, the
 buckets, capped at 1024 files, hold ``output / 1024`` patterns each).  Disk: the certified candidates, bit-packed
@@ -56,6 +57,9 @@ DEFAULT_CHUNK = 65536
 _MAX_BUCKETS = 1024
 """Most spill buckets (files); more buckets only make the chunks smaller."""
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_GEN_BLOCK = 1 << 14
+"""Fewest candidates generated and certified at a time (then routed to the buckets in one pass): smaller
+chunks make smaller buckets, not smaller generation steps, whose cost is mostly per step (file appends)."""
 
 
 @dataclass(frozen=True)
@@ -156,11 +160,12 @@ class _Spill:
 
     def __init__(self, directory: str, n_buckets: int, width: int, D: int):
         self.dir, self.B, self.width, self.D = directory, n_buckets, width, D
-        self.sizes = np.zeros(n_buckets, dtype=np.int64)
+        self.record = width + 8 * D  # bytes of one row: the key, then the witness
+        self.sizes = np.zeros(n_buckets, dtype=np.int64)  # rows written (repeats included)
         self.bytes = 0
 
-    def _paths(self, b):
-        return os.path.join(self.dir, f"k{b}.bin"), os.path.join(self.dir, f"w{b}.bin")
+    def _path(self, b):
+        return os.path.join(self.dir, f"b{b}.bin")
 
     def bucket_of(self, h: np.ndarray) -> np.ndarray:
         """Bucket of each key from its :func:`~geom.kernels.packed_hashes` value (mixed again: short rows are
@@ -171,52 +176,43 @@ class _Spill:
         return (x % np.uint64(self.B)).astype(np.int64)
 
     def add(self, K: np.ndarray, W: np.ndarray, h: np.ndarray) -> None:
+        """Append rows, each to the bucket of its exact key (one write per bucket)."""
         if K.shape[0] == 0:
             return
         b = self.bucket_of(h)
         order = np.argsort(b, kind="stable")
         bs = b[order]
+        rec = np.concatenate([K[order], np.ascontiguousarray(W[order], dtype=np.float64).view(np.uint8)], axis=1)
         cuts = np.flatnonzero(np.diff(bs)) + 1
         for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, bs.size]):
-            idx = order[lo:hi]
-            kp, wp = self._paths(int(bs[lo]))
-            with open(kp, "ab") as f:
-                f.write(np.ascontiguousarray(K[idx]).tobytes())
-            with open(wp, "ab") as f:
-                f.write(np.ascontiguousarray(W[idx], dtype=np.float64).tobytes())
-            self.sizes[bs[lo]] += idx.size
-            self.bytes += idx.size * (self.width + 8 * self.D)
+            with open(self._path(int(bs[lo])), "ab") as f:
+                f.write(rec[lo:hi].tobytes())
+            self.sizes[bs[lo]] += hi - lo
+        self.bytes += rec.nbytes
 
-    def load(self, b: int):
-        kp, wp = self._paths(b)
+    def load(self, b: int, remove: bool = False):
+        """``(K, W)``: the distinct keys of bucket ``b`` (the first written of equal keys wins) and witnesses."""
         if not self.sizes[b]:
             return np.zeros((0, self.width), np.uint8), np.zeros((0, self.D))
-        K = np.fromfile(kp, dtype=np.uint8).reshape(-1, self.width)
-        W = np.fromfile(wp, dtype=np.float64).reshape(-1, self.D)
-        return K, W
+        rec = np.fromfile(self._path(b), dtype=np.uint8).reshape(-1, self.record)
+        if remove:
+            os.unlink(self._path(b))
+            self.sizes[b] = 0
+        K = np.ascontiguousarray(rec[:, :self.width])
+        keep = np.sort(hashed_distinct(K, packed_hashes(K), stable=True))
+        W = np.ascontiguousarray(rec[keep, self.width:]).view(np.float64)
+        return K[keep], W
 
-    def compact(self) -> int:
-        """Deduplicate every bucket in place (earlier rows win); returns the distinct rows in all buckets."""
-        total = 0
-        for b in range(self.B):
-            if not self.sizes[b]:
-                continue
-            K, W = self.load(b)
-            keep = np.sort(hashed_distinct(K, packed_hashes(K), stable=True))
-            if keep.size < K.shape[0]:
-                kp, wp = self._paths(b)
-                np.ascontiguousarray(K[keep]).tofile(kp)
-                np.ascontiguousarray(W[keep]).tofile(wp)
-            self.sizes[b] = keep.size
-            total += int(keep.size)
-        return total
+    def count(self) -> int:
+        """Distinct keys over all buckets (equal keys share a bucket)."""
+        return sum(int(self.load(b)[0].shape[0]) for b in range(self.B) if self.sizes[b])
 
 
 def _stream_batches(m: int, D: int, chunk: int) -> list:
     """Consecutive top levels grouped so that each group has at most about ``chunk`` candidates (level ``k``
-    has at most ``cover_count(k, D − 1)`` of each sign); one level may exceed it alone.  ``[None]`` below 4-D,
-    where the closed forms have no levels (their candidates are ``O(n²)``)."""
-    if D <= 3 or m <= 1:
+    has at most ``cover_count(k, D − 1)`` of each sign); one level may exceed it alone.  ``[None]`` below 3-D
+    (``O(n)`` candidates)."""
+    if D <= 2 or m <= 1:
         return [None]
     out, start, load = [], 0, 0
     for k in range(m):
@@ -319,13 +315,13 @@ class PatternStream:
         n_buckets = int(min(_MAX_BUCKETS, max(1, math.ceil(expected / chunk))))
         self._tmp = tempfile.TemporaryDirectory(prefix="geom-patterns-", dir=self._spill_dir)
         spill = _Spill(self._tmp.name, n_buckets, (mh + 7) // 8, D)
-        block = max(1024, min(chunk, 1 << 16))  # witnesses certified at a time
+        block = max(chunk, _GEN_BLOCK)  # candidates generated and certified at a time
         n_exact, half_total = 0, 0
         bar, upd = _progress_bar(mh, self._progress)
         try:
             with _blas_single_thread():
                 for attempt in (tol, replace(tol, witness_margin=0.0)):
-                    for batch in _stream_batches(mh, D, chunk):
+                    for batch in _stream_batches(mh, D, block):
                         with np.errstate(all="ignore"):  # the float stage only proposes
                             W = cell_witnesses(Y, integral=integral, tol=attempt, progress=upd, dedup=False,
                                                levels=batch, half=True)
@@ -336,7 +332,7 @@ class PatternStream:
                             n_exact += ne
                         del W
                     upd = None
-                    half_total = spill.compact()
+                    half_total = spill.count()
                     if 2 * half_total == cover:
                         exact = cover
                         break
@@ -381,7 +377,7 @@ class PatternStream:
         for b in range(n_buckets):
             if not spill.sizes[b]:
                 continue
-            K_h, W_h = spill.load(b)
+            K_h, W_h = spill.load(b, remove=True)
             K_h, W_h = _with_opposites(K_h, W_h, mh)
             yield from emit(*to_data(K_h, W_h))
         if missing_K is not None and missing_K.shape[0]:
