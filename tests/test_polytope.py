@@ -381,3 +381,85 @@ def test_claim_kinds_and_uncertified_continuum(polytopes):
     sol = geom.solve_convex(X, y, 0.0, bias=True, interpolate=True, patterns=pool)  # a given pool: uncertified
     C = geom.optimal_interpolators(geom.optimal_polytope(sol))
     assert not sol.certified and C.verdict == "inconclusive" and "not certified" in C.reason
+
+
+# ---- tightness on sliver regions (regression: fuzz stream 1396565009, instance 21) --------------------------------
+
+#: ν* of the hexagon instance of tests/test_fuzz_polytope.py::test_regression_fuzz_1396565009_21 (typed in, so that
+#: these tests do not depend on the solver).
+_HEX_NU = np.array([0.1678249737523949, -0.14744784035368852, 0.09117802312413437, -0.13050582018267037,
+                    0.18824084710163294, -0.22480249548547793])
+
+
+def _lsq_phi(X, nu, pattern, sign):
+    """Independent oracle: ``‖Π_C(±Xᵀ D ν)‖`` over every row of the cone by bounded least squares (SciPy BVLS)."""
+    from scipy.optimize import lsq_linear
+
+    g = sign * (X.T @ (pattern * nu))
+    B = np.where(pattern[:, None], X, -X)
+    if np.all(B @ g >= 0):
+        return float(np.linalg.norm(g))
+    lam = lsq_linear(B.T, -g, bounds=(0, np.inf), method="bvls", tol=1e-15).x
+    return float(np.linalg.norm(g + B.T @ lam))
+
+
+def test_exact_projection_on_sliver_cones():
+    """The rounded hexagon's rows come in nearly antiparallel pairs, so half its 12 regions are slivers of angular
+    width ~1e-16 between two facet rows.  Every exact projection (started from the index-based float direction,
+    which is on the wrong side of the sliver for pattern 000110, sign −) passes an independent exact KKT check
+    (``B Π ≥ 0`` on every row, ``(g − Π)ᵀΠ = 0``, ``g − Π`` in the polar cone via ``‖Π‖² = gᵀΠ``) and agrees
+    with SciPy's BVLS on all rows to 1e-12 ‖g‖."""
+    from fractions import Fraction
+
+    from geom.cones import dual_values, region_index
+    from geom.polytope.tightness import _ExactAt
+
+    X = _gon(6)
+    pool = geom.enumerate_patterns(X, ties="regions").patterns.astype(bool)
+    assert len(pool) == 12  # the float hexagon has 6 distinct lines: 12 regions
+    dv = dual_values(X, _HEX_NU, pool, index=region_index(X, pool))
+    exact = _ExactAt(X, _HEX_NU, pool)
+    Xq = [[Fraction(float(v)) for v in row] for row in X]
+    nq = [Fraction(float(v)) for v in _HEX_NU]
+    for k, pat in enumerate(pool):
+        for sl, sign in ((0, 1), (1, -1)):
+            res = exact.get(k, sl, [dv.directions[k, sl]])
+            assert res is not None, (k, sl)
+            sq, proj = res
+            g = [sign * sum((nq[i] * Xq[i][j] for i in range(6) if pat[i]), Fraction(0)) for j in range(2)]
+            for i in range(6):
+                b = Xq[i] if pat[i] else [-v for v in Xq[i]]
+                assert b[0] * proj[0] + b[1] * proj[1] >= 0, (k, sl, i)
+            assert sq == g[0] * proj[0] + g[1] * proj[1] == proj[0] ** 2 + proj[1] ** 2, (k, sl)
+            gn = float(np.linalg.norm([float(v) for v in g]))
+            ref = _lsq_phi(X, _HEX_NU, pat.astype(float), float(sign))
+            assert abs(math.sqrt(float(sq)) - ref) <= 1e-12 * max(gn, 1e-300), (k, sl, math.sqrt(float(sq)), ref)
+    # the pair of the regression: its exact value is 0 (the index estimate said β)
+    k = int(np.flatnonzero((pool == np.array([0, 0, 0, 1, 1, 0], bool)).all(axis=1))[0])
+    assert exact.get(k, 1)[0] == 0
+
+
+def test_hexagon_tight_set_is_the_oracles():
+    """The certified hexagon polytope lists exactly the pairs whose all-rows dual value is β (BVLS oracle, 1e-9)."""
+    X, y = _gon(6), np.array([-0.97, -0.47, -0.33, 0.09, 0.27, -1.6])
+    sol = geom.solve_convex(X, y, 0.05)
+    P = geom.optimal_polytope(sol)
+    assert P.status == "certified", P.reason
+    mine = {(tuple(sol.pool[k].astype(int)), s) for g in P.groups for k, s in g}
+    ref = {(tuple(pat.astype(int)), s) for pat in sol.pool for s, sign in ((0, 1.0), (1, -1.0))
+           if _lsq_phi(X, P.tightness.nu, pat.astype(float), sign) >= 0.05 * (1 - 1e-9)}
+    assert mine == ref
+    assert ((0, 0, 0, 1, 1, 0), 1) not in mine
+
+
+def test_unverified_candidates_are_not_certified(monkeypatch):
+    """A candidate whose dual value cannot be established exactly (the exact solve is made to give up) and is not
+    excluded by the all-rows upper bound is not declared tight: the polytope is inconclusive, no claim holds."""
+    import geom.polytope.tightness as tightness
+
+    monkeypatch.setattr(tightness, "_exact_projection", lambda *a, **k: None)
+    X, y = np.array([[1.0, 0.0], [-0.5, math.sqrt(3) / 2]]), np.array([1.0, 1.0])
+    P = geom.optimal_polytope(geom.solve_convex(X, y, 0.5))
+    assert P.status == "inconclusive" and "unverified tightness" in P.reason, P.reason
+    assert not P.tightness.decided
+    assert "holds" not in geom.staircase(P).verdicts().values()

@@ -12,6 +12,12 @@ equals ``β``.  Equality of floats is not a decision, so the classification rest
   ``|φ_k(ν̂) − φ_k(ν*)| ≤ ρ := ‖X‖₂ δ``.
 * **Classification.**  With the band ``ε = ρ/β`` (at least the float64 error of a dual value): a signed pattern with ``φ_k(ν̂) < β(1 − ε)``
   is *certainly not* tight; those above are the tight candidates ``T``.
+* **Values are proved.**  The dual values come from :func:`geom.cones.dual_values` with the region index (facet
+  rows only); they are float estimates, and on a sliver region (two nearly antiparallel facet rows) the float
+  projection can land on the wrong side of the sliver, a value ``β`` where the true one is ``0``.  So every
+  candidate's value is established exactly at ``ν`` (Lawson–Hanson in rationals over *every* row of the cone,
+  KKT checked), or dropped by a rigorous all-rows upper bound below ``β(1 − ε)``; a candidate that neither
+  settles is not declared tight and the decision is ``decided=False``.
 * **Per-pattern radius.**  Only pattern ``k``'s rows enter ``Xᵀ D_k ν``, so ``ρ_k = ‖D_k X‖₂ δ`` bounds its
   own change; a candidate not clearly at ``β`` is dropped when ``φ_k(ν̂) < β − ρ_k``.
 * **Safety.**  A value outside ``T`` is certainly non-tight; a value in ``T`` could still belong to a pattern
@@ -39,6 +45,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..cones import dual_values
 from ..convex.polish import nonnegative_lasso
 from ..duality import dual_bound, network_objective, objective_rounding
 from ..nets import Net
@@ -149,57 +156,193 @@ def kkt_radius(Xa, y, beta, nu_t, dirs, signs, c) -> float:
     return t * (1.0 + 1e-12) if math.isfinite(t) else math.inf
 
 
-def _exact_projection_sq(Xq, nu_q, pattern, sign, direction, Xa):
-    """``‖Π_{C_k}(σ Xᵀ D_k ν)‖²`` exactly (a ``Fraction``), from the float direction's face; ``None`` when the
-    face guess does not pass the exact KKT check (then the caller keeps its float bound)."""
+def _fmpq(v: float):
+    """A float64 as an exact ``flint.fmpq``."""
+    import flint
+
+    f = Fraction(float(v))
+    return flint.fmpq(f.numerator, f.denominator)
+
+
+def _exact_projection(Xq, nu_q, pattern, sign, direction, Xa, max_iter: int | None = None):
+    """``(‖Π‖², Π)`` for ``Π = Π_{C_k}(σ Xᵀ D_k ν)`` exactly (``Fraction``), every row of the cone; ``None`` when
+    the exact solve gives up (then the caller keeps its float bound).
+
+    Lawson–Hanson on ``min_{λ≥0} ‖g + Bᵀλ‖`` in exact rationals (``Xq``: the data as an ``(n, p)``
+    ``flint.fmpq_mat``, its entries row-major and their negatives; ``nu_q``: ``ν`` as ``flint.fmpq``), warm-started from the float direction's face
+    (the rows with ``|b_iᵀū| ≤ FACE_TOL ‖b_i‖``, an independent subset by pivoted QR) when its multipliers are
+    positive.  A row enters only with a negative exact residual, so the working rows stay independent; nearly
+    antiparallel rows (sliver regions) are told apart exactly, which a float face guess cannot do.  The answer is
+    checked against the KKT conditions of the projection on all ``n`` rows (``λ > 0`` and ``b_iᵀΠ = 0`` on the
+    working rows, ``B Π ≥ 0`` on every row) before it is returned.
+    """
     import flint
     from scipy.linalg import qr
 
     n, p = Xa.shape
-    B = [[x if pattern[i] else -x for x in Xq[i]] for i in range(n)]
-    g = [sum((nu_q[i] * Xq[i][j] for i in range(n) if pattern[i]), Fraction(0)) * sign for j in range(p)]
-    Bf = np.where(pattern[:, None], Xa, -Xa)
-    norms = np.linalg.norm(Xa, axis=1)
-    face = np.flatnonzero(np.abs(Bf @ direction) <= FACE_TOL * np.maximum(norms, 1e-300))
-    lam, F = [], []
-    if len(face):
-        _, R, piv = qr(Bf[face].T, pivoting=True, mode="economic")
-        diag = np.abs(np.diag(R)) if R.size else np.zeros(0)
-        r = int(np.sum(diag > RANK_QR_TOL * (diag[0] if diag.size else 1.0)))
-        F = [int(face[i]) for i in piv[:r]]
-        q = lambda v: flint.fmpq(v.numerator, v.denominator)  # noqa: E731
-        M = flint.fmpq_mat([[q(sum((a * b for a, b in zip(B[i], B[j])), Fraction(0))) for j in F] for i in F])
-        rhs = flint.fmpq_mat([[q(-sum((a * b for a, b in zip(B[i], g)), Fraction(0)))] for i in F])
+    zero = flint.fmpq(0)
+    Xmat, pos, neg = Xq  # the data as a matrix, and its entries and their negatives row by row
+    flat = []
+    for i in range(n):
+        flat.extend((pos if pattern[i] else neg)[i * p:(i + 1) * p])
+    B = flint.fmpq_mat(n, p, flat)
+    dnu = flint.fmpq_mat(n, 1, [nu_q[i] if pattern[i] else zero for i in range(n)])
+    g = (Xmat.transpose() * dnu) * flint.fmpq(sign)
+
+    def rows(P):
+        return flint.fmpq_mat(len(P), p, [B[i, j] for i in P for j in range(p)])
+
+    def solve(P):
+        """``z`` minimizing ``‖g + B_Pᵀz‖`` (``B_P`` independent rows), or ``None``."""
+        if not P:
+            return []
+        BP = rows(P)
         try:
-            sol = M.solve(rhs)
+            sol = (BP * BP.transpose()).solve(-(BP * g))
         except ZeroDivisionError:
             return None
-        lam = [Fraction(int(sol[i, 0].p), int(sol[i, 0].q)) for i in range(len(F))]
-        if any(v < 0 for v in lam):
+        return [sol[i, 0] for i in range(len(P))]
+
+    def point(P, lam):
+        return g + rows(P).transpose() * flint.fmpq_mat(len(P), 1, lam) if P else g
+
+    P, lam = [], []
+    direction = np.asarray(direction, float)
+    if np.all(np.isfinite(direction)):
+        Bf = np.where(pattern[:, None], Xa, -Xa)
+        norms = np.linalg.norm(Xa, axis=1)
+        face = np.flatnonzero(np.abs(Bf @ direction) <= FACE_TOL * np.maximum(norms, 1e-300))
+        if len(face):
+            _, R, piv = qr(Bf[face].T, pivoting=True, mode="economic")
+            diag = np.abs(np.diag(R)) if R.size else np.zeros(0)
+            r = int(np.sum(diag > RANK_QR_TOL * (diag[0] if diag.size else 1.0)))
+            F = [int(face[i]) for i in piv[:r]]
+            z = solve(F)
+            if z is not None and all(v > 0 for v in z):
+                P, lam = F, z
+    for _ in range(max_iter or 4 * (n + p) + 10):
+        res = (B * point(P, lam)).entries()
+        for i in P:
+            res[i] = zero
+        j = min(range(n), key=res.__getitem__)
+        if not res[j] < 0:
+            break
+        P, lam = P + [j], lam + [zero]
+        for _ in range(len(P) + 1):
+            z = solve(P)
+            if z is None:
+                return None
+            if all(v > 0 for v in z):
+                lam = z
+                break
+            # step back to the boundary of λ ≥ 0 and drop the rows that reach zero
+            alpha = min(li / (li - zi) for li, zi in zip(lam, z) if zi <= 0)
+            lam = [li + alpha * (zi - li) for li, zi in zip(lam, z)]
+            keep = [j for j, li in enumerate(lam) if li > 0]
+            P, lam = [P[j] for j in keep], [lam[j] for j in keep]
+        else:
             return None
-    proj = list(g)
-    for li, i in zip(lam, F):
-        if li:
-            proj = [a + li * b for a, b in zip(proj, B[i])]
-    if any(sum((a * b for a, b in zip(B[i], proj)), Fraction(0)) < 0 for i in range(n)):
+    else:
         return None
-    return sum((v * v for v in proj), Fraction(0))
+    proj = point(P, lam)
+    res = (B * proj).entries()
+    inP = set(P)
+    if any(li <= 0 for li in lam) or any(res[i] != 0 if i in inP else res[i] < 0 for i in range(n)):
+        return None
+    frac = [Fraction(int(v.p), int(v.q)) for v in proj.entries()]
+    return sum((v * v for v in frac), Fraction(0)), frac
 
 
-def exact_phi_upper(Xa, nu, pool, pairs, directions) -> float:
+class _ExactAt:
+    """Exact projections of signed patterns at one ``ν`` (:func:`_exact_projection`), cached per
+    ``(pool row, sign slot)``; the rational data are built on first use."""
+
+    def __init__(self, Xa, nu, pool):
+        self.Xa, self.nu, self.pool = Xa, np.asarray(nu, float), pool
+        self.cache: dict = {}
+        self._q = None
+
+    def get(self, k, sl, guesses=()):
+        """``(‖Π‖², Π)`` or ``None``: the first face guess (float directions) whose exact solve passes; a pair
+        that failed before is retried only with new guesses."""
+        key = (int(k), int(sl))
+        if self.cache.get(key) is not None or (key in self.cache and not len(guesses)):
+            return self.cache[key]
+        if self._q is None:
+            import flint
+
+            pos = [_fmpq(v) for v in np.ravel(self.Xa)]
+            self._q = ((flint.fmpq_mat(self.Xa.shape[0], self.Xa.shape[1], pos), pos, [-v for v in pos]),
+                       [_fmpq(v) for v in self.nu])
+        res = None
+        for u in guesses:
+            res = _exact_projection(*self._q, self.pool[key[0]], 1 if key[1] == 0 else -1, u, self.Xa)
+            if res is not None:
+                break
+        self.cache[key] = res
+        return res
+
+
+def exact_phi_upper(Xa, nu, pool, pairs, directions, upper=None, exact: _ExactAt | None = None) -> float:
     """A rigorous upper bound of ``max`` over ``pairs`` of the dual values at ``ν``, from exact projections
-    (docs/theory.md §D.5); ``inf`` when a face guess fails the exact check (or there is nothing to do)."""
+    (docs/theory.md §D.5); ``inf`` when an exact solve fails and no finite ``upper`` covers that pair.
+
+    ``upper`` (optional, one rigorous float bound per pair): pairs are taken in decreasing ``upper`` and the scan
+    stops once the next bound is below the maximum found so far (the rest cannot exceed it); a pair whose exact
+    solve fails contributes its ``upper``.  ``exact`` keeps the projections for reuse.
+    """
     if not len(pairs):
         return 0.0
-    Xq = [[Fraction(float(v)) for v in row] for row in Xa]
-    nu_q = [Fraction(float(v)) for v in nu]
-    top = Fraction(0)
-    for (k, sl), u in zip(pairs, directions):
-        q = _exact_projection_sq(Xq, nu_q, pool[k], 1 if sl == 0 else -1, u, Xa)
-        if q is None:
+    exact = exact if exact is not None else _ExactAt(Xa, nu, pool)
+    order = range(len(pairs)) if upper is None else np.argsort(-np.asarray(upper, float), kind="stable")
+    top, floor = Fraction(0), 0.0
+    for i in order:
+        bound = max(math.sqrt(float(top)) * (1.0 + 4.0 * unit_roundoff()), floor)
+        if upper is not None and upper[i] <= bound:
+            break
+        res = exact.get(pairs[i][0], pairs[i][1], [directions[i]])
+        if res is not None:
+            top = max(top, res[0])
+        elif upper is not None and math.isfinite(upper[i]):
+            floor = max(floor, float(upper[i]))
+        else:
             return math.inf
-        top = max(top, q)
-    return math.sqrt(float(top)) * (1.0 + 4.0 * unit_roundoff())
+    return max(math.sqrt(float(top)) * (1.0 + 4.0 * unit_roundoff()), floor)
+
+
+def _verify_candidates(Xa, nu, pool, pairs, dv, shift, exact: _ExactAt):
+    """The candidates' dual values at ``ν`` proved, every cone row used (docs/theory.md §D.5).
+
+    :func:`geom.cones.dual_values` with a region index projects onto the facet rows only: the same cone in exact
+    arithmetic, but for a sliver region (two nearly antiparallel facet rows, e.g. the rounded vertices of a regular
+    polygon) the float projection cannot tell the sliver from the whole hyperplane between them and may return a
+    point on the wrong side, with a value ``β`` where the true value is ``0``.  Its ``values`` are estimates; only
+    ``upper`` is a bound.  So a candidate's value is established here, exactly (:func:`_exact_projection`, warm
+    started from the index direction's face, else from the face of an all-rows float projection).  Returns
+    ``(values, upper_all, dirs)``: ``values[i]`` the exact ``(‖Π‖², Π)`` or ``None``; ``upper_all[i]`` the rigorous
+    all-rows float upper bound (``inf`` where not needed); ``dirs[i]`` the float direction of the exact projection
+    (the index direction where there is none).
+    """
+    T = len(pairs)
+    values = [exact.get(k, sl, [dv.directions[k, sl]]) for k, sl in pairs]
+    upper_all = np.full(T, math.inf)
+    failed = [i for i, v in enumerate(values) if v is None]
+    if failed:
+        ks = np.unique(pairs[failed, 0])
+        row = {int(k): r for r, k in enumerate(ks)}
+        nu_s = np.ldexp(nu, -shift) if shift else nu
+        with np.errstate(over="ignore", invalid="ignore"):
+            full = dual_values(Xa, nu_s, pool[ks])  # every row of each cone, no screen settles anything
+        for i in failed:
+            k, sl = int(pairs[i, 0]), int(pairs[i, 1])
+            upper_all[i] = float(np.ldexp(full.upper[row[k], sl], shift))
+            values[i] = exact.get(k, sl, [full.directions[row[k], sl]])
+    dirs = np.array(dv.directions[pairs[:, 0], pairs[:, 1]], float) if T else np.zeros((0, Xa.shape[1]))
+    for i, res in enumerate(values):
+        if res is not None and res[0] > 0:
+            v = np.array([float(a) for a in res[1]])
+            dirs[i] = v / np.linalg.norm(v)
+    return values, upper_all, dirs
 
 
 def _classify(Xa, y, beta, nu, pool, index, p_up, interpolate, tol: Tolerances, primal=None, widen: float = 1.0):
@@ -213,6 +356,7 @@ def _classify(Xa, y, beta, nu, pool, index, p_up, interpolate, tol: Tolerances, 
     dv = db.values
     vals = np.ldexp(dv.values, db.shift) / beta
     upper = np.ldexp(dv.upper, db.shift) / beta
+    exact = _ExactAt(Xa, nu, pool)  # exact projections at ν: the radius and the candidates' verification
     if interpolate:
         radius, rigorous = math.nan, False
         band = tol.tight
@@ -226,7 +370,7 @@ def _classify(Xa, y, beta, nu, pool, index, p_up, interpolate, tol: Tolerances, 
             delta = float(np.linalg.norm(nu - db.nu_tilde)) + t
             # sharper: the candidates' dual values exactly, so that ν̃ needs no rounding shrink
             pre = dv.computed & (vals >= 1.0 - norm_x * delta / beta)
-            phi_up = exact_phi_upper(Xa, nu, pool, np.argwhere(pre), dv.directions[pre])
+            phi_up = exact_phi_upper(Xa, nu, pool, np.argwhere(pre), dv.directions[pre], upper[pre] * beta, exact)
             others = float(np.max(np.where(pre, 0.0, np.maximum(upper, vals)), initial=0.0))
             if math.isfinite(phi_up):
                 top_up = max(phi_up / beta, others)
@@ -246,18 +390,40 @@ def _classify(Xa, y, beta, nu, pool, index, p_up, interpolate, tol: Tolerances, 
         pairs = np.argwhere(cand)
         return pairs, dv.directions[cand]
     cand = dv.computed & (vals >= 1.0 - band)
+    # the candidates' values are index estimates: prove them with every cone row (see _verify_candidates)
+    cpairs = np.argwhere(cand)
+    verified, upper_all, cdirs = _verify_candidates(Xa, nu, pool, cpairs, dv, db.shift, exact)
+    vals = vals.copy()
+    directions = np.array(dv.directions, float)
+    unverified = []
+    beta_q = Fraction(beta)
+    for (k, sl), res, ub, u in zip(cpairs, verified, upper_all, cdirs):
+        directions[k, sl] = u
+        if res is not None:
+            vals[k, sl] = math.sqrt(float(res[0])) / beta
+            # exact, so below β(1 − ε) is a proof of non-tightness (compared in rationals)
+            if band < 1.0 and res[0] < (beta_q * (1 - Fraction(band))) ** 2:
+                cand[k, sl] = False
+        elif ub / beta < 1.0 - band:  # a rigorous all-rows upper bound proves it non-tight
+            cand[k, sl] = False
+            vals[k, sl] = ub / beta
+        else:
+            unverified.append((int(k), int(sl), float(ub / beta)))
     if rigorous:
         # candidates not clearly at β: a sharper, per-pattern radius ‖D_k X‖₂ δ/β (only pattern k's rows enter
         # Xᵀ D_k ν) may prove them non-tight
         unclear = np.argwhere(cand & (vals < 1.0 - band / tol.separation))
         for k, sl in unclear:
+            if any((int(k), int(sl)) == (a, b) for a, b, _ in unverified):
+                continue  # its value is an estimate: nothing is proved from it
             rows = Xa[pool[k]]
             rk = (float(np.linalg.norm(rows, 2)) * (1.0 + 1e-10) if len(rows) else 0.0) * delta / beta
             if vals[k, sl] < 1.0 - max(rk * (1.0 + 1e-9), _VALUE_ROUNDING):
                 cand[k, sl] = False
+    unverified = [v for v in unverified if cand[v[0], v[1]]]
     pairs = np.argwhere(cand)
     tvals = vals[cand]
-    dirs = dv.directions[cand]
+    dirs = directions[cand]
     rest = np.where(dv.computed, vals, upper)[~cand]
     min_t = float(tvals.min()) if tvals.size else math.nan
     max_n = float(rest.max()) if rest.size else 0.0
@@ -269,6 +435,11 @@ def _classify(Xa, y, beta, nu, pool, index, p_up, interpolate, tol: Tolerances, 
         reason = "" if top < 1.0 - band else "no pattern is tight at ν* (the solution is not optimal)"
     elif not (top <= 1.0 + band):
         reason = f"ν* is not dual feasible: a dual value is {top:.12g}·β > β(1 + {band:.3g})"
+    elif unverified:
+        k, sl, ub = unverified[0]
+        reason = (f"unverified tightness: the dual value of (pattern row {k}, sign {'+-'[sl]}) could not be "
+                  f"established with every cone row (exact KKT check failed; upper bound {ub:.12g}·β, not below "
+                  f"the band); {len(unverified)} candidate(s) not proved tight")
     elif not (min_t >= 1.0 - band / tol.separation):
         reason = (f"ambiguous tightness: a candidate's dual value {min_t:.12g}·β is within the band "
                   f"({band:.3g}) of β but not clearly at β (within band/{tol.separation:g})")
