@@ -14,8 +14,9 @@ checked against oracles that share no code with :mod:`geom`:
 * the reduced component counts against the oracle's lifted graph, where the float polytope is not degenerate.
 
 An uncertified polytope must not let any staircase statement say ``holds``.  Default: :data:`N_DEFAULT`
-instances of a fixed stream; ``--runslow`` adds :data:`N_SLOW`; ``--fuzz-seed N`` (or ``random``) draws another
-stream.  Regression cases found by this fuzzer go to
+instances of a fixed stream (``--fuzz-n N``: ``N`` instances); ``--runslow`` adds :data:`N_SLOW`; ``--fuzz-seed N`` (or
+``random``) draws another stream.  Every instance is checked; the tally (with the stream seed) is printed and every
+failing input is named at the end.  Regression cases found by this fuzzer go to
 ``cases/regressions.py``.
 """
 
@@ -178,17 +179,26 @@ def _base(config):
 
 
 def _run(seeds, base):
-    outcomes = []
+    """Check every instance (a failure does not stop the run), print the tally (seen with ``-s``), then fail
+    naming every failing input, so that each can become a regression case."""
+    outcomes, failures = [], []
     for s in seeds:
         try:
             outcomes.append(_check(s, base))
-        except AssertionError as exc:  # name the input, so that a failure can become a regression case
-            raise AssertionError(f"fuzz stream {base}, instance {s}: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - an assertion or a crash: both are findings, named by input
+            outcomes.append("failed")
+            failures.append(f"fuzz stream {base}, instance {s}: {type(exc).__name__}: {exc}")
+    print(f"\npolytope fuzzer: stream {'default' if base is None else base}, {len(outcomes)} instances, "
+          f"{outcomes.count('certified')} certified, {outcomes.count('uncertified')} uncertified, "
+          f"{len(failures)} failed")
+    if failures:
+        raise AssertionError(f"{len(failures)} failing instance(s):\n" + "\n".join(failures))
     return outcomes.count("certified"), len(outcomes)
 
 
 def test_fuzz_polytope_default(request):
-    certified, total = _run(range(N_DEFAULT), _base(request.config))
+    """:data:`N_DEFAULT` instances, or ``--fuzz-n`` (shared with the pattern fuzzer)."""
+    certified, total = _run(range(request.config.getoption("--fuzz-n") or N_DEFAULT), _base(request.config))
     assert certified >= 0.6 * total, f"only {certified}/{total} polytopes certified: the fuzzer checks too little"
 
 
