@@ -19,11 +19,11 @@ without ever holding the pattern set:
    their regions (and the opposite regions) are yielded in chunks of at most ``chunk`` rows.  The count
    certificate is known only once the stream is exhausted (:attr:`PatternStream.summary`).
 
-Memory: one level batch of float candidates (``O(n^(d−2) d)``: ``O(n² d)`` for ``d = 4``, ``O(chunk + n²)`` for
-``d = 3``, where the closed form takes a range of planes), one certification
-block and one bucket (about ``chunk`` rows, the bucket count being sized from the expected number of regions):
-``O(chunk · n/8 + n² d)`` bytes for ``d ≤ 4``, never ``O(output)`` (up to ``1024 · chunk`` regions: beyond, the
-buckets, capped at 1024 files, hold ``output / 1024`` patterns each).  Disk: the certified candidates, bit-packed
+Memory: one level batch of float candidates (``O(n^(d−2) d)``: ``O(n² d)`` for ``d = 4``, ``O(c + n²)`` for
+``d = 3``, where the closed form takes a range of planes), one certification block and one bucket, each of about
+``c = max(chunk, 16384)`` rows (the bucket count is sized from the expected number of regions): ``O(c · n/8 +
+n² d)`` bytes for ``d ≤ 4``, never ``O(output)`` (up to ``1024 · c`` regions: beyond, the buckets, capped at 1024
+files, hold ``output / 1024`` patterns each).  Disk: the certified candidates, bit-packed
 with their witnesses (about twice the packed output).  The exact fallback (only when the float stage misses
 regions, e.g. regions too thin for float64) reads every sign vector back: ``O(output · n)`` memory, as
 :func:`~geom.arrangements.enumerate_patterns` uses.
@@ -312,7 +312,7 @@ class PatternStream:
         Y, integral = _float_rows(hyp_rows, exact_rows_J, float_rows, hyp_first, orient, J, max_int)
         Yf = Y if (max_int < 2**52 or integral) else None
         expected = exact if exact is not None else cover
-        n_buckets = int(min(_MAX_BUCKETS, max(1, math.ceil(expected / chunk))))
+        n_buckets = int(min(_MAX_BUCKETS, max(1, math.ceil(expected / max(chunk, _GEN_BLOCK)))))
         self._tmp = tempfile.TemporaryDirectory(prefix="geom-patterns-", dir=self._spill_dir)
         spill = _Spill(self._tmp.name, n_buckets, (mh + 7) // 8, D)
         block = max(chunk, _GEN_BLOCK)  # candidates generated and certified at a time
@@ -418,7 +418,8 @@ def iter_patterns(X, *, bias: bool = False, chunk: int = DEFAULT_CHUNK, ties: st
     bias : bool, default False
         Append a ones column (docs/theory.md §A.6); witnesses then have ``d + 1`` coordinates.
     chunk : int, default 65536
-        Largest number of patterns per chunk; also sets the memory (about ``chunk`` patterns are held at once).
+        Largest number of patterns per chunk; also sets the memory (about ``max(chunk, 16384)`` patterns are
+        held at once).
     ties : {"regions"}
         Only the full-dimensional cells ``𝒟_reg`` are streamed (they suffice for the convex program,
         docs/theory.md §B.1); use :func:`~geom.arrangements.enumerate_patterns` for ``ties="geq"``.
@@ -439,9 +440,9 @@ def iter_patterns(X, *, bias: bool = False, chunk: int = DEFAULT_CHUNK, ties: st
     -----
     The union of the chunks is ``enumerate_patterns(X, ties="regions").packed`` as a set, and no pattern
     appears twice.  Generation runs on the first ``next``; chunks come once every candidate is certified and
-    counted.  Memory ``O(chunk · n/8 + n² d)`` for ``d ≤ 4`` plus about twice the packed output on disk; see
-    :mod:`geom.arrangements._stream` for the design and why regions are routed by a hash of their exact sign
-    vector rather than by their level.
+    counted.  Memory ``O(max(chunk, 16384) · n/8 + n² d)`` for ``d ≤ 4`` plus about twice the packed output on
+    disk; see :mod:`geom.arrangements._stream` for the design and why regions are routed by a hash of their exact
+    sign vector rather than by their level.
 
     Examples
     --------
