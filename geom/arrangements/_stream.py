@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .._validation import check_int, check_matrix, message
+from ..exact import scaled_float_rows
 from ..exceptions import InvalidInputError, InvalidInputTypeError
 from ..kernels import hashed_distinct, packed_hashes
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances
@@ -310,7 +311,8 @@ class PatternStream:
         if max_int < 2**30 and sum(math.comb(mh, j) for j in range(r)) <= _CHARPOLY_BUDGET:
             exact = _exact_count(exact_rows_J, r, max_int)  # cheap: sizes the buckets of degenerate data
         Y, integral = _float_rows(hyp_rows, exact_rows_J, float_rows, hyp_first, orient, J, max_int)
-        Yf = Y if (max_int < 2**52 or integral) else None
+        # float rows for the exact sign test, computed once (exact_sign_keys would rescale them every block)
+        Yf = Y if (max_int < 2**52 or integral) else scaled_float_rows(exact_rows_J)
         expected = exact if exact is not None else cover
         n_buckets = int(min(_MAX_BUCKETS, max(1, math.ceil(expected / max(chunk, _GEN_BLOCK)))))
         self._tmp = tempfile.TemporaryDirectory(prefix="geom-patterns-", dir=self._spill_dir)
