@@ -192,8 +192,8 @@ class RegionIndex:
 
     Attributes
     ----------
-    keys : ndarray
-        Sorted packed keys of the regions.
+    keys : ndarray or None
+        Sorted packed keys of the regions, only when two regions share a 64-bit hash (else ``hashes``).
     groups : list of ndarray
         Rows per hyperplane (:func:`hyperplane_groups`).
     """
@@ -275,7 +275,6 @@ class RegionIndex:
 def region_index(X, patterns) -> RegionIndex:
     """Index the complete region set ``patterns`` of ``X`` for :meth:`RegionIndex.facet_rows`."""
     P = to_numpy(patterns).astype(bool)
-    keys = np.sort(_row_keys(P))
     groups = hyperplane_groups(X)
     masks = np.zeros((len(groups), P.shape[1]), dtype=bool)
     for h, g in enumerate(groups):
@@ -284,8 +283,10 @@ def region_index(X, patterns) -> RegionIndex:
     hashes = _hash_words(words)
     order = np.argsort(hashes, kind="stable")
     hashes, words = hashes[order], words[order]
-    if hashes.size > 1 and np.any(hashes[1:] == hashes[:-1]):
-        hashes, words = None, None
+    del order
+    keys = None
+    if hashes.size > 1 and np.any(hashes[1:] == hashes[:-1]):  # a collision: search the sorted raw keys instead
+        hashes, words, keys = None, None, np.sort(_row_keys(P))
     return RegionIndex(keys=keys, groups=groups, masks=masks, hashes=hashes, words=words)
 
 
@@ -439,71 +440,97 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
     nu_x = nun if on_host else asarray_like(nun, X)
     row_norms = np.linalg.norm(Xn, axis=1)
     inv = np.where(row_norms > 0, 1.0 / np.where(row_norms > 0, row_norms, 1.0), 0.0)
-    inv_x = inv if on_host else asarray_like(inv, X)
     absX = np.abs(Xn)
     thr = -1.0 if threshold is None else float(threshold)
     if previous is not None:
         prev_dv, prev_nu = previous
         dnu = nun - to_numpy(prev_nu).astype(np.float64)
         prev_upper = prev_dv.upper
-    pend_ub, pend_k, pend_col, pend_g = [], [], [], []
+    # one host product per chunk gives g = Xᵀ D_k ν (host arrays), the rounding scale A_k = ‖|X|ᵀ D_k |ν|‖ and,
+    # with ``previous``, ‖Xᵀ D_k (ν − ν₀)‖ and its rounding scale: D_k is 0/1, so D_k-weighted sums of the rows
+    # of νX are Xᵀ D_k ν with the same rounding as the product itself
+    nuX = nun[:, None] * Xn
+    R = [np.abs(nun)[:, None] * absX]
+    if previous is not None:
+        R += [dnu[:, None] * Xn, np.abs(dnu)[:, None] * absX]
+    R = np.concatenate(([nuX] if on_host else []) + R, axis=1)
+    off = d if on_host else 0
+    XTi = (Xn * inv[:, None]).T
+    XTi_x = XTi if on_host else asarray_like(XTi, X)
+    skip_n = None if skip is None else np.asarray(skip, dtype=bool)
+    pend_ub, pend_k, pend_col = [], [], []
     for s in range(0, P, chunk):
         pk = Pn[s:s + chunk]
         e = s + pk.shape[0]
-        pkf = pk.astype(np.float64)
-        # A_k = ‖|X|ᵀ D_k |ν|‖: the scale of the rounding of everything computed from g = ±Xᵀ D_k ν (per chunk,
-        # so that no (P, n) float array is ever held)
-        sl = g_round * np.linalg.norm((pkf * np.abs(nun)[None, :]) @ absX, axis=1)
+        Q = pk.astype(np.float64) @ R  # per chunk: no (P, n) float array is ever held
+        sl = g_round * np.linalg.norm(Q[:, off:off + d], axis=1)
         slack[s:e] = sl
+        if on_host:
+            Gh = Q[:, :d]
+        else:  # the batched part runs on the caller's array library (and device)
+            pk_x = asarray_like(pk, X, dtype=xp.bool)
+            G_x = xp.matmul(xp.astype(pk_x, Xx.dtype) * nu_x[None, :], Xx)  # rows Xᵀ D_k ν
+            Gh = to_numpy(G_x).astype(np.float64)
+        sq = np.sum(Gh * Gh, axis=1)
+        norms = np.sqrt(sq)
+        # screen (0): ‖Π_C g‖ ≤ ‖g‖, and with ``previous`` the Lipschitz bound; rows settled by it for both signs
+        # (or skipped) need no (chunk, n) work at all
+        ub0 = np.repeat((norms * (1.0 + g_round) + sl)[:, None], 2, axis=1)
         if previous is not None:
-            dnorm = np.linalg.norm((pkf * dnu[None, :]) @ Xn, axis=1)
-            dnorm = dnorm * (1.0 + _LIPSCHITZ_ROUNDING) + g_round * np.linalg.norm(
-                (pkf * np.abs(dnu)[None, :]) @ absX, axis=1)
-        del pkf
-        # the batched part runs on the caller's array library (and device)
-        pk_x = pk if on_host else asarray_like(pk, X, dtype=xp.bool)
-        G = xp.matmul(xp.astype(pk_x, Xx.dtype) * nu_x[None, :], Xx)  # rows Xᵀ D_k ν
-        M = xp.matmul(G, Xx.T) * inv_x[None, :]  # x_iᵀ g / ‖x_i‖
+            dnorm = np.linalg.norm(Q[:, off + d:off + 2 * d], axis=1) * (1.0 + _LIPSCHITZ_ROUNDING) \
+                + g_round * np.linalg.norm(Q[:, off + 2 * d:off + 3 * d], axis=1)
+            ub0 = np.minimum(ub0, prev_upper[s:e] + dnorm[:, None])
+        del Q
+        upper[s:e] = ub0
+        need = np.any(~(ub0 <= thr), axis=1)
+        if skip_n is not None:
+            need &= ~skip_n[s:e]
+        rows_idx = np.flatnonzero(need)
+        if rows_idx.size == 0:
+            continue
+        # screens (1)–(2) on the remaining rows: S_i = x_iᵀ g / ‖x_i‖ signed by the pattern is b_iᵀg/‖b_i‖ for
+        # the cone rows b_i = ±x_i of +g; those of −g are −S
+        if on_host:
+            M = Gh[rows_idx] @ XTi
+            Sg = np.where(pk[rows_idx], M, -M)
+            worst_pair = (np.minimum(Sg, 0.0).min(axis=1), -np.maximum(Sg, 0.0).max(axis=1))
+        else:
+            sel_x = asarray_like(rows_idx, X, dtype=xp.int64)
+            M = xp.matmul(xp.take(G_x, sel_x, axis=0), XTi_x)
+            Sg = xp.where(xp.take(pk_x, sel_x, axis=0), M, -M)
+            zero = xp.zeros_like(Sg)
+            worst_pair = (to_numpy(xp.min(xp.where(Sg < 0, Sg, zero), axis=1)).astype(np.float64),
+                          -to_numpy(xp.max(xp.where(Sg > 0, Sg, zero), axis=1)).astype(np.float64))
+        del M, Sg
+        Gr, slr, sqr, normsr = Gh[rows_idx], sl[rows_idx], sq[rows_idx], norms[rows_idx]
         for col, sign in ((0, 1.0), (1, -1.0)):
-            S = xp.where(pk_x, sign * M, -sign * M)  # b_iᵀ g / ‖b_i‖ for the cone rows b_i = ±x_i
-            worst = to_numpy(xp.min(xp.where(S < 0, S, xp.zeros_like(S)), axis=1)).astype(np.float64)
-            del S
-            Gn = sign * to_numpy(G).astype(np.float64)
-            sq = np.sum(Gn * Gn, axis=1)
-            norms = np.sqrt(sq)
+            worst = worst_pair[col]
             # screen (2) with its rounding allowance: |sq − worst²| is off by at most ~4 A_k (γ A_k)·2
-            ub = np.sqrt(np.maximum(sq - worst * worst, 0.0) + 8.0 * (norms + sl) * sl) + sl
-            if previous is not None:
-                ub = np.minimum(ub, prev_upper[s:e, col] + dnorm)
-            upper[s:e, col] = ub
-            inside = (worst >= 0) & (norms > thr)
+            ub = np.sqrt(np.maximum(sqr - worst * worst, 0.0) + 8.0 * (normsr + slr) * slr) + slr
+            ub = np.minimum(ub, ub0[rows_idx, col])
+            kk = s + rows_idx
+            upper[kk, col] = ub
+            inside = (worst >= 0) & (normsr > thr)
             idx = np.flatnonzero(inside)
-            values[s + idx, col] = norms[idx]
-            upper[s + idx, col] = norms[idx] * (1.0 + g_round) + sl[idx]
+            values[kk[idx], col] = normsr[idx]
+            upper[kk[idx], col] = normsr[idx] * (1.0 + g_round) + slr[idx]
             with np.errstate(invalid="ignore", divide="ignore"):
-                dirs[s + idx, col] = np.where(norms[idx, None] > 0, Gn[idx] / norms[idx, None], 0.0)
-            computed[s + idx, col] = True
-            unsettled = ~((worst >= 0) | (ub <= thr))
-            if skip is not None:
-                unsettled &= ~np.asarray(skip[s:e], dtype=bool)
-            rest = np.flatnonzero(unsettled)
+                dirs[kk[idx], col] = np.where(normsr[idx, None] > 0, sign * Gr[idx] / normsr[idx, None], 0.0)
+            computed[kk[idx], col] = True
+            rest = np.flatnonzero(~((worst >= 0) | (ub <= thr)))
             if rest.size:
                 pend_ub.append(ub[rest])
-                pend_k.append(s + rest)
+                pend_k.append(kk[rest])
                 pend_col.append(np.full(rest.size, col, dtype=np.int8))
-                pend_g.append(Gn[rest])
-        del G, M
     above = values > thr
-    found = int(np.sum(above if skip is None else above & ~np.asarray(skip, dtype=bool)[:, None]))
+    found = int(np.sum(above if skip_n is None else above & ~skip_n[:, None]))
     n_as = 0
     complete = True
     if pend_ub:
-        ub_all, k_all = np.concatenate(pend_ub), np.concatenate(pend_k)
-        col_all, g_all = np.concatenate(pend_col), np.concatenate(pend_g)
+        ub_all, k_all, col_all = np.concatenate(pend_ub), np.concatenate(pend_k), np.concatenate(pend_col)
     else:
-        ub_all, k_all = np.zeros(0), np.zeros(0, dtype=np.int64)
-        col_all, g_all = np.zeros(0, dtype=np.int8), np.zeros((0, d))
-    del pend_ub, pend_k, pend_col, pend_g
+        ub_all, k_all, col_all = np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
+    del pend_ub, pend_k, pend_col
     order = np.argsort(-ub_all, kind="stable")
     reps = index.representatives if index is not None else None
     pos, block = 0, _FIRST_BLOCK
@@ -514,7 +541,8 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
         sel = order[pos:pos + block]
         pos += sel.size
         block = min(2 * block, _MAX_BLOCK)
-        ks, cols, Gb = k_all[sel], col_all[sel], g_all[sel]
+        ks, cols = k_all[sel], col_all[sel]
+        Gb = np.where(cols == 0, 1.0, -1.0)[:, None] * (Pn[ks].astype(np.float64) @ nuX)  # ±Xᵀ D_k ν again
         rows = _cone_rows_batch(Xn, Pn, ks, index, reps)
         B = np.where(Pn[ks[:, None], rows] , 1.0, -1.0)[:, :, None] * Xn[rows]  # (N, m, d), padded rows are 0
         B[rows == _PAD] = 0.0
