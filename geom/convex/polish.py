@@ -187,8 +187,10 @@ def newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, support: float, iters
 def _newton(M, splits, w, y, beta, loss, iters):
     """Damped Newton on ``L(M w) + β Σ_k ‖w_k‖`` (blocks given by ``splits``)."""
 
+    block = np.repeat(np.arange(len(splits) + 1), np.diff(np.concatenate(([0], splits, [w.size]))))
+
     def f(w):
-        return loss_value(M @ w, y, loss) + beta * sum(np.linalg.norm(q) for q in np.split(w, splits))
+        return loss_value(M @ w, y, loss) + beta * float(np.sum(np.sqrt(np.bincount(block, w * w))))
 
     fw = f(w)
     H0 = M.T @ M
