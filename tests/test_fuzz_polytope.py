@@ -216,3 +216,12 @@ def test_regression_fuzz_1396565009_21():
     Candidates' values are now established exactly with every cone row (tightness.py, _verify_candidates), so the
     polytope stays certified and its groups match the oracle's tight set."""
     assert _check(21, 1396565009) == "certified"
+
+
+def test_regression_fuzz_1349767659_869():
+    """Fresh-seed fuzzer, stream 1349767659, instance 869 (1-D with bias, scaled by 1e-3: β = 5e-8 against a
+    bias column of ones): the solution's ν* is 6e-6 above β somewhere, so the proved radius is ~70 β and every
+    computed pair is a candidate, among them pairs with a zero projection (no direction).  Their 0/0 directions
+    made ``A`` NaN and ``optimal_polytope`` crashed in the rank SVD (LinAlgError, before the fix too); now such a
+    pair gives no column, the polytope is inconclusive and no staircase claim holds."""
+    assert _check(869, 1349767659) == "uncertified"

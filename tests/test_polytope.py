@@ -463,3 +463,16 @@ def test_unverified_candidates_are_not_certified(monkeypatch):
     assert P.status == "inconclusive" and "unverified tightness" in P.reason, P.reason
     assert not P.tightness.decided
     assert "holds" not in geom.staircase(P).verdicts().values()
+
+
+def test_columns_skip_pairs_without_direction():
+    """A candidate with a zero projection has no direction: it gives no column (no 0/0) and is reported."""
+    from geom.polytope.tightness import columns_from_pairs
+
+    pairs = np.array([[0, 0], [1, 0], [2, 1]])
+    directions = np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0]])
+    dirs, signs, groups, ambiguous = columns_from_pairs(np.eye(2), pairs, directions, TOL)
+    assert groups == (((0, 0),), ((2, 1),))
+    np.testing.assert_array_equal(dirs, [[1.0, 0.0], [0.0, 1.0]])  # exact: unit inputs, single-member groups
+    np.testing.assert_array_equal(signs, [1.0, -1.0])
+    assert "without a direction" in ambiguous

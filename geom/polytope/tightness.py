@@ -391,7 +391,8 @@ def _classify(Xa, y, beta, nu, pool, index, p_up, interpolate, tol: Tolerances, 
         return pairs, dv.directions[cand]
     cand = dv.computed & (vals >= 1.0 - band)
     # the candidates' values are index estimates: prove them with every cone row (see _verify_candidates)
-    cpairs = np.argwhere(cand)
+    # (not when the band alone already refuses the decision: nothing would be claimed from the values)
+    cpairs = np.argwhere(cand) if math.isfinite(band) and band < 1.0 / tol.separation else np.zeros((0, 2), int)
     verified, upper_all, cdirs = _verify_candidates(Xa, nu, pool, cpairs, dv, db.shift, exact)
     vals = vals.copy()
     directions = np.array(dv.directions, float)
@@ -455,14 +456,23 @@ def columns_from_pairs(Xa, pairs, directions, tol: Tolerances):
 
     Returns ``(dirs (K, p), signs (K,), groups, ambiguous)``: ``groups[j]`` lists the ``(pool row, sign slot)``
     pairs merged into column ``j``; ``ambiguous`` is a reason string (empty when every pair of directions is
-    either within ``tol.dedup`` or beyond ``tol.separation · tol.dedup``).
+    either within ``tol.dedup`` or beyond ``tol.separation · tol.dedup``).  A pair without a direction (zero
+    projection, which an undecided tightness can list when its band is wider than ``β``) gives no column and is
+    reported in ``ambiguous``.
     """
     import networkx as nx
 
+    ambiguous = ""
+    if len(pairs):
+        norms = np.linalg.norm(directions, axis=1)
+        usable = np.isfinite(norms) & (norms > 0)
+        if not usable.all():
+            ambiguous = (f"{int(np.sum(~usable))} tight candidate(s) without a direction (zero projection at ν): "
+                         f"no column can be formed for them")
+            pairs, directions = pairs[usable], directions[usable]
     T = len(pairs)
     close_graph = nx.Graph()
     close_graph.add_nodes_from(range(T))
-    ambiguous = ""
     for s in (0, 1):
         idx = np.flatnonzero(pairs[:, 1] == s) if T else np.zeros(0, int)
         if len(idx) < 2:
