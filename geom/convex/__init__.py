@@ -598,8 +598,8 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     stats = {"rounds": cg.rounds, "working_set": len(cg.work), "pool": int(pool.shape[0]),
              "solver_iterations": cg.iterations, "solver_status": cg.status, "seconds": time.perf_counter() - t0,
              "seconds_patterns": t_enum, "seconds_solver": cg.seconds_solver, "seconds_pricing": cg.seconds_pricing,
-             "cone_rows": int(sum(len(r) for r in rows)), "cuts": cg.cuts, "trace": cg.trace, "rounding": rnd,
-             "neurons_before_vertex": n_before}
+             "cone_rows": int(sum(len(r) for r in rows)), "cuts": cg.cuts, "partial_rounds": cg.partial, "trace": cg.trace,
+             "rounding": rnd, "neurons_before_vertex": n_before}
     return ConvexSolution(p_star=value, lower_bound=lower, gap=gap, rel_gap=rel_gap, U=U, V=V, patterns=pats_out,
                           y_star=yhat, nu_star=nu, phi=phi, status=out_status, certified=certified,
                           pool_certified=pool_certified, pattern_source=source,

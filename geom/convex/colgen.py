@@ -42,6 +42,13 @@ _DROP_SLACK = 0.05
 _DROP_AGE = 2
 #: Patterns added per round: the most violated ``max(10, _PER_ROUND_FRAC · n)``.
 _PER_ROUND_FRAC = 1.0
+#: Partial pricing: on a pool of more than ``_PARTIAL_MIN`` patterns a round first prices one window of the pool
+#: (``max(_PARTIAL_MIN, P // _PARTIAL_PARTS)`` patterns of a fixed random order, the next window each round) and
+#: prices the whole pool only when the window has fewer than half a round's violators.  Convergence is decided by
+#: a whole-pool pricing only, so this changes the path, never the answer.  (Pricing is linear in the pool: on
+#: Gaussian (100, 5), 7.9 million patterns, a whole pricing costs about 35 s.)
+_PARTIAL_MIN = 200_000
+_PARTIAL_PARTS = 8
 #: Violators added in one round have maximizing directions at least this far apart (:func:`_diverse`).
 _DIVERSE = 1e-3
 #: A cone row left out of a pattern's facet description is added back (and the program re-solved) when a slot
@@ -136,6 +143,8 @@ class ColumnGeneration:
         ``(working set, violators, φ over the computed entries)`` per round that added patterns.
     cuts : int
         Rounds that re-solved after adding cone rows a slot violated (:meth:`WorkingSet.cut`).
+    partial : int
+        Rounds whose new patterns came from a window of the pool (partial pricing; see ``_PARTIAL_MIN``).
     seconds_solver, seconds_pricing : float
     """
 
@@ -151,6 +160,7 @@ class ColumnGeneration:
     seconds_solver: float
     seconds_pricing: float
     cuts: int = 0
+    partial: int = 0
 
 
 def _diverse(dv, cand, count: int) -> np.ndarray:
@@ -188,12 +198,15 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
     thr = beta * (1.0 + tol.pricing)
     per_round = max(10, int(_PER_ROUND_FRAC * n))
     ws = WorkingSet(P, rows_of)
+    windows = _Windows(P)
     if initial is not None and len(initial):
         ws.add(np.unique(np.asarray(initial, dtype=np.int64)))
-    else:
-        dv = dual_values(Xa, y, pool, threshold=0.0, index=index, limit=per_round)
-        ws.add(np.argsort(-dv.values.max(axis=1), kind="stable")[: min(P, per_round)])
-    rounds = iters = cuts = 0
+    else:  # (from one window of a large pool: the first rounds' violators are everywhere)
+        first = windows.next() if P > _PARTIAL_MIN else np.arange(P)
+        dv = dual_values(Xa, y, pool[first] if P > _PARTIAL_MIN else pool, threshold=0.0, index=index,
+                         limit=per_round)
+        ws.add(first[np.argsort(-dv.values.max(axis=1), kind="stable")[: min(P, per_round)]])
+    rounds = iters = cuts = partial = 0
     converged = False
     trace: list = []
     prev = None
@@ -216,20 +229,31 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
             cuts += 1
             continue  # a thin cone let a slot slip out: re-solve with the violated rows before pricing
         ts = time.perf_counter()
-        dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, limit=per_round, previous=prev,
-                         exact=False, skip=ws.member)
-        prev = (dv, res.nu)  # ``upper`` bounds every entry, complete or not
-        viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
-        if viol.size == 0 and not dv.complete:  # the early stop met only working-set patterns: price everything
-            dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, previous=prev, exact=False,
-                             skip=ws.member)
-            prev = (dv, res.nu)
+        add = None
+        if P > _PARTIAL_MIN:  # partial pricing: a window of the pool first, the whole pool only when it is short
+            win = windows.next()
+            dv = dual_values(Xa, res.nu, pool[win], threshold=thr, index=index, limit=per_round, exact=False,
+                             skip=ws.member[win])
+            viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member[win])
+            if viol.size >= per_round // 2:
+                add = win[_diverse(dv, viol[np.argsort(-dv.values[viol].max(axis=1), kind="stable")], per_round)]
+                partial += 1
+        if add is None:
+            dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, limit=per_round, previous=prev,
+                             exact=False, skip=ws.member)
+            prev = (dv, res.nu)  # ``upper`` bounds every entry, complete or not
             viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
+            if viol.size == 0 and not dv.complete:  # the early stop met only working-set patterns: price all
+                dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, previous=prev, exact=False,
+                                 skip=ws.member)
+                prev = (dv, res.nu)
+                viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
+            if viol.size == 0:
+                t_price += time.perf_counter() - ts
+                converged = True
+                break
+            add = _diverse(dv, viol[np.argsort(-dv.values[viol].max(axis=1), kind="stable")], per_round)
         t_price += time.perf_counter() - ts
-        if viol.size == 0:
-            converged = True
-            break
-        add = _diverse(dv, viol[np.argsort(-dv.values[viol].max(axis=1), kind="stable")], per_round)
         trace.append((len(ws), int(viol.size), float(dv.phi)))
         # keep the restricted program small: drop patterns unused by the last _DROP_AGE solutions and far from
         # tight (dropping sooner makes patterns cycle out and back in)
@@ -247,4 +271,24 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
     restricted, work, rows = good
     return ColumnGeneration(restricted=restricted, work=work, rows=rows, status=status, converged=converged,
                             rounds=rounds, iterations=iters, previous=prev, trace=trace, seconds_solver=t_solve,
-                            seconds_pricing=t_price, cuts=cuts)
+                            seconds_pricing=t_price, cuts=cuts, partial=partial)
+
+
+class _Windows:
+    """Successive windows of a pool of ``P`` patterns for partial pricing: blocks of one fixed random permutation
+    (seeded: the run is deterministic), each of ``max(_PARTIAL_MIN, P // _PARTIAL_PARTS)`` patterns, cycling."""
+
+    def __init__(self, P: int):
+        self.P = P
+        self.size = max(_PARTIAL_MIN, P // _PARTIAL_PARTS)
+        self.order = None
+        self.pos = 0
+
+    def next(self) -> np.ndarray:
+        if self.order is None:
+            self.order = np.random.default_rng(0).permutation(self.P)
+        if self.pos >= self.P:
+            self.pos = 0
+        win = np.sort(self.order[self.pos:self.pos + self.size])
+        self.pos += self.size
+        return win
