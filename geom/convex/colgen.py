@@ -207,6 +207,7 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
                          limit=per_round)
         ws.add(first[np.argsort(-dv.values.max(axis=1), kind="stable")[: min(P, per_round)]])
     rounds = iters = cuts = partial = 0
+    refine = False  # once a round needed Clarabel's iterative refinement, the next ones start with it
     converged = False
     trace: list = []
     prev = None
@@ -218,7 +219,8 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
         rounds += 1
         ts = time.perf_counter()
         work, rows = list(ws.indices), list(ws.rows)
-        res = solve_restricted(Xa, y, beta, pool[work], rows, mode, tol.solver)
+        res = solve_restricted(Xa, y, beta, pool[work], rows, mode, tol.solver, refine=refine)
+        refine = refine or res.refined
         t_solve += time.perf_counter() - ts
         iters += res.iterations
         status = res.status

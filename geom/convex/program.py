@@ -54,6 +54,9 @@ class Restricted:
     status : str
         Clarabel's status name (``"Solved"``, ``"AlmostSolved"``, ``"MaxIterations"``, ...).
     iterations : int
+    refined : bool
+        The returned solve ran with iterative refinement (the first try without it did not reach ``Solved``, or
+        ``refine`` asked for it).
     """
 
     U: np.ndarray
@@ -62,6 +65,7 @@ class Restricted:
     nu_dual: np.ndarray | None
     status: str
     iterations: int
+    refined: bool = False
 
     @property
     def ok(self) -> bool:
@@ -92,7 +96,7 @@ def _cone_block(Xa, pats, cone_rows_list):
     return M
 
 
-def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol) -> Restricted:
+def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol, refine: bool = False) -> Restricted:
     """Clarabel on (C) restricted to the patterns ``pats``; cone ``k`` carries the rows ``cone_rows_list[k]``.
 
     Variables ``[u_1..u_K, v_1..v_K, t_1..t_2K, extra]``, cones ``B_k u_k ≥ 0, B_k v_k ≥ 0`` and ``‖u‖ ≤ t`` per
@@ -103,7 +107,10 @@ def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol) -> Res
     * ``"logistic"``: ``extra = (ℓ, s¹, s²)`` with ``ℓ_i ≥ log(1 + exp(−y_i ŷ_i))`` written as
       ``s¹_i + s²_i ≤ 1``, ``(−ℓ_i, 1, s¹_i) ∈ K_exp``, ``(−y_i ŷ_i − ℓ_i, 1, s²_i) ∈ K_exp``; objective ``+ Σ ℓ``.
 
-    ``solver_tol`` is Clarabel's gap and feasibility tolerance (``tol.solver``).
+    ``solver_tol`` is Clarabel's gap and feasibility tolerance (``tol.solver``).  Clarabel runs first without
+    iterative refinement (faster per iteration) and again with it on any status but ``Solved``; ``refine=True``
+    skips the first try (column generation passes it once a round has needed refinement: the next programs are
+    alike).
     """
     import clarabel
 
@@ -152,14 +159,14 @@ def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol) -> Res
         b = np.concatenate([np.ones(n), np.zeros(2 * n_nn + 2 * K * (p + 1)), be, be])
         cones = [clarabel.NonnegativeConeT(n + 2 * n_nn)] + soc + [clarabel.ExponentialConeT()] * (2 * n)
     Pu = sp.triu(P, format="csc")
-    for refine in (False, True):
+    for refining in ((True,) if refine else (False, True)):
         settings = clarabel.DefaultSettings()
         settings.verbose = False
         settings.tol_gap_abs = settings.tol_gap_rel = solver_tol
         settings.tol_feas = solver_tol
         settings.tol_ktratio = _TOL_KTRATIO
         settings.max_iter = _MAX_ITER
-        settings.iterative_refinement_enable = refine
+        settings.iterative_refinement_enable = refining
         sol = clarabel.DefaultSolver(Pu, q, A, b, cones, settings).solve()
         status = str(sol.status).split(".")[-1]
         if status == "Solved":
@@ -177,4 +184,4 @@ def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol) -> Res
         nu = -loss_gradient(F @ (x[:Kp] - x[Kp:2 * Kp]), y, "logistic")
         nu_dual = None
     return Restricted(U=U, V=V, nu=np.asarray(nu, dtype=np.float64), nu_dual=nu_dual, status=status,
-                      iterations=int(sol.iterations))
+                      iterations=int(sol.iterations), refined=bool(refining))
