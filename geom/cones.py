@@ -573,8 +573,14 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
         else:
             to_project = np.arange(sel.size)
             lam = _hildreth(Gb, B, 3)[1]
+        all_rows = np.zeros(sel.size, dtype=bool)  # entries to project with every row of their cone
         if to_project.size:  # a batched active-set solve settles most of them (KKT-checked); the rest go to _project
             ok, pa, la, va = _active_set_batch(Gb[to_project], B[to_project], lam[to_project])
+            if index is not None and ok.any():  # the facet rows hold the cone exactly, but not always in floats
+                oi = np.flatnonzero(ok)
+                out = _outside(Xn, Pn[ks[to_project[oi]]], va[oi], Gb[to_project[oi]], row_norms)
+                ok[oi[out]] = False
+                all_rows[to_project[oi[out]]] = True
             hit = to_project[ok]
             pa, la, va = pa[ok], la[ok], va[ok]
             nvp, nva = np.linalg.norm(pa, axis=1), np.linalg.norm(va, axis=1)
@@ -591,8 +597,11 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
             to_project = to_project[~ok]
         for i in to_project:
             k, col, g = int(ks[i]), int(cols[i]), Gb[i]
-            Bk = B[i][rows[i] != _PAD]
+            Bk = cone_rows(Xn, Pn[k]) if all_rows[i] else B[i][rows[i] != _PAD]
             p, lam = _project(g, Bk)
+            if index is not None and not all_rows[i] and _outside(Xn, Pn[k:k + 1], p[None], g[None], row_norms)[0]:
+                Bk = cone_rows(Xn, Pn[k])
+                p, lam = _project(g, Bk)
             nv = float(np.linalg.norm(p))
             values[k, col] = nv
             if nv > 0:
@@ -628,6 +637,21 @@ _HILDRETH_STEPS = 400
 #: the one-by-one solver :func:`_project` (each step is a batched SVD; started from the Hildreth point, most cones
 #: settle in a few).
 _ACTIVE_SET_ITERS = 12
+
+
+def _outside(X, pats, V, G, row_norms) -> np.ndarray:
+    """Which points ``V`` (one per pattern of ``pats``) violate a row of their *whole* cone ``(2D − I)X v ≥ 0``
+    by more than ``_KKT_RTOL ‖x_i‖ ‖g‖``.
+
+    The facet rows of a region (:class:`RegionIndex`) describe its cone exactly, so a projection onto them is the
+    projection onto the cone; but a sliver cone between two nearly opposite facet rows is not held by them in
+    floats, and the float projection can land on the wrong side, far outside.  A point inside every row (and KKT
+    for the facet rows) is the projection onto the whole cone, which is contained in the facet cone.
+    """
+    S = np.where(pats, 1.0, -1.0) * (V @ X.T)
+    scale = np.linalg.norm(G, axis=1)
+    with np.errstate(invalid="ignore"):
+        return ~np.all(S >= -_KKT_RTOL * row_norms[None, :] * scale[:, None], axis=1)
 
 
 def _cone_rows_batch(X, P, ks, index, reps) -> np.ndarray:

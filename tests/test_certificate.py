@@ -420,3 +420,20 @@ def test_hashed_region_index_agrees_with_raw_key_search():
     assert_array_equal(idx.facet_mask(queries), idx.facet_mask(queries))  # from the cache the second time
     # every region of a generic arrangement in R^3 has at least 3 facets; a non-region pattern none
     assert np.all(idx.facet_mask(P).sum(axis=1) >= 3)
+
+
+def test_facet_projection_on_sliver_cones_matches_every_row():
+    """Regression (fuzz stream 1396565009, instance 21): in the float hexagon, opposite rows are not exactly
+    opposite, so half the regions are slivers ~1e-16 wide between two nearly opposite facet rows.  The float
+    projection onto the two facet rows landed on the wrong side (value β instead of 0); the values with the facet
+    index must equal those with every row."""
+    from test_polytope import _HEX_NU
+
+    t = 2 * np.pi * np.arange(6) / 6
+    X = np.c_[np.cos(t), np.sin(t)]
+    pool = geom.enumerate_patterns(X, ties="regions").patterns
+    fast = dual_values(X, _HEX_NU, pool, index=region_index(X, pool))
+    full = dual_values(X, _HEX_NU, pool)
+    assert_allclose(fast.values, full.values, atol=1e-15)
+    k = int(np.flatnonzero((pool == np.array([0, 0, 0, 1, 1, 0], bool)).all(axis=1))[0])
+    assert fast.values[k, 1] <= 1e-15
