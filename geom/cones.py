@@ -206,6 +206,8 @@ class RegionIndex:
     #: hash only speeds up the search, it never decides.
     hashes: np.ndarray = field(repr=False, default=None)
     words: np.ndarray = field(repr=False, default=None)
+    #: Open-addressing table over ``hashes`` (:func:`_hash_table`): a lookup is a few gathers, not a binary search.
+    table: np.ndarray = field(repr=False, default=None)
     #: Facet masks of every region in ``words`` order, filled on the first query when the set is small enough
     #: (``_FACET_CACHE_MAX`` entries); a later query then costs one lookup per pattern instead of one per pattern
     #: and hyperplane.
@@ -230,13 +232,37 @@ class RegionIndex:
             if "facets" not in self.cache:
                 self.cache["facets"] = self._flip_lookup(_unpack_words(self.words, P.shape[1]), chunk)
             w = pack_patterns(P)
-            pos = np.minimum(np.searchsorted(self.hashes, _hash_words(w)), self.hashes.shape[0] - 1)
-            found = np.all(self.words[pos] == w, axis=1)
+            pos = _table_lookup(self.table, self.hashes, _hash_words(w))
+            found = (pos >= 0) & np.all(self.words[np.maximum(pos, 0)] == w, axis=1)
             out[found] = self.cache["facets"][pos[found]]
             if not found.all():  # not a region of the set: its flips are looked up one by one
                 out[~found] = self._flip_lookup(P[~found], chunk)
             return out
+        if self.hashes is not None:  # too many regions to cache them all: remember the patterns asked for
+            return self._memo_lookup(P, chunk)
         return self._flip_lookup(P, chunk)
+
+    def _memo_lookup(self, P, chunk):
+        """Facet masks through a memo of earlier answers (by hash, confirmed on the full words): pricing asks
+        for the same near-tight patterns round after round."""
+        memo = self.cache.setdefault("memo", {})
+        w = pack_patterns(P)
+        out = np.zeros((P.shape[0], self.masks.shape[0]), dtype=bool)
+        miss = []
+        hs = _hash_words(w).tolist()
+        for i, (hv, row) in enumerate(zip(hs, w)):
+            got = memo.get(hv)
+            if got is not None and got[0] == row.tobytes():
+                out[i] = got[1]
+            else:
+                miss.append(i)
+        if miss:
+            miss = np.asarray(miss, dtype=np.int64)
+            out[miss] = self._flip_lookup(P[miss], chunk)
+            if len(memo) < _FACET_MEMO_MAX:
+                for i in miss.tolist():
+                    memo[hs[i]] = (w[i].tobytes(), out[i].copy())
+        return out
 
     def _flip_lookup(self, P, chunk):
         H = self.masks.shape[0]
@@ -245,10 +271,9 @@ class RegionIndex:
         step = max(1, chunk // max(1, H))
         for s in range(0, P.shape[0], step):
             flips = (pack_patterns(P[s:s + step])[:, None, :] ^ masks[None, :, :]).reshape(-1, masks.shape[1])
-            if self.hashes is not None:  # search the hashes, confirm on the full words
-                h = _hash_words(flips)
-                pos = np.minimum(np.searchsorted(self.hashes, h), self.hashes.shape[0] - 1)
-                hit = (self.hashes[pos] == h) & np.all(self.words[pos] == flips, axis=1)
+            if self.hashes is not None:  # look the hashes up, confirm on the full words
+                pos = _table_lookup(self.table, self.hashes, _hash_words(flips))
+                hit = (pos >= 0) & np.all(self.words[np.maximum(pos, 0)] == flips, axis=1)
             else:
                 keys = row_keys(flips)
                 pos = np.minimum(np.searchsorted(self.keys, keys), self.keys.shape[0] - 1)
@@ -284,15 +309,58 @@ def region_index(X, patterns) -> RegionIndex:
     order = np.argsort(hashes, kind="stable")
     hashes, words = hashes[order], words[order]
     del order
-    keys = None
+    keys = table = None
     if hashes.size > 1 and np.any(hashes[1:] == hashes[:-1]):  # a collision: search the sorted raw keys instead
         hashes, words, keys = None, None, np.sort(_row_keys(P))
-    return RegionIndex(keys=keys, groups=groups, masks=masks, hashes=hashes, words=words)
+    else:
+        table = _hash_table(hashes)
+    return RegionIndex(keys=keys, groups=groups, masks=masks, hashes=hashes, words=words, table=table)
+
+
+def _hash_table(hashes: np.ndarray) -> np.ndarray:
+    """Open-addressing table (linear probing, load ≤ 1/2) of distinct 64-bit ``hashes``: slot → index, ``-1``
+    empty.  Built in vectorized passes: each pass places, per free slot, the first key that probes it."""
+    T = 1 << max(4, int(np.ceil(np.log2(2 * max(1, hashes.size)))))
+    itype = np.int32 if hashes.size < 2**31 - 1 else np.int64
+    table = np.full(T, -1, dtype=itype)
+    slot = (hashes & np.uint64(T - 1)).astype(np.int64)
+    pending = np.arange(hashes.size, dtype=np.int64)
+    while pending.size:
+        s = slot[pending]
+        free = table[s] == -1
+        cand, cs = pending[free], s[free]
+        uniq, first = np.unique(cs, return_index=True)
+        table[uniq] = cand[first]
+        placed = np.zeros(hashes.size, dtype=bool)
+        placed[cand[first]] = True
+        pending = pending[~placed[pending]]
+        slot[pending] = (slot[pending] + 1) & (T - 1)
+    return table
+
+
+def _table_lookup(table: np.ndarray, hashes: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Index of each ``query`` hash in ``hashes`` through ``table`` (:func:`_hash_table`), ``-1`` if absent."""
+    T = table.shape[0]
+    out = np.full(query.shape[0], -1, dtype=np.int64)
+    s = (query & np.uint64(T - 1)).astype(np.int64)
+    live = np.arange(query.shape[0], dtype=np.int64)
+    while live.size:
+        idx = table[s[live]].astype(np.int64)
+        hit = idx >= 0
+        match = np.zeros(live.size, dtype=bool)
+        match[hit] = hashes[idx[hit]] == query[live[hit]]
+        out[live[match]] = idx[match]
+        go = hit & ~match  # an occupied slot of another key: probe the next one
+        live = live[go]
+        s[live] = (s[live] + 1) & (T - 1)
+    return out
 
 
 #: :class:`RegionIndex` caches the facet masks of all its regions when there are at most this many (region,
 #: hyperplane) pairs (one byte each).
 _FACET_CACHE_MAX = 50_000_000
+#: ... else it remembers the facet masks of at most this many patterns asked for (about 200 bytes each).
+_FACET_MEMO_MAX = 1_000_000
 
 
 def _unpack_words(words: np.ndarray, n: int) -> np.ndarray:
@@ -629,7 +697,7 @@ _PAD = -1
 _FIRST_BLOCK = 256
 _MAX_BLOCK = 16384
 #: Sweeps of the batched coordinate-descent screen (any number gives a rigorous bound; more settle more).
-_HILDRETH_SWEEPS = 10
+_HILDRETH_SWEEPS = 3
 #: ... and at most this many coordinate steps per sweep block (``sweeps · m``; cones with every row kept have
 #: ``m = n``), at least three sweeps.
 _HILDRETH_STEPS = 400

@@ -420,6 +420,17 @@ def test_hashed_region_index_agrees_with_raw_key_search():
     assert_array_equal(idx.facet_mask(queries), idx.facet_mask(queries))  # from the cache the second time
     # every region of a generic arrangement in R^3 has at least 3 facets; a non-region pattern none
     assert np.all(idx.facet_mask(P).sum(axis=1) >= 3)
+    # a set too large for the full cache remembers the patterns asked for: same answers, twice
+    import geom.cones as cones
+
+    big = region_index(X, P)
+    try:
+        cones._FACET_CACHE_MAX, saved = 0, cones._FACET_CACHE_MAX
+        assert_array_equal(big.facet_mask(queries), raw.facet_mask(queries))
+        assert len(big.cache["memo"]) > 0 and "facets" not in big.cache
+        assert_array_equal(big.facet_mask(queries[::-1]), raw.facet_mask(queries[::-1]))
+    finally:
+        cones._FACET_CACHE_MAX = saved
 
 
 def test_facet_projection_on_sliver_cones_matches_every_row():
