@@ -223,3 +223,21 @@ def test_report_command_rerenders_and_refuses_an_unwritable_out(capsys, tmp_path
     assert capsys.readouterr().err == (f"{PREFIX}The '--out' parameter of relu-landscape report must be a writable "
                                        f"directory (created if missing). Got '{tmp_path / 'file' / 'sub'}' "
                                        f"('{tmp_path / 'file'}' is a file) instead.\n")
+
+
+def test_patterns_stream_counts_and_saves_the_regions(cli_json, capsys, b2_npz, tmp_path):
+    """``patterns --stream`` (docs/theory.md §B.7): the regions of B2 (4 of them) counted without holding them,
+    certified; with ``--save`` the same rows as the in-memory ``--ties regions`` run; refused with ``--ties geq``."""
+    d = cli_json(["patterns", b2_npz, "--ties", "regions", "--stream", "--json", "--quiet"])
+    assert (d["count"], d["exact_regions"], d["certified"], d["streamed"]) == (4, 4, True, True)
+    out_file = tmp_path / "stream.npz"
+    ref_file = tmp_path / "ref.npz"
+    assert main(["patterns", b2_npz, "--ties", "regions", "--stream", "--save", str(out_file), "--quiet"]) == 0
+    assert main(["patterns", b2_npz, "--ties", "regions", "--save", str(ref_file), "--quiet"]) == 0
+    capsys.readouterr()
+    with np.load(out_file) as z, np.load(ref_file) as r:
+        got = sorted("".join(str(int(b)) for b in p) for p in z["patterns"])
+        want = sorted("".join(str(int(b)) for b in p) for p in r["patterns"])
+        assert got == want and bool(z["certified"])
+    assert main(["patterns", b2_npz, "--stream", "--quiet"]) == 2
+    assert "--stream" in capsys.readouterr().err

@@ -308,13 +308,21 @@ def _max_patterns_arg():
         help="geq: all patterns of 𝒟_≥ (default); regions: full-dimensional cells only (docs/theory.md §B.1)"),
     arg("--json", action="store_true", help="print one JSON object instead of a summary"),
     arg("--save", metavar="FILE.npz", default=None, help="save patterns and witnesses to FILE.npz (atomic)"),
+    arg("--stream", action="store_true",
+        help="stream the regions in bounded memory (geom.iter_patterns, docs/theory.md §B.7): count them, or with "
+             "--save write them chunk by chunk; needs --ties regions"),
     _max_patterns_arg(),
     arg("--quiet", action="store_true", help="no progress bar and no note on stderr"),
 ])
 def _cmd_patterns(args) -> int:
     if args.save is not None:
         _check_save_path(args.save)
+    if args.stream and args.ties != "regions":
+        raise UsageError(f"argument --stream: needs --ties regions (the streamed set is the regions); got --ties "
+                         f"{args.ties}")
     data = load_data(args.data)
+    if args.stream:
+        return _stream_patterns(args, data)
     budget = _pattern_budget(data.X, args.bias, args.max_patterns, quiet=args.quiet)
     P = geom.enumerate_patterns(data.X, bias=args.bias, ties=args.ties, progress=not args.quiet,
                                 max_patterns=args.max_patterns)
@@ -337,6 +345,27 @@ def _cmd_patterns(args) -> int:
           f"{'unknown' if regions is None else summary['tie_only']}")
     print(f"general position: {yes[bool(P.general_position)]}; certified: {yes[bool(P.certified)]} "
           f"(count certificate: {P.count_certificate}); {P.seconds:.3f} s")
+    if args.save is not None:
+        print(f"saved: {args.save}")
+    return 0
+
+
+def _stream_patterns(args, data) -> int:
+    """``patterns --stream``: count (or, with ``--save``, write) the regions without holding them."""
+    if args.save is not None:
+        S = geom.save_patterns_stream(data.X, args.save, bias=args.bias, progress=not args.quiet)
+    else:
+        S = geom.count_patterns(data.X, bias=args.bias, progress=not args.quiet)
+    summary = {**S.to_dict(), "data": data.path, "n": data.n, "d": data.d, "saved": args.save, "streamed": True,
+               "version": geom.__version__}
+    if args.json:
+        print(_dumps(summary))
+        return 0
+    yes = {True: "yes", False: "no"}
+    print(f"{data.path}: n = {data.n}, d = {data.d}{' + bias' if S.bias else ''}, rank {S.rank} (streamed)")
+    print(f"region patterns: {S.count} in {S.n_chunks} chunk(s) of at most {S.chunk}; exact count "
+          f"{S.exact_regions}; certified: {yes[bool(S.certified)]} (count certificate: {S.count_certificate}); "
+          f"{S.seconds:.3f} s")
     if args.save is not None:
         print(f"saved: {args.save}")
     return 0
