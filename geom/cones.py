@@ -306,20 +306,18 @@ def region_index(X, patterns) -> RegionIndex:
         masks[h, g] = True
     words = pack_patterns(P)
     hashes = _hash_words(words)
-    order = np.argsort(hashes, kind="stable")
-    hashes, words = hashes[order], words[order]
-    del order
-    keys = table = None
-    if hashes.size > 1 and np.any(hashes[1:] == hashes[:-1]):  # a collision: search the sorted raw keys instead
+    keys = None
+    table = _hash_table(hashes)
+    if table is None:  # two regions share a hash: search the sorted raw keys instead
         hashes, words, keys = None, None, np.sort(_row_keys(P))
-    else:
-        table = _hash_table(hashes)
     return RegionIndex(keys=keys, groups=groups, masks=masks, hashes=hashes, words=words, table=table)
 
 
-def _hash_table(hashes: np.ndarray) -> np.ndarray:
-    """Open-addressing table (linear probing, load ≤ 1/2) of distinct 64-bit ``hashes``: slot → index, ``-1``
-    empty.  Built in vectorized passes: each pass places, per free slot, the first key that probes it."""
+def _hash_table(hashes: np.ndarray) -> np.ndarray | None:
+    """Open-addressing table (linear probing, load ≤ 1/2) of 64-bit ``hashes``: slot → index, ``-1`` empty;
+    ``None`` when two hashes are equal.  Built in vectorized passes: each pass writes every pending key into its
+    free probe slot, keeps the one write that landed per slot, and moves the others (and keys whose slot is taken)
+    one slot on."""
     T = 1 << max(4, int(np.ceil(np.log2(2 * max(1, hashes.size)))))
     itype = np.int32 if hashes.size < 2**31 - 1 else np.int64
     table = np.full(T, -1, dtype=itype)
@@ -327,14 +325,19 @@ def _hash_table(hashes: np.ndarray) -> np.ndarray:
     pending = np.arange(hashes.size, dtype=np.int64)
     while pending.size:
         s = slot[pending]
-        free = table[s] == -1
-        cand, cs = pending[free], s[free]
-        uniq, first = np.unique(cs, return_index=True)
-        table[uniq] = cand[first]
-        placed = np.zeros(hashes.size, dtype=bool)
-        placed[cand[first]] = True
-        pending = pending[~placed[pending]]
-        slot[pending] = (slot[pending] + 1) & (T - 1)
+        occ = table[s].astype(np.int64)
+        taken = occ >= 0
+        if np.any(hashes[occ[taken]] == hashes[pending[taken]]):
+            return None
+        free = ~taken
+        table[s[free]] = pending[free]  # duplicate slots: one write wins
+        won = np.zeros(pending.size, dtype=bool)
+        won[free] = table[s[free]] == pending[free]
+        lost = free & ~won  # a loser of this pass must differ from the key that took its slot
+        if np.any(hashes[table[s[lost]].astype(np.int64)] == hashes[pending[lost]]):
+            return None
+        pending, s = pending[~won], s[~won]
+        slot[pending] = (s + 1) & (T - 1)
     return table
 
 

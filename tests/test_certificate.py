@@ -448,3 +448,20 @@ def test_facet_projection_on_sliver_cones_matches_every_row():
     assert_allclose(fast.values, full.values, atol=1e-15)
     k = int(np.flatnonzero((pool == np.array([0, 0, 0, 1, 1, 0], bool)).all(axis=1))[0])
     assert fast.values[k, 1] <= 1e-15
+
+
+def test_hash_table_finds_every_key_and_refuses_equal_hashes():
+    """The open-addressing table of RegionIndex: every key is found at its own index, absent keys are not, and
+    two equal hashes (wherever they sit) make it refuse (the index then searches raw keys)."""
+    from geom.cones import _hash_table, _table_lookup
+
+    rng = np.random.default_rng(0)
+    h = rng.integers(0, 2**63, size=50_000, dtype=np.int64).astype(np.uint64)
+    t = _hash_table(h)
+    assert_array_equal(_table_lookup(t, h, h), np.arange(h.size))
+    q = rng.integers(0, 2**63, size=1000, dtype=np.int64).astype(np.uint64)
+    assert np.all(_table_lookup(t, h, q[~np.isin(q, h)]) == -1)
+    for a, b in ((5, 77), (0, h.size - 1), (123, 124)):
+        h2 = h.copy()
+        h2[a] = h2[b]
+        assert _hash_table(h2) is None
