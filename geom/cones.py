@@ -529,7 +529,8 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
     XTi = (Xn * inv[:, None]).T
     XTi_x = XTi if on_host else asarray_like(XTi, X)
     skip_n = None if skip is None else np.asarray(skip, dtype=bool)
-    pend_ub, pend_k, pend_col = [], [], []
+    pend_ub, pend_k, pend_col, pend_sub = [], [], [], []
+    use_sub = on_host and index is not None and thr >= 0 and n > 2 * _SUBSET_ROWS
     for s in range(0, P, chunk):
         pk = Pn[s:s + chunk]
         e = s + pk.shape[0]
@@ -572,7 +573,7 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
             zero = xp.zeros_like(Sg)
             worst_pair = (to_numpy(xp.min(xp.where(Sg < 0, Sg, zero), axis=1)).astype(np.float64),
                           -to_numpy(xp.max(xp.where(Sg > 0, Sg, zero), axis=1)).astype(np.float64))
-        del M, Sg
+        del M
         Gr, slr, sqr, normsr = Gh[rows_idx], sl[rows_idx], sq[rows_idx], norms[rows_idx]
         for col, sign in ((0, 1.0), (1, -1.0)):
             worst = worst_pair[col]
@@ -593,6 +594,10 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
                 pend_ub.append(ub[rest])
                 pend_k.append(kk[rest])
                 pend_col.append(np.full(rest.size, col, dtype=np.int8))
+                if use_sub:  # the most violated rows of the pending entries: a small superset cone of each
+                    pend_sub.append(np.argpartition(Sg[rest] if col == 0 else -Sg[rest], _SUBSET_ROWS,
+                                                    axis=1)[:, :_SUBSET_ROWS])
+        del Sg
     above = values > thr
     found = int(np.sum(above if skip_n is None else above & ~skip_n[:, None]))
     n_as = 0
@@ -601,7 +606,8 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
         ub_all, k_all, col_all = np.concatenate(pend_ub), np.concatenate(pend_k), np.concatenate(pend_col)
     else:
         ub_all, k_all, col_all = np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
-    del pend_ub, pend_k, pend_col
+    sub_all = np.concatenate(pend_sub) if pend_sub else None
+    del pend_ub, pend_k, pend_col, pend_sub
     order = np.argsort(-ub_all, kind="stable")
     reps = index.representatives if index is not None else None
     pos, block = 0, _FIRST_BLOCK
@@ -614,6 +620,11 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
         block = min(2 * block, _MAX_BLOCK)
         ks, cols = k_all[sel], col_all[sel]
         Gb = np.where(cols == 0, 1.0, -1.0)[:, None] * (Pn[ks].astype(np.float64) @ nuX)  # ±Xᵀ D_k ν again
+        if sub_all is not None:  # first the superset cone of the most violated rows: no facet lookup
+            keep = ~_subset_stage(Xn, Pn, ks, cols, Gb, sub_all[sel], ub_all[sel], slack, thr, g_round, upper)
+            sel, ks, cols, Gb = sel[keep], ks[keep], cols[keep], Gb[keep]
+            if sel.size == 0:
+                continue
         rows = _cone_rows_batch(Xn, Pn, ks, index, reps)
         B = np.where(Pn[ks[:, None], rows] , 1.0, -1.0)[:, :, None] * Xn[rows]  # (N, m, d), padded rows are 0
         B[rows == _PAD] = 0.0
@@ -693,6 +704,11 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
 #: ``exact=False`` of :func:`dual_values`: a screen point whose cone rows it violates by at most this fraction
 #: of its norm counts as inside (the pricing estimate of a clear violator; never used by a certificate).
 _NEARLY_INSIDE = 0.0
+#: Pending entries are first bounded on the cone of this many of their most violated rows (a superset of the
+#: pattern's cone: :func:`_subset_stage`), which settles most without looking up their facets.
+_SUBSET_ROWS = 8
+#: ... with this many coordinate-descent sweeps before the active set.
+_SUBSET_SWEEPS = 12
 #: Padding index of :func:`_cone_rows_batch` (a row of zeros in the batched cone matrices).
 _PAD = -1
 #: Pending entries of :func:`dual_values` are screened in blocks of growing size (the first block is small so
@@ -708,6 +724,32 @@ _HILDRETH_STEPS = 400
 #: the one-by-one solver :func:`_project` (each step is a batched SVD; started from the Hildreth point, most cones
 #: settle in a few).
 _ACTIVE_SET_ITERS = 12
+
+
+def _subset_stage(X, P, ks, cols, G, sub, ub_prev, slack, thr, g_round, upper):
+    """Pending entries of :func:`dual_values` against the cone of their ``_SUBSET_ROWS`` most violated rows (a
+    superset of ``C_k``: any ``λ ≥ 0`` on those rows bounds ``‖Π_{C_k} g‖`` from above, docs/theory.md §C.2).
+    Entries whose bound is ``≤ thr`` are settled (``upper`` written); returns which.  Nothing is claimed exact
+    here: a superset projection that lands within rounding of ``C_k`` can still be far from ``Π_{C_k} g`` when
+    ``C_k`` is a sliver (nearly parallel facet rows), so values come from the facet rows only.
+    """
+    B = np.where(P[ks[:, None], sub], 1.0, -1.0)[:, :, None] * X[sub]
+
+    def bound(p, lam, G, B, ks):
+        lam_scale = np.linalg.norm(np.einsum("nm,nmd->nd", lam, np.abs(B)), axis=1)
+        return np.linalg.norm(p, axis=1) * (1.0 + g_round) + slack[ks] + g_round * (np.linalg.norm(G, axis=1)
+                                                                                     + lam_scale)
+
+    # coordinate descent alone settles most (cheap); the active set tightens the bound of the others
+    ph, lh = _hildreth(G, B, _SUBSET_SWEEPS)
+    ub = np.minimum(ub_prev, bound(ph, lh, G, B, ks))
+    go = np.flatnonzero(~(ub <= thr))
+    if go.size:
+        _, p_g, lam_g, _ = _active_set_batch(G[go], B[go], lh[go])
+        ub[go] = np.minimum(ub[go], bound(p_g, lam_g, G[go], B[go], ks[go]))
+    settled = ub <= thr
+    upper[ks[settled], cols[settled]] = ub[settled]
+    return settled
 
 
 def _outside(X, pats, V, G, row_norms) -> np.ndarray:

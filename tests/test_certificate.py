@@ -465,3 +465,26 @@ def test_hash_table_finds_every_key_and_refuses_equal_hashes():
         h2 = h.copy()
         h2[a] = h2[b]
         assert _hash_table(h2) is None
+
+
+@pytest.mark.parametrize("seed,scale", [(0, 1.0), (1, 1e-4), (2, 1e4)])
+def test_subset_stage_values_and_bounds_match_every_row(seed, scale):
+    """With n > 2·_SUBSET_ROWS the pending entries are first projected onto their most violated rows (a superset
+    cone): values above the threshold must equal the all-rows projections, every bound must hold, near-duplicate
+    and integer rows included."""
+    from geom.cones import _SUBSET_ROWS
+
+    rng = np.random.default_rng(300 + seed)
+    n = 3 * _SUBSET_ROWS
+    X = rng.standard_normal((n, 3)) * scale
+    X[1] = X[0] + 1e-9 * scale * rng.standard_normal(3)
+    X[2:6] = rng.integers(-3, 4, size=(4, 3)) * scale
+    P = geom.enumerate_patterns(X, ties="regions").patterns
+    nu = rng.standard_normal(n)
+    full = dual_values(X, nu, P)
+    thr = float(np.quantile(full.values, 0.7))
+    fast = dual_values(X, nu, P, threshold=thr, index=region_index(X, P))
+    hi = full.values > thr * (1 + 1e-9)
+    assert_allclose(fast.values[hi], full.values[hi], rtol=1e-9, atol=1e-12 * float(full.values.max()))
+    assert np.all(fast.upper >= full.values * (1 - 1e-12))
+    assert np.all(~fast.computed | (np.abs(fast.values - full.values) <= 1e-9 * full.values.max()))
