@@ -596,7 +596,7 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
                 pend_col.append(np.full(rest.size, col, dtype=np.int8))
                 if use_sub:  # the most violated rows of the pending entries: a small superset cone of each
                     pend_sub.append(np.argpartition(Sg[rest] if col == 0 else -Sg[rest], _SUBSET_ROWS,
-                                                    axis=1)[:, :_SUBSET_ROWS])
+                                                    axis=1)[:, :_SUBSET_ROWS].astype(np.int32))
         del Sg
     above = values > thr
     found = int(np.sum(above if skip_n is None else above & ~skip_n[:, None]))
