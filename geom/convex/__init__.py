@@ -326,12 +326,17 @@ def _vertex_reduce(Xa, pats, U, V, tol):
     if len(slots) < 2:
         return None
     mags = np.array([np.linalg.norm(z) for _, _, z in slots])
-    dirs = np.array([z / m for (_, _, z), m in zip(slots, mags)])
+    with np.errstate(all="ignore"):
+        dirs = np.array([z / m for (_, _, z), m in zip(slots, mags)])
+    if not (np.all(np.isfinite(dirs)) and np.all(mags > 0)):  # subnormal slots: no usable direction, no reduction
+        return None
     signs = np.array([s for _, s, _ in slots])
     # equal signed directions: the deduplication of the polytope (docs/theory.md §D.3), one column per group
     pairs = np.array([[i, 0 if s > 0 else 1] for i, (_, s, _) in enumerate(slots)])
     _, _, groups, _ = columns_from_pairs(Xa, pairs, dirs, tol)
-    keep = np.array([g[0][0] for g in groups])
+    if not groups:
+        return None
+    keep = np.array([g[0][0] for g in groups], dtype=np.int64)
     c = np.array([float(sum(mags[i] for i, _ in g)) for g in groups])
     A = np.maximum(Xa @ dirs[keep].T, 0.0) * signs[keep]
     v, _ = prune_to_vertex(A, c, tol)
