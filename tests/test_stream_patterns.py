@@ -17,6 +17,7 @@ from numpy.testing import assert_array_equal
 
 import geom
 from cases.arrangements import resonance_rows
+from geom.arrangements import _patterns as _patterns_mod
 from geom.arrangements import _stream
 from geom.exceptions import DataFileError, InvalidInputError, InvalidInputTypeError
 
@@ -263,7 +264,7 @@ def test_integer_witnesses_of_repaired_regions(monkeypatch):
     within their chunk."""
     real = _stream.cell_witnesses
     monkeypatch.setattr(_stream, "cell_witnesses", lambda *a, **kw: real(*a, **kw)[1::2])
-    monkeypatch.setattr(_stream, "_float_witness", lambda u, rows: None)
+    monkeypatch.setattr(_patterns_mod, "_float_witness", lambda u, rows: None)  # via _repair_witnesses
     X = np.random.default_rng(9).integers(-2, 3, (12, 4))
     K, W, chunks, S = collect(X, chunk=16)
     assert S.exact_fallback and S.certified and rowset(K) == rowset(geom.enumerate_patterns(X, ties="regions").packed)

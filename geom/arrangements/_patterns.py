@@ -446,13 +446,7 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=
         S_all = np.unpackbits(K_all, axis=1, count=m).astype(bool)
         us, keys, consistent = _missing_regions(exact_rows_J, S_all, D, exact)
         del S_all
-        wits = []
-        for u in us:
-            w = _float_witness(list(u), exact_rows_J)
-            if w is None:
-                inexact[K_all.shape[0] + len(wits)] = list(u)
-                w = _rounded(u)
-            wits.append(w)
+        wits = _repair_witnesses(us, exact_rows_J, K_all.shape[0], inexact)
         if us:
             K_all = np.concatenate([K_all, np.packbits(np.array(keys, dtype=bool).reshape(-1, m), axis=1)])
             W_all = np.concatenate([W_all, np.array(wits, dtype=np.float64).reshape(-1, D)])
@@ -516,6 +510,19 @@ def _missing_regions(rows, S, dim: int, exact: int):
                 us.append(tuple(u))
                 keys.append(key)
     return us, keys, 1 + sum(need) == exact
+
+
+def _repair_witnesses(us, exact_rows_J, offset: int, inexact: dict) -> list:
+    """Float witnesses of the exact interior points ``us`` of missing regions; where none is certified in floats
+    the rounded point is used and the exact one recorded in ``inexact`` (key: ``offset`` + its position)."""
+    wits = []
+    for u in us:
+        w = _float_witness(list(u), exact_rows_J)
+        if w is None:
+            inexact[offset + len(wits)] = list(u)
+            w = _rounded(u)
+        wits.append(w)
+    return wits
 
 
 def _rounded(u) -> np.ndarray:

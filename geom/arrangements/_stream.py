@@ -47,8 +47,8 @@ from ..tolerances import DEFAULT_TOLERANCES, Tolerances
 from ._cells import cell_witnesses
 from ._charpoly import cover_count
 from ._patterns import (_CHARPOLY_BUDGET, _blas_single_thread, _canonical_rows, _certified_candidates, _check_bias,
-                        _exact_count, _float_rows, _float_witness, _hyperplanes, _missing_regions, _progress_bar,
-                        _remap_columns, _rounded, _with_opposites)
+                        _exact_count, _float_rows, _hyperplanes, _missing_regions, _progress_bar, _remap_columns,
+                        _repair_witnesses, _with_opposites)
 
 __all__ = ["PatternChunk", "StreamSummary", "PatternStream", "iter_patterns", "count_patterns",
            "save_patterns_stream", "DEFAULT_CHUNK"]
@@ -356,13 +356,7 @@ class PatternStream:
             del K_all
             us, keys, consistent = _missing_regions(exact_rows_J, S_all, D, exact)
             del S_all
-            wits = []
-            for u in us:
-                w = _float_witness(list(u), exact_rows_J)
-                if w is None:
-                    inexact[len(wits)] = list(u)
-                    w = _rounded(u)
-                wits.append(w)
+            wits = _repair_witnesses(us, exact_rows_J, 0, inexact)
             missing_K = np.packbits(np.array(keys, dtype=bool).reshape(-1, mh), axis=1)
             missing_W = np.array(wits, dtype=np.float64).reshape(-1, D)
         certified = consistent and 2 * half_total + (0 if missing_K is None else missing_K.shape[0]) == exact
