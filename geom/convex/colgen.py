@@ -235,7 +235,7 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
         ts = time.perf_counter()
         add = None
         if P > _PARTIAL_MIN:  # partial pricing: window after window, until enough violators or a whole cycle
-            got, n_got = [], 0
+            got, n_got, clean = [], 0, True
             if upper_all is None:
                 upper_all = np.zeros((P, 2))
             for _ in range(windows.count):
@@ -243,26 +243,27 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
                 dv = dual_values(Xa, res.nu, pool[win], threshold=thr, index=index, limit=per_round, exact=False,
                                  skip=ws.member[win])
                 upper_all[win] = dv.upper  # rigorous for every entry, complete or not
+                clean &= dv.complete
                 viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member[win])
                 if viol.size:
                     got.append((win[viol], dv.values[viol], dv.directions[viol]))
                     n_got += viol.size
                 if n_got >= per_round // 2:
                     break
-            if not got:  # every window priced at this ν (each complete: no violator stopped it): converged
+            if not got and clean:  # every window priced completely at this ν, no violator anywhere: converged
                 t_price += time.perf_counter() - ts
                 prev = (DualValues(values=np.zeros((P, 2)), directions=np.zeros((P, 2, 0)),
                                    computed=np.zeros((P, 2), dtype=bool), phi=float("nan"), argmax=(0, 0),
                                    n_active_set=0, upper=upper_all.copy()), res.nu)
                 converged = True
                 break
-            ks = np.concatenate([g[0] for g in got])
-            merged = SimpleNamespace(values=np.concatenate([g[1] for g in got]),
-                                     directions=np.concatenate([g[2] for g in got]))
-            order = np.argsort(-merged.values.max(axis=1), kind="stable")
-            add = ks[_diverse(merged, order, per_round)]
-            viol, dv = ks, SimpleNamespace(phi=float(merged.values.max()))
-            partial += 1
+            if got:
+                ks = np.concatenate([g[0] for g in got])
+                merged = SimpleNamespace(values=np.concatenate([g[1] for g in got]),
+                                         directions=np.concatenate([g[2] for g in got]))
+                add = ks[_diverse(merged, np.argsort(-merged.values.max(axis=1), kind="stable"), per_round)]
+                n_viol, phi_round = ks.size, float(merged.values.max())
+                partial += 1
         if add is None:
             dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, limit=per_round, previous=prev,
                              exact=False, skip=ws.member)
@@ -278,8 +279,9 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
                 converged = True
                 break
             add = _diverse(dv, viol[np.argsort(-dv.values[viol].max(axis=1), kind="stable")], per_round)
+            n_viol, phi_round = viol.size, float(dv.phi)
         t_price += time.perf_counter() - ts
-        trace.append((len(ws), int(viol.size), float(dv.phi)))
+        trace.append((len(ws), int(n_viol), phi_round))
         # keep the restricted program small: drop patterns unused by the last _DROP_AGE solutions and far from
         # tight (dropping sooner makes patterns cycle out and back in)
         # (dual values only of the members with zero slots: the others are not idle whatever their value)
