@@ -40,6 +40,12 @@ from .tolerances import gamma
 #: :func:`dual_values` (the products behind ``‖g − g₀‖`` are computed in float64); an absolute Higham term
 #: ``γ_{n+d+4} ‖|X|ᵀ D_k |ν − ν₀|‖`` is added to it.
 _LIPSCHITZ_ROUNDING = 1e-12
+#: A cone row enters the active set of :func:`_active_set_batch` only when its violation ``−b_iᵀp`` exceeds this
+#: fraction of ``‖b_i‖‖g‖`` (rounding-level violations do not; the KKT test below decides acceptance).
+_ENTER_RTOL = 1e-12
+#: Singular values of the active rows below ``max(m, d) · _RANK_EPS`` times the largest count as zero in the
+#: least-squares step of :func:`_active_set_batch` (NumPy's ``matrix_rank`` default).
+_RANK_EPS = float(np.finfo(np.float64).eps)
 #: Relative tolerance of the KKT test of an exact cone projection (:func:`_kkt_ok`): ``B p ≥ −_KKT_RTOL ‖b_i‖‖g‖``
 #: and ``λ_i |(B p)_i| ≤ _KKT_RTOL ‖g‖²``.  Not a decision: a point failing it is re-solved, never trusted less.
 _KKT_RTOL = 1e-9
@@ -66,34 +72,12 @@ def _kkt_ok(g, B, lam, p) -> bool:
 
 
 def _nnls_active_set(A, b):
-    """``argmin_{x≥0} ‖A x − b‖`` by the Lawson–Hanson active-set method, written out (no iteration limit
-    short of ``3m + 20`` outer steps): the fallback of :func:`_project` when :func:`scipy.optimize.nnls` returns
-    a point that fails the KKT test."""
+    """``argmin_{x≥0} ‖A x − b‖`` by the Lawson–Hanson method of :func:`_active_set_batch` on this one problem
+    (cone rows ``Aᵀ``, ``g = −b``) with ``3m + 20`` steps: the fallback of :func:`_project` when
+    :func:`scipy.optimize.nnls` returns a point that fails the KKT test (the caller checks the answer again)."""
     m = A.shape[1]
-    x = np.zeros(m)
-    P = np.zeros(m, dtype=bool)
-    scale = float(np.linalg.norm(A)) * float(np.linalg.norm(b))
-    eps = _KKT_RTOL * 1e-3 * scale
-    for _ in range(3 * m + 20):
-        w = A.T @ (b - A @ x)
-        cand = ~P & (w > eps)
-        if not cand.any():
-            break
-        P[int(np.argmax(np.where(cand, w, -np.inf)))] = True
-        for _ in range(3 * m + 20):
-            z = np.zeros(m)
-            z[P] = np.linalg.lstsq(A[:, P], b, rcond=None)[0]
-            if np.all(z[P] > 0):
-                x = z
-                break
-            neg = P & (z <= 0)
-            step = float(np.min(x[neg] / (x[neg] - z[neg])))
-            x = x + step * (z - x)
-            P &= x > 0
-            x[~P] = 0.0
-            if not P.any():
-                break
-    return np.maximum(x, 0.0)
+    return _active_set_batch(-np.asarray(b, float)[None, :], np.asarray(A, float).T[None, :, :], np.zeros((1, m)),
+                             iters=3 * m + 20)[2][0]
 
 
 def _project(g, B):
@@ -806,14 +790,13 @@ def _active_set_batch(G, B, lam0, iters: int = _ACTIVE_SET_ITERS):
     full = np.zeros(N, dtype=bool)
     live = np.flatnonzero((s > 0) & np.all(np.isfinite(G), axis=1))
     ok[s == 0] = True
-    eps = np.finfo(np.float64).eps
     for _ in range(iters):
         if live.size == 0:
             break
         Sl, Bl, Gl = S[live], B[live], G[live]
         with np.errstate(all="ignore"):
             Uf, sv, Vt = np.linalg.svd(np.swapaxes(Bl * Sl[:, :, None], 1, 2), full_matrices=False)
-            keep = sv > sv[:, :1] * (max(m, d) * eps)
+            keep = sv > sv[:, :1] * (max(m, d) * _RANK_EPS)
             coef = -np.einsum("ndr,nd->nr", Uf, Gl) / np.where(keep, sv, 1.0) * keep
             z = np.where(Sl, np.einsum("nrm,nr->nm", Vt, coef), 0.0)
         pos = np.all(~Sl | (z > 0), axis=1) & np.all(np.isfinite(z), axis=1)
@@ -821,7 +804,7 @@ def _active_set_batch(G, B, lam0, iters: int = _ACTIVE_SET_ITERS):
         lz = np.where(pos[:, None], z, lam[live])
         p = Gl + np.einsum("nm,nmd->nd", lz, Bl)
         w = -np.einsum("nmd,nd->nm", Bl, p)
-        cand = ~Sl & (bn[live] > 0) & (w > _KKT_RTOL * 1e-3 * bn[live] * s[live][:, None])
+        cand = ~Sl & (bn[live] > 0) & (w > _ENTER_RTOL * bn[live] * s[live][:, None])
         fin = pos & ~cand.any(axis=1)
         add = pos & ~fin
         top = np.argmax(np.where(cand, w, -np.inf), axis=1)

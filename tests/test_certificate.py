@@ -488,3 +488,19 @@ def test_subset_stage_values_and_bounds_match_every_row(seed, scale):
     assert_allclose(fast.values[hi], full.values[hi], rtol=1e-9, atol=1e-12 * float(full.values.max()))
     assert np.all(fast.upper >= full.values * (1 - 1e-12))
     assert np.all(~fast.computed | (np.abs(fast.values - full.values) <= 1e-9 * full.values.max()))
+
+
+def test_fallback_active_set_matches_brute_force_over_faces():
+    """The one-problem fallback of _project (the batched Lawson–Hanson method run to 3m + 20 steps) returns
+    λ ≥ 0 whose point is the projection found by brute force over the cone's faces."""
+    from geom.cones import _nnls_active_set
+
+    rng = np.random.default_rng(77)
+    B = _thin_cones(rng, 25, 5, 3)
+    for i in range(25):
+        rows = B[i][np.any(B[i] != 0, axis=1)]
+        g = rng.standard_normal(3)
+        lam = _nnls_active_set(rows.T, -g)
+        assert np.all(lam >= 0)
+        ref = float(np.linalg.norm(_projection_by_faces(g, rows)))
+        assert_allclose(np.linalg.norm(g + rows.T @ lam), ref, atol=1e-9 * np.linalg.norm(g))
