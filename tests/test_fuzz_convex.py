@@ -139,3 +139,30 @@ def test_solver_and_certificate_against_cvxpy(seed):
 @pytest.mark.parametrize("seed", range(N_DEFAULT, N_DEFAULT + N_SLOW))
 def test_solver_and_certificate_against_cvxpy_slow(seed):
     _run(seed)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_partial_pricing_against_cvxpy(seed, monkeypatch):
+    """Partial pricing (windows of the pool; used on pools above 200k patterns) forced on small pools: the solution
+    is still certified and its p* is the independent optimum (cvxpy over every pattern, every cone row), on the
+    same weak-spot kinds (integers, duplicate, near-duplicate and antiparallel rows)."""
+    import geom.convex.colgen as colgen
+
+    X, y, beta, bias, kind = _instance(500 + seed)
+    rng = np.random.default_rng(900 + seed)
+    X = np.concatenate([X, rng.standard_normal((int(rng.integers(6, 14)), X.shape[1]))])  # a larger pool
+    y = np.concatenate([y, rng.standard_normal(X.shape[0] - y.size)])
+    Xa = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1) if bias else X
+    P = geom.enumerate_patterns(X, bias=bias, ties="regions")
+    monkeypatch.setattr(colgen, "_PARTIAL_MIN", max(1, P.count // 6))
+    monkeypatch.setattr(colgen, "_PARTIAL_PARTS", 6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", geom.PrecisionWarning)
+        sol = geom.solve_convex(X, y, beta, bias=bias, patterns=P)
+    if not P.certified:
+        assert not sol.certified
+        return
+    ref, rtol = _cvxpy_value(Xa, y, beta, P.patterns)
+    assert sol.certified and sol.status == "optimal", (seed, kind, sol.status)
+    assert_allclose(sol.p_star, ref, rtol=rtol, atol=rtol)
+    assert sol.lower_bound <= ref + rtol * max(1.0, abs(ref))
