@@ -238,3 +238,9 @@ def test_regression_fuzz_1289474584_533():
     """Fresh-seed stream 1289474584, instance 533 (scaled data, β = 5e-8, with bias): the polytope is certified
     but the independent QP oracle stopped 'optimal_inaccurate' at 1e-10; it is retried at 1e-9."""
     assert _check(533, 1289474584) in ("certified", "uncertified")
+
+
+def test_regression_fuzz_712023057_745():
+    """Fresh-seed stream 712023057, instance 745 (integer 1-D data, β = 0.2): a polytope with a single vertex
+    whose support is empty crashed the conditioning of its support columns (an SVD of zero columns)."""
+    assert _check(745, 712023057) == "certified"

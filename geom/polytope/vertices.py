@@ -84,6 +84,9 @@ def _solve_support(A, b, S):
 
 
 def _cond(A, S) -> float:
+    """Condition number of the support columns ``A[:, S]`` (``1`` for the empty support: the zero vertex)."""
+    if len(S) == 0:
+        return 1.0
     s = np.linalg.svd(A[:, list(S)], compute_uv=False)
     return float(s[0] / s[-1]) if s[-1] > 0 else math.inf
 
