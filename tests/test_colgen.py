@@ -108,3 +108,59 @@ def test_partial_pricing_reaches_the_same_optimum(monkeypatch):
     member = np.zeros(pool.shape[0], dtype=bool)
     member[part.work] = True
     assert not np.any((dv.values.max(axis=1) > beta * (1 + DEFAULT_TOLERANCES.pricing)) & ~member)
+
+
+def test_reduced_accuracy_rounds_are_settled_before_the_run_ends(monkeypatch):
+    """Intermediate rounds take Clarabel's ``AlmostSolved`` as it is; a round whose pricing finds no violator is
+    solved again with refinement and full accuracy before it may end the run (``_settle``)."""
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((25, 2))
+    y = rng.standard_normal(25)
+    beta = 0.05
+    pool = geom.enumerate_patterns(X, ties="regions").patterns
+    rows_of = _rows_of(X.shape[0])
+    calls = []
+    real = colgen.solve_restricted
+
+    def degraded(*args, refine=False, accept_almost=False):
+        res = real(*args, refine=refine, accept_almost=accept_almost)
+        calls.append((refine, accept_almost))
+        if accept_almost:  # every intermediate round reports reduced accuracy (the point is the solver's)
+            return colgen.Restricted(U=res.U, V=res.V, nu=res.nu, nu_dual=res.nu_dual, status="AlmostSolved",
+                                     iterations=res.iterations, refined=False)
+        return res
+
+    monkeypatch.setattr(colgen, "solve_restricted", degraded)
+    cg = colgen.column_generation(X, y, beta, pool, rows_of, None, "squared", DEFAULT_TOLERANCES, 100)
+    assert cg.converged
+    assert cg.restricted.status == "Solved" and cg.restricted.refined
+    assert calls[-1] == (True, False)                       # the last solve: refinement on, no reduced accuracy
+    assert all(accept for _, accept in calls[:-1])          # the others accepted reduced accuracy
+    assert not any(refine for refine, _ in calls[:-1])      # and AlmostSolved never made refinement sticky
+    full = real(X, y, beta, pool, rows_of(np.arange(pool.shape[0])), "squared", 1e-10)
+    assert_allclose(cg.restricted.nu, full.nu, atol=1e-6)
+
+
+def test_restricted_program_modes_against_closed_forms():
+    """The restricted program with the difference variables ``w_k = u_k − v_k``, in every mode, on
+    docs/theory.md §I, I1 (two points, one per half-line): squared ``y* = y − β``-shrunk per slot, interpolation
+    ``Σ t = |y_1| + |y_2|``, and the logistic optimum's stationarity ``|Xᵀ D_k ν| = β`` on the used slots."""
+    X = np.array([[-1.0], [1.0]])
+    pats = np.array([[False, True], [True, False]])
+    rows = [np.array([0, 1])] * 2
+    y = np.array([1.0, 2.0])
+    sq = solve_restricted(X, y, 0.5, pats, rows, "squared", 1e-10)
+    assert sq.status == "Solved"
+    assert_allclose(fit(X, pats, sq.U, sq.V), [0.5, 1.5], atol=1e-8)
+    assert_allclose(sq.nu, [0.5, 0.5], atol=1e-8)
+    it = solve_restricted(X, y, 0.5, pats, rows, "interpolate", 1e-10)
+    assert it.status == "Solved"
+    assert_allclose(fit(X, pats, it.U, it.V), y, atol=1e-8)
+    assert_allclose(np.abs(it.U).sum() + np.abs(it.V).sum(), 3.0, rtol=1e-8)
+    yl = np.array([1.0, -1.0])
+    lg = solve_restricted(X, yl, 0.1, pats, rows, "logistic", 1e-10)
+    assert lg.ok
+    yhat = fit(X, pats, lg.U, lg.V)
+    nu = yl / (1.0 + np.exp(yl * yhat))                     # −∇ of Σ log(1 + exp(−y ŷ))
+    assert_allclose(lg.nu, nu, atol=1e-8)
+    assert_allclose(np.abs(nu), [0.1, 0.1], atol=1e-6)      # each point is its slot's only row: |ν_i| = β

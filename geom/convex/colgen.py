@@ -209,7 +209,9 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
         ws.add(first[np.argsort(-dv.values.max(axis=1), kind="stable")[: min(P, per_round)]])
     rounds = iters = cuts = partial = 0
     upper_all = None  # partial pricing: the windows' upper bounds, stitched (a whole cycle gives every entry)
-    refine = False  # once a round needed Clarabel's iterative refinement, the next ones start with it
+    refine = False  # once a round failed without Clarabel's iterative refinement, the next ones start with it
+    strict = False  # intermediate rounds accept Clarabel's reduced accuracy; a round that may end the run is
+    # re-solved with refinement first (``_settle``)
     converged = False
     trace: list = []
     prev = None
@@ -221,8 +223,10 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
         rounds += 1
         ts = time.perf_counter()
         work, rows = list(ws.indices), list(ws.rows)
-        res = solve_restricted(Xa, y, beta, pool[work], rows, mode, tol.solver, refine=refine)
-        refine = refine or res.refined
+        res = solve_restricted(Xa, y, beta, pool[work], rows, mode, tol.solver, refine=refine or strict,
+                               accept_almost=not strict)
+        refine = refine or (res.refined and not strict)  # (a retry after a failure: the next programs are alike)
+        strict = False
         t_solve += time.perf_counter() - ts
         iters += res.iterations
         status = res.status
@@ -250,6 +254,10 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
                     n_got += viol.size
                 if n_got >= per_round // 2:
                     break
+            if not got and clean and _settle(res):  # a whole clean cycle at a full-accuracy ν: re-solve first
+                strict = True
+                t_price += time.perf_counter() - ts
+                continue
             if not got and clean:  # every window priced completely at this ν, no violator anywhere: converged
                 t_price += time.perf_counter() - ts
                 prev = (DualValues(values=np.zeros((P, 2)), directions=np.zeros((P, 2, 0)),
@@ -274,6 +282,10 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
                                  skip=ws.member)
                 prev = (dv, res.nu)
                 viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
+            if viol.size == 0 and _settle(res):  # no violator at a reduced-accuracy ν: re-solve in full first
+                strict = True
+                t_price += time.perf_counter() - ts
+                continue
             if viol.size == 0:
                 t_price += time.perf_counter() - ts
                 converged = True
@@ -299,6 +311,12 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
     return ColumnGeneration(restricted=restricted, work=work, rows=rows, status=status, converged=converged,
                             rounds=rounds, iterations=iters, previous=prev, trace=trace, seconds_solver=t_solve,
                             seconds_pricing=t_price, cuts=cuts, partial=partial)
+
+
+def _settle(res: Restricted) -> bool:
+    """The restricted solve stopped at Clarabel's reduced accuracy (``AlmostSolved``, accepted in an intermediate
+    round): before pricing may end the run, the program is solved again with refinement (docs/theory.md §C.3)."""
+    return res.status == "AlmostSolved" and not res.refined
 
 
 class _Windows:
