@@ -21,7 +21,7 @@ import numpy as np
 
 from .tolerances import gamma
 
-__all__ = ["integer_rows", "exact_rank", "pivot_columns", "exact_signs", "certify_signs", "to_fraction_rows",
+__all__ = ["integer_rows", "dyadic_integers", "exact_rank", "pivot_columns", "exact_signs", "certify_signs", "to_fraction_rows",
            "primitive_direction", "exact_sign_matrix", "exact_sign_keys", "scaled_float_rows"]
 
 
@@ -175,8 +175,17 @@ def scaled_float_rows(rows) -> np.ndarray:
     return out
 
 
-def _exact_entry(row, w) -> Fraction:
-    return sum((int(a) * Fraction(float(b)) for a, b in zip(row, w)), Fraction(0))
+def dyadic_integers(w) -> list[int]:
+    """Integers ``k_j`` with ``w_j = k_j / 2**E`` for one common ``E ≥ 0``: a float is a dyadic rational, so a
+    float vector is an integer vector over one power of two, and ``sign(y·w) = sign(y·k)`` for integer ``y``
+    (exact signs in integer arithmetic, without the normalizations of :class:`fractions.Fraction`).
+
+    >>> dyadic_integers([0.5, -3.0, 0.125])
+    [4, -24, 1]
+    """
+    ratios = [float(v).as_integer_ratio() for v in w]
+    den = max((d for _, d in ratios), default=1)
+    return [num * (den // d) for num, d in ratios]
 
 
 def _sign_chunks(rows, W, Yf, chunk):
@@ -209,12 +218,15 @@ def _sign_chunks(rows, W, Yf, chunk):
             Ws = Wc[slow]
             Pv = P[slow]
             bound = g * (np.abs(Ws) @ absY.T)
+            wint: dict[int, list[int]] = {}  # each slow witness as integers over one power of two
             for a, j in np.argwhere(~(Pv > bound)):
                 i = slow[a]
                 if not valid[i]:
                     continue
                 n_exact += 1
-                val = _exact_entry(rows[j], Wc[i])
+                if i not in wint:
+                    wint[i] = dyadic_integers(Wc[i])
+                val = sum(int(r) * k for r, k in zip(rows[j], wint[i]))
                 if val == 0:
                     valid[i] = False
                 S[i, j] = val > 0

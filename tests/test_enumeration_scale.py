@@ -17,7 +17,7 @@ from numpy.testing import assert_array_equal
 import geom
 from geom import kernels
 from geom.arrangements import _patterns
-from geom.exact import exact_sign_keys, exact_sign_matrix, integer_rows
+from geom.exact import dyadic_integers, exact_sign_keys, exact_sign_matrix, integer_rows
 
 
 def _exact_signs(X, W):
@@ -76,6 +76,24 @@ def test_exact_sign_keys_is_the_packed_exact_sign_matrix(chunk):
     assert_array_equal(valid, ~zero.any(axis=1))
     assert_array_equal(valid_m, valid)
     assert not valid[5] and valid[6] and pos[6, 0] and n_exact >= 2
+
+
+def test_dyadic_integers_against_fractions():
+    """``w = k / 2**E`` exactly, with one common ``E`` (the least): checked in :class:`fractions.Fraction` on floats
+    of every scale (subnormal, 1e±300, integers, zero, mixed signs), and integer signs equal exact signs."""
+    rng = np.random.default_rng(7)
+    cases = [rng.standard_normal(4) * 10.0 ** rng.integers(-300, 300, size=4) for _ in range(50)]
+    cases += [np.array([5e-324, -1.0, 0.0, 3.0]), np.array([0.0, 0.0, 0.0, 0.0]), np.array([2.0**60, -7.0, 1.5, 0.25])]
+    for w in cases:
+        k = dyadic_integers(w)
+        fr = [Fraction(float(v)) for v in w]
+        den = max(f.denominator for f in fr)
+        assert all(isinstance(v, int) for v in k)
+        assert [Fraction(v, den) for v in k] == fr
+        row = rng.integers(-9, 10, size=4).tolist()
+        exact = sum((r * f for r, f in zip(row, fr)), Fraction(0))
+        val = sum(r * v for r, v in zip(row, k))
+        assert (val > 0) == (exact > 0) and (val == 0) == (exact == 0)
 
 
 @pytest.mark.parametrize("shape", [(9, 3), (8, 4)])

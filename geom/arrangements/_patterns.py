@@ -27,7 +27,7 @@ from fractions import Fraction
 import numpy as np
 
 from .._validation import check_int, check_matrix, check_option
-from ..exact import (exact_rank, exact_sign_keys, exact_sign_matrix, integer_rows, pivot_columns,
+from ..exact import (dyadic_integers, exact_rank, exact_sign_keys, exact_sign_matrix, integer_rows, pivot_columns,
                      primitive_direction, scaled_float_rows)
 from ..exceptions import PrecisionWarning, ProblemTooLargeError
 from ..kernels import hashed_distinct, packed_first_distinct, packed_hashes, packed_lex_order
@@ -196,10 +196,10 @@ def _same_signs(w: np.ndarray, u, rows) -> bool:
     """Exactly: does the float vector ``w`` have the signs (zeros included) of the integer vector ``u``?"""
     if not np.all(np.isfinite(w)):
         return False
-    wq = [Fraction(float(v)) for v in w]
+    wq = dyadic_integers(w)  # (w over one power of two: the same signs)
     for r in rows:
         a = _dot(r, u)
-        b = sum((int(x) * q for x, q in zip(r, wq)), Fraction(0))
+        b = sum(int(x) * q for x, q in zip(r, wq))
         if (a > 0) != (b > 0) or (a == 0) != (b == 0):
             return False
     return True
@@ -457,9 +457,7 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=
 
 def _integer_vector(w) -> tuple[int, ...]:
     """The dyadic float vector ``w`` times the least power of two that makes it integral (same ray)."""
-    fr = [Fraction(float(v)) for v in w]
-    den = max(f.denominator for f in fr)  # powers of two: the largest is a common multiple
-    return tuple(int(f * den) for f in fr)
+    return tuple(dyadic_integers(w))
 
 
 def _certified_witnesses(rows, dim: int) -> list[tuple[int, ...]]:
