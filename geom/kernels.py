@@ -34,6 +34,7 @@ __all__ = [
     "unique_pattern_indices",
     "row_keys",
     "packed_first_distinct",
+    "first_distinct_int_rows",
     "packed_hashes",
     "hashed_distinct",
     "packed_lex_order",
@@ -250,6 +251,29 @@ def packed_first_distinct(packed: np.ndarray) -> np.ndarray:
         _, first = np.unique(row_keys(packed), return_index=True)
         return np.sort(first)
     return np.sort(hashed_distinct(packed, packed_hashes(packed)))
+
+
+def first_distinct_int_rows(Y: np.ndarray) -> np.ndarray:
+    """Indices (increasing) of the first occurrence of each distinct row of an int64 matrix.
+
+    Small entries (the usual case in the deletion–restriction recursion) are packed into one int64 key per row
+    in the mixed radix ``2·max|y| + 2``, a bijection on those rows, so a 1-D ``np.unique`` replaces the much
+    slower row-wise ``np.unique(axis=0)`` (the fallback for large entries).
+
+    >>> first_distinct_int_rows(np.array([[1, -2], [0, 3], [1, -2], [-4, 0]])).tolist()
+    [0, 1, 3]
+    """
+    if Y.shape[0] <= 1:
+        return np.arange(Y.shape[0])
+    B = int(np.max(np.abs(Y))) + 1
+    if (2 * B) ** Y.shape[1] < 2**62:
+        code = np.zeros(Y.shape[0], dtype=np.int64)
+        for j in range(Y.shape[1]):
+            code = code * (2 * B) + (Y[:, j] + B)
+        _, idx = np.unique(code, return_index=True)
+    else:
+        _, idx = np.unique(Y, axis=0, return_index=True)
+    return np.sort(idx)
 
 
 def relu_forward(X, U, alpha):

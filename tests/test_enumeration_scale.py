@@ -78,6 +78,17 @@ def test_exact_sign_keys_is_the_packed_exact_sign_matrix(chunk):
     assert not valid[5] and valid[6] and pos[6, 0] and n_exact >= 2
 
 
+@pytest.mark.parametrize("scale", [1, 3, 10**6, 2**40])
+def test_first_distinct_int_rows_against_row_unique(scale):
+    """The packed-key distinct rows (and the row-wise fallback for entries too large to pack) are the first
+    occurrences that ``np.unique(axis=0)`` finds, on rows with many repeats and negative entries."""
+    rng = np.random.default_rng(scale % 97)
+    Y = rng.integers(-scale, scale + 1, size=(300, 5))
+    Y[100:200] = Y[rng.integers(0, 100, size=100)]  # repeats
+    _, first = np.unique(Y, axis=0, return_index=True)
+    assert_array_equal(kernels.first_distinct_int_rows(Y), np.sort(first))
+
+
 def test_dyadic_integers_against_fractions():
     """``w = k / 2**E`` exactly, with one common ``E`` (the least): checked in :class:`fractions.Fraction` on floats
     of every scale (subnormal, 1e±300, integers, zero, mixed signs), and integer signs equal exact signs."""

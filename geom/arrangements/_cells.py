@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels import packed_first_distinct
+from ..kernels import first_distinct_int_rows, packed_first_distinct
 from ..tolerances import DEFAULT_TOLERANCES, Tolerances
 
 __all__ = ["cell_witnesses", "distinct_hyperplanes", "level_witnesses"]
@@ -52,8 +52,7 @@ def distinct_hyperplanes(Y: np.ndarray, integral: bool, tol: Tolerances = DEFAUL
         first = np.argmax(Yi != 0, axis=1)
         sgn = np.sign(Yi[np.arange(Yi.shape[0]), first])
         Yi = Yi * sgn[:, None]
-        _, idx = np.unique(Yi, axis=0, return_index=True)
-        return Yi[np.sort(idx)].astype(np.float64), True
+        return Yi[first_distinct_int_rows(Yi)].astype(np.float64), True
     norms = np.linalg.norm(Y, axis=1)
     keep = norms > 0
     Yn = Y[keep] / norms[keep, None]

@@ -17,6 +17,7 @@ from math import comb
 import numpy as np
 
 from ..exact import integer_rows
+from ..kernels import first_distinct_int_rows
 from ._exact_cells import canonical_hyperplanes
 
 __all__ = ["characteristic_polynomial", "count_regions", "cover_count", "charpoly_coefficients"]
@@ -38,32 +39,13 @@ def cover_count(n: int, r: int) -> int:
 
 # ---- exact integer rows --------------------------------------------------------------------------------------
 
-def _first_unique_rows(Y):
-    """Indices (sorted) of the first occurrence of each distinct row of an int64 matrix.
-
-    Rows are encoded as one int64 in mixed radix when that is exact (small entries), which is much faster than
-    ``np.unique(axis=0)``.
-    """
-    if Y.shape[0] <= 1:
-        return np.arange(Y.shape[0])
-    B = int(np.max(np.abs(Y))) + 1
-    if (2 * B) ** Y.shape[1] < 2**62:
-        code = np.zeros(Y.shape[0], dtype=np.int64)
-        for j in range(Y.shape[1]):
-            code = code * (2 * B) + (Y[:, j] + B)
-        _, idx = np.unique(code, return_index=True)
-    else:
-        _, idx = np.unique(Y, axis=0, return_index=True)
-    return np.sort(idx)
-
-
 def _canon_np(Y):
     g = np.gcd.reduce(Y, axis=1)
     keep = g > 0
     Y = Y[keep] // g[keep, None]
     first = np.argmax(Y != 0, axis=1)
     Y = Y * np.sign(Y[np.arange(Y.shape[0]), first])[:, None]
-    return Y[_first_unique_rows(Y)]
+    return Y[first_distinct_int_rows(Y)]
 
 
 def _small(Y) -> bool:
@@ -107,7 +89,7 @@ def _chi3(Y):
         c = np.stack([a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1], a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2],
                       a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]], axis=1)
         c = np.concatenate([kk[:, None], _prim_sign(c)], axis=1)
-        a_sum = _first_unique_rows(c).shape[0]
+        a_sum = first_distinct_int_rows(c).shape[0]
     else:
         rows = Y.tolist() if isinstance(Y, np.ndarray) else Y
         keys = set()
