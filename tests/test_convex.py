@@ -423,3 +423,20 @@ def test_solutions_are_vertices_of_the_optimal_polytope(seed):
     s = np.linalg.svd(A, compute_uv=False)
     assert sol.neurons == len(Z) <= len(y)
     assert s[-1] > 1e-9 * s[0]  # independent columns: a vertex
+
+
+def test_hopeless_candidates_skip_only_what_cannot_certify():
+    """A polishing candidate is skipped without its certificate only when its own objective exceeds the current
+    one (plus rounding) by more than the gap floor; equal, better, NaN and interpolation candidates are kept."""
+    from geom.convex import _hopeless
+
+    X = np.array([[-1.0], [1.0]])
+    y = np.array([1.0, 2.0])
+    U, V = np.array([[0.0], [1.5]]), np.zeros((2, 1))          # slot 2 fits x = 1 with 1.5
+    own = geom.network_objective(geom.nets.psi(U, V), X, y, 0.5)
+    assert not _hopeless(X, y, 0.5, U, V, "squared", False, own, 0.0, 1e-10)          # same objective
+    assert _hopeless(X, y, 0.5, U, V, "squared", False, own - 1e-3, 0.0, 1e-10)       # 1e-3 worse
+    assert not _hopeless(X, y, 0.5, U, V, "squared", False, own - 1e-3, 2e-3, 1e-10)  # within the rounding
+    assert not _hopeless(X, y, 0.5, U, V, "squared", False, float("nan"), 0.0, 1e-10)
+    assert not _hopeless(X, y, 0.5, U, V, "squared", False, float("inf"), 0.0, 1e-10)
+    assert not _hopeless(X, y, 0.5, U, V, "interpolate", False, 0.0, 0.0, 1e-10)

@@ -383,6 +383,17 @@ def _floor(rel: float, tol: Tolerances) -> float:
     return max(rel, _POLISHED * tol.gap) if math.isfinite(rel) else rel
 
 
+def _hopeless(X, y, beta, U, V, mode, bias, value, rounding, floor) -> bool:
+    """A candidate ``(U, V)`` whose certificate cannot reach the relative gap ``floor`` (its own objective alone
+    exceeds the current ``value + rounding`` by more): every dual bound is at most ``p* ≤ value + rounding``, so
+    its gap is at least that excess, and the pricing pass of its certificate is skipped.  Never in interpolation
+    mode (the objective there is the penalty of a point that meets the fit only to the solver's accuracy)."""
+    if mode == "interpolate" or not (math.isfinite(value) and math.isfinite(floor)):
+        return False
+    own = network_objective(psi(U, V, bias=bias), X, y, beta, loss=mode)
+    return bool((own - value - rounding) / max(1.0, abs(own)) > floor)
+
+
 def _no_worse(a: float, b: float) -> bool:
     """``a ≤ b`` for relative gaps, where a NaN ``a`` is worse than anything and a NaN ``b`` better than nothing."""
     return math.isfinite(a) and (not math.isfinite(b) or a <= b)
@@ -521,7 +532,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         for attempt in range(polish_rounds):
             polished = newton_polish(Xa, y, beta_eff, pats, rows, U_ip, V_ip, tol.support * 100.0 ** attempt,
                                      loss=loss)
-            if polished is None:
+            if polished is None or _hopeless(X, y, beta_eff, *polished, mode, bias, value, rnd, _floor(rel, tol)):
                 continue
             cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *polished, mode, bias, tol,
                             extra=(nu_lb,), previous=cg.previous, cache=bounds)
