@@ -425,10 +425,18 @@ class DualValues:
         """
         return float(self.upper.max()) if self.upper is not None and self.upper.size else 0.0
 
+    @classmethod
+    def screen(cls, upper) -> "DualValues":
+        """Only rigorous upper bounds ``upper`` (P, 2), no values or directions: the ``previous`` of a later
+        :func:`dual_values` call (its Lipschitz screen) at a fraction of the memory of a full result."""
+        P = upper.shape[0]
+        return cls(values=np.zeros((P, 2)), directions=np.zeros((P, 2, 0)), computed=np.zeros((P, 2), dtype=bool),
+                   phi=float("nan"), argmax=(0, 0), n_active_set=0, upper=upper)
+
 
 def dual_values(X, nu, patterns, *, threshold: float | None = None, index: RegionIndex | None = None,
                 limit: int | None = None, previous: tuple | None = None, chunk: int = 32768,
-                exact: bool = True, skip=None) -> DualValues:
+                exact: bool = True, skip=None, directions: bool = True) -> DualValues:
     """Dual values of every pattern and sign at ``ν`` (docs/theory.md §C.2).
 
     Parameters
@@ -463,6 +471,10 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
     skip : array of bool (P,), optional
         Patterns left to the batched screens only (never projected, never counted against ``limit``): column
         generation skips its working set, whose dual values it does not need.  ``upper`` stays rigorous.
+    directions : bool
+        ``False``: the maximizing directions are not kept (``directions`` has shape ``(P, 2, 0)``); a
+        certificate needs only values and bounds, and on Gaussian (100, 5) the directions of the whole pool take
+        628 MB.
 
     Notes
     -----
@@ -480,12 +492,12 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
     """
     Xn = to_numpy(X).astype(np.float64)
     nun = to_numpy(nu).astype(np.float64)
-    Pn = to_numpy(patterns).astype(bool)
+    Pn = np.asarray(to_numpy(patterns), dtype=bool)  # (no copy of a boolean pool: 785 MB at Gaussian (100, 5))
     P, d = Pn.shape[0], Xn.shape[1]
     n = Xn.shape[0]
     g_round = gamma(n + d + 4)
     values = np.zeros((P, 2))
-    dirs = np.zeros((P, 2, d))
+    dirs = np.zeros((P, 2, d)) if directions else _Discard()
     computed = np.zeros((P, 2), dtype=bool)
     upper = np.zeros((P, 2))
     slack = np.zeros(P)
@@ -681,8 +693,17 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
             found += nv > thr
     flat = int(np.argmax(values)) if P else 0
     phi = float(values.max()) if P else 0.0
+    if not directions:
+        dirs = np.zeros((P, 2, 0))
     return DualValues(values=values, directions=dirs, computed=computed, phi=phi,
                       argmax=(flat // 2, flat % 2), n_active_set=n_as, upper=upper, complete=complete)
+
+
+class _Discard:
+    """Stands in for the directions array of :func:`dual_values` when they are not kept: writes are dropped."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
 
 
 #: ``exact=False`` of :func:`dual_values`: a screen point whose cone rows it violates by at most this fraction

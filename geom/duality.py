@@ -252,8 +252,8 @@ def _power_of_two_shift(nu: np.ndarray) -> int:
 
 
 def dual_bound(X, y, beta: float, nu, pool, *, loss: str | None, index: RegionIndex | None = None,
-               threshold: float | None = None, previous: tuple | None = None, limit: int | None = None
-               ) -> DualBound:
+               threshold: float | None = None, previous: tuple | None = None, limit: int | None = None,
+               directions: bool = True) -> DualBound:
     """``D(ν̃)``, ``ν̃ = ν min(1, β/φ̄(ν))``, over the pattern pool (docs/theory.md §C.2–C.3).
 
     Parameters
@@ -275,6 +275,8 @@ def dual_bound(X, y, beta: float, nu, pool, *, loss: str | None, index: RegionIn
         rigorous, and ``phi`` is exact whenever it is above the threshold.
     previous, limit
         Passed to :func:`geom.cones.dual_values` (only when no rescaling was needed).
+    directions : bool
+        Passed to :func:`geom.cones.dual_values`: ``False`` keeps no maximizing directions (a bound only).
 
     Returns
     -------
@@ -291,7 +293,7 @@ def dual_bound(X, y, beta: float, nu, pool, *, loss: str | None, index: RegionIn
     with np.errstate(over="ignore", invalid="ignore"):
         try:
             dv = dual_values(X, nu_s, pool, threshold=thr, index=index, limit=limit,
-                             previous=previous if shift == 0 else None)
+                             previous=previous if shift == 0 else None, directions=directions)
         except ValueError:  # |X|²|ν| beyond float64: the active-set solver refuses non-finite input
             empty = dual_values(X, np.zeros_like(nu), pool[:0])
             return DualBound(nu=nu, phi=math.nan, phi_upper=math.nan, scale=math.nan, lower_bound=math.nan,

@@ -504,3 +504,24 @@ def test_fallback_active_set_matches_brute_force_over_faces():
         assert np.all(lam >= 0)
         ref = float(np.linalg.norm(_projection_by_faces(g, rows)))
         assert_allclose(np.linalg.norm(g + rows.T @ lam), ref, atol=1e-9 * np.linalg.norm(g))
+
+
+def test_dual_values_without_directions_are_the_same_values_and_bounds():
+    """``directions=False`` (certificates) changes nothing but the directions it does not keep: the same values,
+    computed flags, rigorous bounds and φ, whatever the threshold, screen and index; and the bound-only
+    ``DualValues.screen`` of a result screens the next ν exactly as the full result does."""
+    rng = np.random.default_rng(12)
+    X = rng.standard_normal((40, 3))
+    P = geom.enumerate_patterns(X, ties="regions").patterns
+    index = region_index(X, P)
+    nu = rng.standard_normal(40)
+    base = dual_values(X, nu, P, index=index)
+    for thr in (None, float(np.quantile(base.values, 0.9))):
+        for warm in (None, (base, nu * (1 + 1e-6)), (geom.cones.DualValues.screen(base.upper), nu * (1 + 1e-6))):
+            a = dual_values(X, nu * (1 + 1e-6), P, threshold=thr, index=index, previous=warm)
+            b = dual_values(X, nu * (1 + 1e-6), P, threshold=thr, index=index, previous=warm, directions=False)
+            assert b.directions.shape == (P.shape[0], 2, 0) and a.directions.shape == (P.shape[0], 2, 3)
+            assert_array_equal(a.values, b.values)
+            assert_array_equal(a.upper, b.upper)
+            assert_array_equal(a.computed, b.computed)
+            assert a.phi == b.phi

@@ -440,3 +440,36 @@ def test_hopeless_candidates_skip_only_what_cannot_certify():
     assert not _hopeless(X, y, 0.5, U, V, "squared", False, float("nan"), 0.0, 1e-10)
     assert not _hopeless(X, y, 0.5, U, V, "squared", False, float("inf"), 0.0, 1e-10)
     assert not _hopeless(X, y, 0.5, U, V, "interpolate", False, 0.0, 0.0, 1e-10)
+
+
+def test_certify_prices_further_dual_candidates_only_while_needed(monkeypatch):
+    """``_certify`` prices an offered dual candidate over the pool only while the best bound so far leaves a gap
+    above ``_ENOUGH · tol.gap``; each priced candidate leaves its upper bounds as the next one's screen."""
+    import geom.convex as gc
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((20, 2))
+    y = rng.standard_normal(20)
+    sol = geom.solve_convex(X, y, 0.05)
+    assert sol.certified
+    calls = []
+    real = gc.dual_bound
+
+    def counting(*args, previous=None, **kw):
+        calls.append(previous)
+        return real(*args, previous=previous, **kw)
+
+    monkeypatch.setattr(gc, "dual_bound", counting)
+    tol = geom.DEFAULT_TOLERANCES
+    args = (X, X, y, 0.05, sol.pool, sol.pool_index, sol.patterns, sol.U, sol.V, "squared", False, tol)
+    other = sol.nu_star * 0.5
+    cache: dict = {}
+    out = gc._certify(*args, extra=(other,), cache=cache)
+    assert len(calls) == 1                                      # certified by ν̂ itself: `other` never priced
+    assert (out[0] + out[1] - out[2]) / max(1.0, abs(out[0])) <= gc._ENOUGH * tol.gap
+    assert gc._SCREEN in cache
+    calls.clear()
+    bad = np.zeros(2 * len(sol.U)).reshape(len(sol.U), 2)       # the zero network: a poor ν̂ = y
+    out = gc._certify(*args[:7], bad, bad, *args[9:], extra=(sol.nu_star,), cache=cache)
+    assert len(calls) == 1 and calls[0] is not None             # y priced with the screen; ν* is cached
+    assert_allclose(out[2], sol.lower_bound, rtol=1e-12)        # the better bound (ν*) is the one reported

@@ -260,9 +260,7 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
                 continue
             if not got and clean:  # every window priced completely at this ν, no violator anywhere: converged
                 t_price += time.perf_counter() - ts
-                prev = (DualValues(values=np.zeros((P, 2)), directions=np.zeros((P, 2, 0)),
-                                   computed=np.zeros((P, 2), dtype=bool), phi=float("nan"), argmax=(0, 0),
-                                   n_active_set=0, upper=upper_all.copy()), res.nu)
+                prev = (DualValues.screen(upper_all.copy()), res.nu)
                 converged = True
                 break
             if got:
