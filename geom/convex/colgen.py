@@ -209,6 +209,7 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
         ws.add(first[np.argsort(-dv.values.max(axis=1), kind="stable")[: min(P, per_round)]])
     rounds = iters = cuts = partial = 0
     upper_all = None  # partial pricing: the windows' upper bounds, stitched (a whole cycle gives every entry)
+    win_nu: dict = {}  # ... and the ν at which each window was last priced
     refine = False  # once a round failed without Clarabel's iterative refinement, the next ones start with it
     strict = False  # intermediate rounds accept Clarabel's reduced accuracy; a round that may end the run is
     # re-solved with refinement first (``_settle``)
@@ -244,9 +245,12 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
                 upper_all = np.zeros((P, 2))
             for _ in range(windows.count):
                 win = windows.next()
+                seen = win_nu.get(windows.last)  # this window's last pricing: a Lipschitz screen at its ν
                 dv = dual_values(Xa, res.nu, pool[win], threshold=thr, index=index, limit=per_round, exact=False,
-                                 skip=ws.member[win])
+                                 skip=ws.member[win],
+                                 previous=None if seen is None else (DualValues.screen(upper_all[win]), seen))
                 upper_all[win] = dv.upper  # rigorous for every entry, complete or not
+                win_nu[windows.last] = res.nu
                 clean &= dv.complete
                 viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member[win])
                 if viol.size:
@@ -319,7 +323,9 @@ def _settle(res: Restricted) -> bool:
 
 class _Windows:
     """Successive windows of a pool of ``P`` patterns for partial pricing: blocks of one fixed random permutation
-    (seeded: the run is deterministic), each of ``max(_PARTIAL_MIN, P // _PARTIAL_PARTS)`` patterns, cycling."""
+    (seeded: the run is deterministic), each of ``max(_PARTIAL_MIN, P // _PARTIAL_PARTS)`` patterns, cycling.
+    ``last`` is the position in the cycle of the window ``next`` returned (its upper bounds and ``ν`` are kept by
+    column generation: the Lipschitz screen of the window's next pricing)."""
 
     def __init__(self, P: int):
         self.P = P
@@ -327,6 +333,7 @@ class _Windows:
         self.count = -(-P // self.size)  # windows in a cycle: any ``count`` consecutive ones cover the pool
         self.order = None
         self.pos = 0
+        self.last = -1
 
     def next(self) -> np.ndarray:
         if self.order is None:
@@ -334,5 +341,6 @@ class _Windows:
         if self.pos >= self.P:
             self.pos = 0
         win = np.sort(self.order[self.pos:self.pos + self.size])
+        self.last = self.pos // self.size  # which window of the cycle
         self.pos += self.size
         return win
