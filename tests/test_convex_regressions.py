@@ -199,3 +199,28 @@ def test_dual_values_nan_screen_bound_is_projected_not_settled(monkeypatch, exac
                       for p in pats])
     assert_allclose(dv.values, brute, rtol=1e-9, atol=1e-12)
     assert np.all(brute <= dv.upper * (1 + 1e-12))
+
+
+def test_slipped_slots_are_cut_and_never_end_the_run():
+    """Standardized diabetes (first 100 rows, 2 features; one is binary) with a bias: thin cones let interior-point
+    slots slip outside their facet description.  The violated rows are added and the round still prices, but a
+    slipped solution never ends the run: the result is certified, every returned slot lies in its whole cone
+    (every row), and the optimum is that of a run that re-solved after each cut."""
+    datasets = pytest.importorskip("sklearn.datasets")
+    from geom.convex.program import fit, solve_restricted
+
+    X, y = datasets.load_diabetes(return_X_y=True)
+    X, y = X[:100, :2], y[:100]
+    X, y = (X - X.mean(0)) / X.std(0), (y - y.mean()) / y.std()
+    sol = geom.solve_convex(X, y, 1e-2, bias=True)
+    assert sol.certified and sol.stats["cuts"] > 0
+    Xa = np.hstack([X, np.ones((100, 1))])
+    for pat, u, v in zip(sol.patterns, sol.U, sol.V):
+        B = cone_rows(Xa, pat)
+        for z in (u, v):
+            assert np.all(B @ z >= -1e-9 * np.linalg.norm(z) * np.linalg.norm(B, axis=1))
+    # an independent path: the restricted program over the final working set plus every cone row of each pattern
+    full = solve_restricted(Xa, y, 1e-2, sol.pool[sol.work], [np.arange(100)] * len(sol.work), "squared", 1e-10)
+    r = fit(Xa, sol.pool[sol.work], full.U, full.V) - y
+    obj = 0.5 * float(r @ r) + 1e-2 * float(np.linalg.norm(full.U, axis=1).sum() + np.linalg.norm(full.V, axis=1).sum())
+    assert_allclose(sol.p_star, obj, rtol=1e-7)
