@@ -21,16 +21,12 @@ import numpy as np
 
 from .tolerances import gamma
 
-__all__ = ["integer_rows", "dyadic_integers", "exact_rank", "pivot_columns", "exact_signs", "certify_signs", "to_fraction_rows",
-           "primitive_direction", "exact_sign_matrix", "exact_sign_keys", "scaled_float_rows"]
+__all__ = ["integer_rows", "dyadic_integers", "exact_rank", "pivot_columns", "exact_signs", "certify_signs",
+           "to_fraction_rows", "primitive_direction", "exact_sign_matrix", "exact_sign_keys", "scaled_float_rows"]
 
 
 def _row_to_int(row) -> list[int]:
-    fr = [Fraction(v) if not isinstance(v, (int, np.integer)) else Fraction(int(v)) for v in row]
-    den = 1
-    for f in fr:
-        den = den * f.denominator // math.gcd(den, f.denominator)
-    ints = [int(f * den) for f in fr]
+    ints = [int(v) for v in row] if all(isinstance(v, (int, np.integer)) for v in row) else dyadic_integers(row)
     g = 0
     for v in ints:
         g = math.gcd(g, v)
@@ -112,8 +108,8 @@ def certify_signs(X, W, expected_positive, *, chunk: int = 65536):
     """Certify that the witnesses ``W`` have exactly the strict signs ``expected_positive`` on the rows of ``X``.
 
     A float filter decides each entry whose computed value exceeds Higham's bound
-    ``γ_d (|X||W|ᵀ)`` (then the float sign is the exact sign); the remaining entries are decided in exact
-    rational arithmetic.  An exact zero fails the certificate (a region witness must avoid every hyperplane).
+    ``γ_d (|X||W|ᵀ)`` (then the float sign is the exact sign); the remaining entries are decided exactly, in
+    integer arithmetic (primitive integer rows times the witness over one power of two).  An exact zero fails the certificate (a region witness must avoid every hyperplane).
 
     Parameters
     ----------
@@ -145,11 +141,10 @@ def certify_signs(X, W, expected_positive, *, chunk: int = 65536):
         unsure = np.argwhere(~sure)
         if unsure.size:
             if Xq is None:
-                Xq = to_fraction_rows(X)
+                Xq = integer_rows(X)  # positive multiples of the rows: the same signs, in integers
             for i, j in unsure:
                 n_exact += 1
-                wq = [Fraction(float(v)) for v in Wc[i]]
-                val = sum((a * b for a, b in zip(Xq[j], wq)), Fraction(0))
+                val = sum(a * b for a, b in zip(Xq[j], dyadic_integers(Wc[i])))
                 if val == 0 or (val > 0) != bool(exp[i, j]):
                     return False, n_exact
     return True, n_exact

@@ -455,11 +455,6 @@ def _regions(exact_rows_J, Y, integral, r, cover, max_int, tol, progress, exact=
     return K_all, W_all, inexact, exact, how, ok, n_exact, fallback
 
 
-def _integer_vector(w) -> tuple[int, ...]:
-    """The dyadic float vector ``w`` times the least power of two that makes it integral (same ray)."""
-    return tuple(dyadic_integers(w))
-
-
 def _certified_witnesses(rows, dim: int) -> list[tuple[int, ...]]:
     """Integer witnesses of every region of the distinct primitive integer ``rows`` in ``R^dim``.
 
@@ -480,7 +475,7 @@ def _certified_witnesses(rows, dim: int) -> list[tuple[int, ...]]:
     S, valid, _ = exact_sign_matrix(rows, W, Yf=Y if integral else None)
     idx = np.flatnonzero(valid)
     keep = idx[_first_distinct(S[idx])]
-    out = [_integer_vector(W[i]) for i in keep]
+    out = [tuple(dyadic_integers(W[i])) for i in keep]  # (the same ray, integral)
     coef = charpoly_coefficients(np.array(rows, dtype=object if max_int >= 2**62 else np.int64))
     exact = (-1) ** dim * sum(c * (-1) ** i for i, c in enumerate(coef))
     if len(out) < exact:
