@@ -246,8 +246,10 @@ def _certify(Xa, X, y, beta, pool, index, pats, U, V, mode, bias, tol, nu=None, 
     error; ``lower`` the best :func:`geom.duality.dual_bound` over ``ν = −∇L(ŷ)`` (the given ``nu`` in
     interpolation mode) and the ``extra`` candidates, ``ν_lb`` the candidate that gave it (a dual point does not
     depend on the primal one: it is offered again to the next candidates).  ``phi`` is ``φ`` at the reported ``ν``.
-    ``cache`` (a dict) keeps ``(φ, D(ν̃))`` per dual candidate across calls: the candidate offered again is not
-    priced again over the pool.
+    ``cache`` (a dict) keeps ``(φ, D(ν̃))`` per dual candidate across calls (the candidate offered again is not
+    priced again over the pool), and under ``_SCREEN`` the rigorous bounds of the last whole-pool pass with its
+    ``ν`` (the Lipschitz screen of the next candidate).  Candidates after the first are priced only while the
+    best bound leaves a relative gap above ``_ENOUGH · tol.gap`` (a NaN gap never stops them).
     """
     yhat = fit(Xa, pats, U, V)
     loss = None if mode == "interpolate" else mode
@@ -273,7 +275,7 @@ def _certify(Xa, X, y, beta, pool, index, pats, U, V, mode, bias, tol, nu=None, 
             b = dual_bound(Xa, y, beta, cand, pool, loss=loss, index=index, threshold=beta * (1.0 - tol.phi_exact),
                            previous=cache.get(_SCREEN, previous), directions=False)
             cache[key] = (b.phi, b.lower_bound)
-            if b.shift == 0 and b.values.upper.shape[0] == pool.shape[0]:
+            if b.shift == 0 and b.values.upper.shape[0] == pool.shape[0]:  # (not a rescaled or non-finite ν)
                 cache[_SCREEN] = (DualValues.screen(b.values.upper), np.asarray(cand, dtype=np.float64))
         b_phi, b_lower = cache[key]
         if i == 0:
@@ -288,7 +290,6 @@ def _certify(Xa, X, y, beta, pool, index, pats, U, V, mode, bias, tol, nu=None, 
 _ENOUGH = 1e-2
 #: Key of ``_certify``'s cache under which the last certificate pass keeps its rigorous upper bounds (a screen).
 _SCREEN = "screen"
-
 
 
 def _label_scale(Xa, y) -> float:
@@ -400,8 +401,10 @@ def _floor(rel: float, tol: Tolerances) -> float:
 
 def _hopeless(X, y, beta, U, V, mode, bias, value, rounding, floor) -> bool:
     """A candidate ``(U, V)`` whose certificate cannot reach the relative gap ``floor`` (its own objective alone
-    exceeds the current ``value + rounding`` by more): every dual bound is at most ``p* ≤ value + rounding``, so
-    its gap is at least that excess, and the pricing pass of its certificate is skipped.  Never in interpolation
+    exceeds the current ``value + rounding`` by more): on a complete pool every dual bound is at most
+    ``p* ≤ value + rounding``, so its gap is at least that excess, and the pricing pass of its certificate is
+    skipped.  (On a given, possibly incomplete pool the skip can only forgo a candidate; it never claims anything:
+    the reported certificate is always the one computed.)  Never in interpolation
     mode (the objective there is the penalty of a point that meets the fit only to the solver's accuracy)."""
     if mode == "interpolate" or not (math.isfinite(value) and math.isfinite(floor)):
         return False

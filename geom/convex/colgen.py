@@ -241,7 +241,7 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
         slipped = rounds < max_rounds and ws.cut(Xa, pool, res.U, res.V, _CUT_FACTOR * tol.solver, tol.support)
         cuts += int(slipped)
         ts = time.perf_counter()
-        add = None
+        add, none_left = None, False
         if P > _PARTIAL_MIN:  # partial pricing: window after window, until enough violators or a whole cycle
             got, n_got, clean = [], 0, True
             if upper_all is None:
@@ -261,26 +261,17 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
                     n_got += viol.size
                 if n_got >= per_round // 2:
                     break
-            if not got and clean and slipped:
-                t_price += time.perf_counter() - ts
-                continue
-            if not got and clean and _settle(res):  # a whole clean cycle at a full-accuracy ν: re-solve first
-                strict = True
-                t_price += time.perf_counter() - ts
-                continue
-            if not got and clean:  # every window priced completely at this ν, no violator anywhere: converged
-                t_price += time.perf_counter() - ts
-                prev = (DualValues.screen(upper_all.copy()), res.nu)
-                converged = True
-                break
-            if got:
+            if not got and clean:  # every window priced completely at this ν, no violator anywhere
+                none_left = True
+                prev = (DualValues.screen(upper_all.copy()), res.nu)  # (one whole cycle, all at this ν)
+            elif got:
                 ks = np.concatenate([g[0] for g in got])
                 merged = SimpleNamespace(values=np.concatenate([g[1] for g in got]),
                                          directions=np.concatenate([g[2] for g in got]))
                 add = ks[_diverse(merged, np.argsort(-merged.values.max(axis=1), kind="stable"), per_round)]
                 n_viol, phi_round = ks.size, float(merged.values.max())
                 partial += 1
-        if add is None:
+        if add is None and not none_left:
             dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, limit=per_round, previous=prev,
                              exact=False, skip=ws.member)
             prev = (dv, res.nu)  # ``upper`` bounds every entry, complete or not
@@ -290,20 +281,19 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
                                  skip=ws.member)
                 prev = (dv, res.nu)
                 viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
-            if viol.size == 0 and slipped:  # no violator, but the point left its cone: re-solve with the rows
-                t_price += time.perf_counter() - ts
-                continue
-            if viol.size == 0 and _settle(res):  # no violator at a reduced-accuracy ν: re-solve in full first
-                strict = True
-                t_price += time.perf_counter() - ts
-                continue
-            if viol.size == 0:
-                t_price += time.perf_counter() - ts
-                converged = True
-                break
-            add = _diverse(dv, viol[np.argsort(-dv.values[viol].max(axis=1), kind="stable")], per_round)
-            n_viol, phi_round = viol.size, float(dv.phi)
+            none_left = viol.size == 0
+            if not none_left:
+                add = _diverse(dv, viol[np.argsort(-dv.values[viol].max(axis=1), kind="stable")], per_round)
+                n_viol, phi_round = viol.size, float(dv.phi)
         t_price += time.perf_counter() - ts
+        if none_left:  # no violator anywhere in the pool at this ν
+            if slipped:  # ... but the point left its cone: re-solve with the added rows first
+                continue
+            if _settle(res):  # ... but at reduced accuracy: re-solve in full first
+                strict = True
+                continue
+            converged = True
+            break
         trace.append((len(ws), int(n_viol), phi_round))
         # keep the restricted program small: drop patterns unused by the last _DROP_AGE solutions and far from
         # tight (dropping sooner makes patterns cycle out and back in)
@@ -326,7 +316,7 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
 
 def _settle(res: Restricted) -> bool:
     """The restricted solve stopped at Clarabel's reduced accuracy (``AlmostSolved``, accepted in an intermediate
-    round): before pricing may end the run, the program is solved again with refinement (docs/theory.md §C.3)."""
+    round): before pricing may end the run, the program is solved again with refinement (docs/theory.md §C.4)."""
     return res.status == "AlmostSolved" and not res.refined
 
 
