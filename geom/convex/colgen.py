@@ -27,7 +27,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ..cones import DualValues, cone_rows, dual_values
+from ..cones import DualValues, dual_values
 from .program import Restricted, solve_restricted
 
 __all__ = ["WorkingSet", "ColumnGeneration", "column_generation"]
@@ -93,21 +93,21 @@ class WorkingSet:
     def cut(self, Xa, pool, U, V, slack: float, support: float) -> bool:
         """Add the cone rows that a nonzero slot of ``(U, V)`` violates by more than ``slack`` (relative to
         ``‖b_i‖‖z‖``; slots below ``support`` of the largest are ignored); ``True`` if any row was added."""
-        norms = np.concatenate([np.linalg.norm(U, axis=1), np.linalg.norm(V, axis=1)])
-        big = float(norms.max(initial=0.0))
+        nu_, nv_ = np.linalg.norm(U, axis=1), np.linalg.norm(V, axis=1)
+        big = float(max(nu_.max(initial=0.0), nv_.max(initial=0.0)))
         bn = np.linalg.norm(Xa, axis=1)
+        sign = np.where(pool[np.asarray(self.indices, dtype=np.int64)], 1.0, -1.0)  # rows of B_k = (2D_k − I)X
+        bad = np.zeros(sign.shape, dtype=bool)
+        for Z, nz in ((U, nu_), (V, nv_)):
+            live = np.flatnonzero(nz > support * big)  # (a NaN norm is not live)
+            if live.size:
+                bad[live] |= sign[live] * (Z[live] @ Xa.T) < -slack * nz[live, None] * bn[None, :]
         added = False
-        for j, k in enumerate(self.indices):
-            B = cone_rows(Xa, pool[k])
-            for z in (U[j], V[j]):
-                nz = float(np.linalg.norm(z))
-                if not (nz > support * big):
-                    continue
-                bad = np.flatnonzero(B @ z < -slack * nz * bn)
-                new = np.setdiff1d(bad, self.rows[j])
-                if new.size:
-                    self.rows[j] = np.union1d(self.rows[j], new).astype(np.int64)
-                    added = True
+        for j in np.flatnonzero(bad.any(axis=1)):
+            new = np.setdiff1d(np.flatnonzero(bad[j]), self.rows[j])
+            if new.size:
+                self.rows[j] = np.union1d(self.rows[j], new).astype(np.int64)
+                added = True
         return added
 
     def retire(self, idle) -> None:
