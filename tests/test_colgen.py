@@ -10,11 +10,19 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 import geom
 import geom.convex.colgen as colgen
-from geom.convex.program import fit, solve_restricted
+from geom.convex.program import fit, pattern_tree, solve_restricted
 from geom.tolerances import DEFAULT_TOLERANCES
+
+from _cvx_reference import reference_problem
 
 #: Two interior-point solves to tol.solver = 1e-10 agree on the objective to about this (relative).
 RTOL_OBJECTIVE = 1e-7
+#: A slot may leave its cone by the solver's feasibility tolerance: this much relative to ``‖x_i‖`` times the
+#: largest slot norm (interior-point noise slots are tiny, not exactly in their cones).
+CONE_SLACK = 1e-7
+#: ... and the restricted program's ν = y − ŷ agrees with the reference fit's residual to about this (absolute,
+#: labels of order 1; the fit is unique, the slots need not be).
+ATOL_RESIDUAL = 1e-6
 
 
 def _rows_of(n):
@@ -142,7 +150,7 @@ def test_reduced_accuracy_rounds_are_settled_before_the_run_ends(monkeypatch):
 
 
 def test_restricted_program_modes_against_closed_forms():
-    """The restricted program with the difference variables ``w_k = u_k − v_k``, in every mode, on
+    """The restricted program (written on the pattern tree's subtree sums), in every mode, on
     docs/theory.md §I, I1 (two points, one per half-line): squared ``y* = y − β``-shrunk per slot, interpolation
     ``Σ t = |y_1| + |y_2|``, and the logistic optimum's stationarity ``|Xᵀ D_k ν| = β`` on the used slots."""
     X = np.array([[-1.0], [1.0]])
@@ -164,3 +172,76 @@ def test_restricted_program_modes_against_closed_forms():
     nu = yl / (1.0 + np.exp(yl * yhat))                     # −∇ of Σ log(1 + exp(−y ŷ))
     assert_allclose(lg.nu, nu, atol=1e-8)
     assert_allclose(np.abs(nu), [0.1, 0.1], atol=1e-6)      # each point is its slot's only row: |ν_i| = β
+
+
+def _tree_weight(pats, parent):
+    """Total Hamming weight of the tree ``parent`` (``−1``: the zero pattern), checking it is a tree."""
+    K = pats.shape[0]
+    for k in range(K):  # every node reaches the root in at most K steps: no cycle
+        j, steps = k, 0
+        while j >= 0:
+            j, steps = parent[j], steps + 1
+            assert steps <= K
+    up = np.where(parent[:, None] >= 0, pats[np.maximum(parent, 0)], False)
+    return int(np.sum(pats != up))
+
+
+def test_pattern_tree_is_a_minimum_spanning_tree():
+    """``pattern_tree`` against scipy's minimum spanning tree (an independent algorithm) of the Hamming graph with
+    the zero pattern as an extra node: the same total weight, on random, duplicate, nested and complementary
+    patterns, and on every region of a real arrangement."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import minimum_spanning_tree
+
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((15, 3))
+    cases = [geom.enumerate_patterns(X, ties="regions").patterns]
+    for _ in range(6):
+        K, n = int(rng.integers(2, 40)), int(rng.integers(1, 30))
+        P = rng.random((K, n)) < rng.uniform(0.1, 0.9)
+        P[rng.integers(K)] = P[0]  # a duplicate
+        P[rng.integers(K)] = ~P[0]  # a complement
+        cases.append(P)
+    for P in cases:
+        parent = pattern_tree(P)
+        D = np.vstack([np.zeros((1, P.shape[1]), bool), P]).astype(float)
+        H = D @ (1 - D).T + (1 - D) @ D.T
+        # (zero distances are absent edges for scipy: duplicates are joined by a tiny weight instead, which
+        # changes the total by less than 1)
+        H = np.where((H == 0) & ~np.eye(len(D), dtype=bool), 1e-9, H)
+        ref = float(minimum_spanning_tree(sp.csr_matrix(H)).sum())
+        assert _tree_weight(P, parent) == int(round(ref))
+
+
+def test_restricted_program_on_the_pattern_tree_against_cvxpy():
+    """The restricted program written on the subtree sums of the pattern tree has the optimum of (C) modelled
+    directly (cvxpy, every cone row, no tree), on every region of small arrangements with integer, duplicate and
+    scaled rows, with and without bias: same objective, same fit."""
+    import cvxpy as cp
+
+    rng = np.random.default_rng(8)
+    for trial in range(4):
+        n, d = int(rng.integers(6, 11)), int(rng.integers(2, 4))
+        X = rng.standard_normal((n, d)) * 10.0 ** rng.integers(-2, 3)
+        if trial % 2:
+            X[:3] = rng.integers(-2, 3, size=(3, d))
+            X[3] = X[2]
+        Xa = np.concatenate([X, np.ones((n, 1))], axis=1) if trial >= 2 else X
+        y = rng.standard_normal(n)
+        beta = float(10.0 ** rng.uniform(-2, -0.5))
+        pats = geom.enumerate_patterns(X, bias=trial >= 2, ties="regions").patterns
+        assert np.any(pattern_tree(pats) >= 0)  # the tree has real edges: the subtree sums are exercised
+        res = solve_restricted(Xa, y, beta, pats, [np.arange(n)] * pats.shape[0], "squared", 1e-10)
+        assert res.status == "Solved"
+        yhat = fit(Xa, pats, res.U, res.V)
+        ours = 0.5 * float(np.sum((yhat - y) ** 2)) + beta * float(np.linalg.norm(res.U, axis=1).sum()
+                                                                    + np.linalg.norm(res.V, axis=1).sum())
+        prob = reference_problem(cp, Xa, y, beta, pats)
+        prob.solve(solver="CLARABEL", tol_gap_abs=1e-10, tol_gap_rel=1e-10, tol_feas=1e-10)
+        assert prob.status == "optimal"
+        assert_allclose(ours, prob.value, rtol=RTOL_OBJECTIVE)
+        assert_allclose(res.nu, y - yhat, atol=ATOL_RESIDUAL)
+        big = float(max(np.linalg.norm(res.U, axis=1).max(), np.linalg.norm(res.V, axis=1).max()))
+        for Z in (res.U, res.V):  # every slot in its cone (the link rows of the tree form hold u and v apart)
+            S = np.where(pats, 1.0, -1.0) * (Z @ Xa.T)
+            assert np.all(S >= -CONE_SLACK * big * np.linalg.norm(Xa, axis=1))

@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from ..losses import loss_gradient
 
-__all__ = ["MODES", "SOLVED", "Restricted", "solve_restricted", "fit"]
+__all__ = ["MODES", "SOLVED", "Restricted", "solve_restricted", "fit", "pattern_tree"]
 
 #: ``"squared"`` and ``"logistic"`` losses, and ``"interpolate"`` (the β → 0 limit, docs/theory.md §G.2).
 MODES = ("squared", "logistic", "interpolate")
@@ -97,17 +97,53 @@ def _cone_block(Xa, pats, cone_rows_list):
     return M
 
 
+def pattern_tree(pats) -> np.ndarray:
+    """Parents of a minimum spanning tree of the patterns in Hamming distance, rooted at the zero pattern.
+
+    Prim's algorithm from a virtual root with ``D = 0`` (``parent = −1``: a child of that root, whose weight is
+    the pattern's number of ones); ties go to the lowest index, so the tree is deterministic.  Distances are
+    exact (integer counts, computed as products of 0/1 matrices).  Used by :func:`solve_restricted` to write the
+    fit on differences of neighbouring patterns (docs/theory.md §C.4).
+
+    Examples
+    --------
+    >>> pattern_tree(np.array([[1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 0, 1]], dtype=bool)).tolist()
+    [-1, 0, -1]
+    """
+    P = np.asarray(pats, dtype=bool)
+    K = P.shape[0]
+    F = P.astype(np.float64)
+    H = F @ (1.0 - F).T
+    H += H.T  # |D_a − D_b|_1 for every pair
+    best = F.sum(axis=1)  # distance to the tree, which holds only the virtual root at first
+    via = np.full(K, -1, dtype=np.int64)
+    parent = np.full(K, -1, dtype=np.int64)
+    todo = np.ones(K, dtype=bool)
+    for _ in range(K):
+        j = int(np.argmin(np.where(todo, best, np.inf)))
+        todo[j] = False
+        parent[j] = via[j]
+        closer = todo & (H[j] < best)
+        best[closer] = H[j, closer]
+        via[closer] = j
+    return parent
+
+
 def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol, refine: bool = False,
                      accept_almost: bool = False) -> Restricted:
     """Clarabel on (C) restricted to the patterns ``pats``; cone ``k`` carries the rows ``cone_rows_list[k]``.
 
-    Variables ``[u_1..u_K, v_1..v_K, t_1..t_2K, w_1..w_K, extra]``, cones ``B_k u_k ≥ 0, B_k v_k ≥ 0`` and
-    ``‖u‖ ≤ t`` per slot, penalty ``β Σ t``, and ``w_k = u_k − v_k``: the fit ``Σ_k D_k X w_k`` couples every
-    pattern to the ``n`` data rows, and writing it once on ``w`` instead of on ``u`` and ``v`` halves that dense
-    block of the KKT system (diabetes (100, 3): about 35 % less time per interior-point iteration).  ``mode``:
+    Variables ``[u_1..u_K, v_1..v_K, t_1..t_2K, S_1..S_K, extra]``, cones ``B_k u_k ≥ 0, B_k v_k ≥ 0`` and
+    ``‖u‖ ≤ t`` per slot, penalty ``β Σ t``.  The fit ``Σ_k D_k X (u_k − v_k)`` couples every pattern to the ``n``
+    data rows (about ``n/2`` each): written directly, that block of the KKT system is dense.  It is written on a
+    spanning tree of the patterns instead (:func:`pattern_tree`, docs/theory.md §C.4): with the subtree sums
+    ``S_k = u_k − v_k + Σ_{c child of k} S_c``, ``Σ_k D_k X (u_k − v_k) = Σ_k (D_k − D_{parent(k)}) X S_k``
+    (``D`` of the root's parent is ``0``), and neighbouring patterns in a minimum Hamming tree differ in a few
+    rows: diabetes (100, 3), 444 patterns, 1,336 nonzero rows in the fit instead of 22,205; each restricted
+    solve about 40 % faster.  ``mode``:
 
-    * ``"squared"``: ``extra = r`` with ``Σ D_k X w_k − r = y``, objective ``+ ½‖r‖²``;
-    * ``"interpolate"``: no ``extra``, ``Σ D_k X w_k = y``, objective ``Σ t``;
+    * ``"squared"``: ``extra = r`` with ``fit − r = y``, objective ``+ ½‖r‖²``;
+    * ``"interpolate"``: no ``extra``, ``fit = y``, objective ``Σ t``;
     * ``"logistic"``: ``extra = (ℓ, s¹, s²)`` with ``ℓ_i ≥ log(1 + exp(−y_i ŷ_i))`` written as
       ``s¹_i + s²_i ≤ 1``, ``(−ℓ_i, 1, s¹_i) ∈ K_exp``, ``(−y_i ŷ_i − ℓ_i, 1, s²_i) ∈ K_exp``; objective ``+ Σ ℓ``.
 
@@ -124,7 +160,7 @@ def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol, refine
     p = Xa.shape[1]
     Kp = K * p
     nx = {"squared": n, "interpolate": 0, "logistic": 3 * n}[mode]
-    ow, ox = 2 * Kp + 2 * K, 3 * Kp + 2 * K  # offsets of w and of the extra variables
+    ow, ox = 2 * Kp + 2 * K, 3 * Kp + 2 * K  # offsets of S and of the extra variables
     nvar = ox + nx
     Z = sp.csc_matrix
 
@@ -133,12 +169,18 @@ def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol, refine
         M = Z(M)
         return sp.hstack([Z((M.shape[0], col)), M, Z((M.shape[0], nvar - col - M.shape[1]))], format="csc")
 
-    F = (pats[:, :, None] * Xa[None, :, :]).transpose(1, 0, 2).reshape(n, Kp)  # [D_1 X, ..., D_K X]
-    Fs = Z(F)
+    parent = pattern_tree(pats)
+    Delta = pats.astype(np.int8) - np.where(parent[:, None] >= 0, pats[np.maximum(parent, 0)], False)
+    kk, ii = np.nonzero(Delta)  # the fit Σ_k (D_k − D_parent(k)) X S_k: its nonzero rows
+    Fs = Z(((Delta[kk, ii][:, None] * Xa[ii]).ravel(), (np.repeat(ii, p), (kk[:, None] * p + np.arange(p)).ravel())),
+           shape=(n, Kp))
     Bd = _cone_block(Xa, pats, cone_rows_list)
     n_nn = Bd.shape[0]
     eye_kp = sp.identity(Kp, format="csc")
-    A_link = sp.hstack([-eye_kp, eye_kp, Z((Kp, 2 * K)), eye_kp, Z((Kp, nx))], format="csc")  # w − u + v = 0
+    ch = np.flatnonzero(parent >= 0)  # S_k − u_k + v_k − Σ_{c child of k} S_c = 0
+    kids = Z((-np.ones(ch.size * p), ((parent[ch][:, None] * p + np.arange(p)).ravel(),
+                                      (ch[:, None] * p + np.arange(p)).ravel())), shape=(Kp, Kp))
+    A_link = sp.hstack([-eye_kp, eye_kp, Z((Kp, 2 * K)), eye_kp + kids, Z((Kp, nx))], format="csc")
     A_nn = at(0, sp.block_diag([-Bd, -Bd], format="csc"))
     slot = np.arange(2 * K)
     rows = np.concatenate([slot * (p + 1), (slot[:, None] * (p + 1) + 1 + np.arange(p)).ravel()])
@@ -150,7 +192,7 @@ def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol, refine
     soc = [clarabel.SecondOrderConeT(p + 1)] * (2 * K)
     eye = sp.identity(n, format="csc")
     if mode in ("squared", "interpolate"):
-        A_fit = at(ow, Fs) + at(ox, -eye) if nx else at(ow, Fs)  # Σ D_k X w_k (− r) = y
+        A_fit = at(ow, Fs) + at(ox, -eye) if nx else at(ow, Fs)  # Σ (D_k − D_parent(k)) X S_k (− r) = y
         A = sp.vstack([A_fit, A_link, A_nn, A_soc], format="csc")
         b = np.concatenate([y, np.zeros(Kp + 2 * n_nn + 2 * K * (p + 1))])
         cones = [clarabel.ZeroConeT(n + Kp), clarabel.NonnegativeConeT(2 * n_nn)] + soc
@@ -196,7 +238,7 @@ def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol, refine
         nu = -x[ox:]
         nu_dual = -np.asarray(sol.z)[:n]  # stationarity in r: r = z_eq at the optimum, and ν = −r
     else:
-        nu = -loss_gradient(F @ (x[:Kp] - x[Kp:2 * Kp]), y, "logistic")
+        nu = -loss_gradient(fit(Xa, pats, U, V), y, "logistic")
         nu_dual = None
     return Restricted(U=U, V=V, nu=np.asarray(nu, dtype=np.float64), nu_dual=nu_dual, status=status,
                       iterations=int(sol.iterations), refined=bool(refining))
