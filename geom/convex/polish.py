@@ -98,10 +98,12 @@ def vertex_support(Xa, pats, slots, U, V):
     if res.status != 0 or float(res.fun) > float(c0.sum()) * (1 + _LP_SLACK):
         return slots, U, V
     support = np.flatnonzero(res.x > 0)
-    # the LP's equality residual is ~1e-9: recompute the magnitudes exactly on the (independent) support
+    # the LP's equality residual is ~1e-9: recompute the magnitudes exactly on the (independent) support; on an
+    # ill-conditioned basis that can turn a magnitude negative (diabetes (100, 3), β = 1e-3: −1.2 next to
+    # magnitudes of about 2), and the LP's own nonnegative point is kept (Newton repairs the fit)
     c = np.linalg.lstsq(A[:, support], A @ c0, rcond=None)[0]
-    if np.any(c <= 0):
-        return slots, U, V
+    if not np.all(c > 0):
+        c = res.x[support]
     U2, V2 = np.zeros_like(U), np.zeros_like(V)
     keep = []
     for j, cj in zip(support, c):
@@ -170,8 +172,13 @@ def newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, support: float, iters
         U2, V2 = np.zeros_like(U), np.zeros_like(V)
         violated = False
         new_slots = []
-        for (k, sgn, act, B), N, part in zip(slots, bases, np.split(w, splits)):
+        parts = np.split(w, splits)
+        top = max(float(np.linalg.norm(q)) for q in parts)
+        for (k, sgn, act, B), N, part in zip(slots, bases, parts):
             z = N @ part
+            if not (np.linalg.norm(z) > support * top):  # Newton drove the slot to zero (it cannot reach 0:
+                violated = True                           # ‖·‖ is not smooth there): off the support, restart
+                continue
             bad = B @ z < -_CONE_SLACK * np.linalg.norm(z) * np.linalg.norm(B, axis=1)
             if bad.any():
                 violated = True
@@ -180,7 +187,9 @@ def newton_polish(Xa, y, beta, pats, cone_rows_list, U, V, support: float, iters
             (U2 if sgn > 0 else V2)[k] = z
         if not violated:
             return U2, V2
-        slots = new_slots
+        slots, U, V = new_slots, U2, V2  # (restart from Newton's point)
+        if not slots:
+            return None
     return None
 
 
