@@ -197,6 +197,7 @@ def _sign_chunks(rows, W, Yf, chunk):
     absY = np.abs(Yf)
     ymax = float(absY.max()) if m else 0.0
     YfT = np.ascontiguousarray(Yf.T)
+    R = None  # the integer rows as an object array (Python integers: exact products), built on first need
     for s in range(0, N, chunk):
         Wc = W[s:s + chunk]
         finite = np.all(np.isfinite(Wc), axis=1)
@@ -213,18 +214,17 @@ def _sign_chunks(rows, W, Yf, chunk):
             Ws = Wc[slow]
             Pv = P[slow]
             bound = g * (np.abs(Ws) @ absY.T)
-            wint: dict[int, list[int]] = {}  # each slow witness as integers over one power of two
-            for a, j in np.argwhere(~(Pv > bound)):
-                i = slow[a]
-                if not valid[i]:
-                    continue
-                n_exact += 1
-                if i not in wint:
-                    wint[i] = dyadic_integers(Wc[i])
-                val = sum(int(r) * k for r, k in zip(rows[j], wint[i]))
-                if val == 0:
+            unsure = ~(Pv > bound)
+            if R is None and unsure.any():
+                R = np.array([[int(v) for v in r] for r in rows], dtype=object).reshape(m, D)
+            for a in np.flatnonzero(unsure.any(axis=1)):
+                i, js = slow[a], np.flatnonzero(unsure[a])
+                # the witness as integers over one power of two; the unsure entries as exact integer products
+                vals = R[js] @ np.array(dyadic_integers(Wc[i]), dtype=object)
+                n_exact += js.size
+                S[i, js] = vals > 0
+                if np.any(vals == 0):
                     valid[i] = False
-                S[i, j] = val > 0
         yield s, S, valid, min_abs, n_exact
 
 
