@@ -197,6 +197,13 @@ class RegionIndex:
     #: and hyperplane.
     cache: dict = field(repr=False, default_factory=dict, compare=False)
 
+    @property
+    def facets_cached(self) -> bool:
+        """The facet masks of every region fit in one table (``_FACET_CACHE_MAX`` entries): a query is then one
+        hash lookup per pattern; above it (Gaussian (100, 5): 7.9 million regions) one per pattern and
+        hyperplane."""
+        return self.hashes is not None and self.hashes.size * self.masks.shape[0] <= _FACET_CACHE_MAX
+
     def facet_mask(self, patterns, *, chunk: int = 262144) -> np.ndarray:
         """Boolean ``(B, H)``: hyperplane ``h`` carries a facet of the cone of each pattern (rows of the set).
 
@@ -212,7 +219,7 @@ class RegionIndex:
             return out
         # flipping the rows of hyperplane h is an XOR of the packed words with the packed mask of h (packing is
         # bitwise), so the neighbours' keys come without re-packing (P·H) boolean rows
-        if self.hashes is not None and self.hashes.size * H <= _FACET_CACHE_MAX:
+        if self.facets_cached:
             if "facets" not in self.cache:
                 self.cache["facets"] = self._flip_lookup(_unpack_words(self.words, P.shape[1]), chunk)
             w = pack_patterns(P)
@@ -526,7 +533,7 @@ def dual_values(X, nu, patterns, *, threshold: float | None = None, index: Regio
     XTi_x = XTi if on_host else asarray_like(XTi, X)
     skip_n = None if skip is None else np.asarray(skip, dtype=bool)
     pend_ub, pend_k, pend_col, pend_sub = [], [], [], []
-    use_sub = on_host and index is not None and thr >= 0 and n > 2 * _SUBSET_ROWS and P >= _SUBSET_MIN_POOL
+    use_sub = on_host and index is not None and thr >= 0 and n > 2 * _SUBSET_ROWS and not index.facets_cached
     for s in range(0, P, chunk):
         pk = Pn[s:s + chunk]
         e = s + pk.shape[0]
@@ -714,12 +721,11 @@ _NEARLY_INSIDE = 0.0
 _SUBSET_ROWS = 8
 #: ... with this many coordinate-descent sweeps before the active set.
 _SUBSET_SWEEPS = 12
-#: ... and only on calls over at least this many patterns.  The superset stage pays where facet lookups are dear
-#: (the windows of a pool of millions, Gaussian (100, 5)); on smaller pools the lookups are cheap and the stage,
-#: run on every pending entry (violators included, which it can never settle), costs more than it saves:
-#: column generation's pricing on diabetes (100, 3), 9,874 patterns, 1.4 → 0.75 s; Gaussian (60, 4), 68,560
-#: patterns, 2.6 → 1.8 s; diabetes (100, 2) + bias 0.15 → 0.07 s (same rounds).
-_SUBSET_MIN_POOL = 200_000
+#: The superset stage runs only where facet lookups are dear: on a region index too large for the facet cache
+#: (:attr:`RegionIndex.facets_cached`; Gaussian (100, 5), 7.9 million regions).  With the cache a lookup is one
+#: hash probe per pattern, and the stage, run on every pending entry (violators included, which it can never
+#: settle), costs more than it saves: column generation's pricing on diabetes (100, 3) 1.4 → 0.75 s, Gaussian
+#: (60, 4) 2.6 → 1.8 s, diabetes (100, 2) + bias 0.15 → 0.07 s (same rounds).
 #: Padding index of :func:`_cone_rows_batch` (a row of zeros in the batched cone matrices).
 _PAD = -1
 #: Pending entries of :func:`dual_values` are screened in blocks of growing size (the first block is small so

@@ -469,13 +469,13 @@ def test_hash_table_finds_every_key_and_refuses_equal_hashes():
 
 @pytest.mark.parametrize("seed,scale", [(0, 1.0), (1, 1e-4), (2, 1e4)])
 def test_subset_stage_values_and_bounds_match_every_row(seed, scale, monkeypatch):
-    """With n > 2·_SUBSET_ROWS (and a pool of at least _SUBSET_MIN_POOL patterns, lowered here to every pool) the
-    pending entries are first projected onto their most violated rows (a superset cone): values above the
-    threshold must equal the all-rows projections, every bound must hold, near-duplicate and integer rows
+    """With n > 2·_SUBSET_ROWS and a region index too large for the facet cache (_FACET_CACHE_MAX lowered here to
+    0) the pending entries are first projected onto their most violated rows (a superset cone): values above
+    the threshold must equal the all-rows projections, every bound must hold, near-duplicate and integer rows
     included."""
     from geom.cones import _SUBSET_ROWS
 
-    monkeypatch.setattr(geom.cones, "_SUBSET_MIN_POOL", 0)
+    monkeypatch.setattr(geom.cones, "_FACET_CACHE_MAX", 0)
 
     rng = np.random.default_rng(300 + seed)
     n = 3 * _SUBSET_ROWS

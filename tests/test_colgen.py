@@ -106,6 +106,7 @@ def test_partial_pricing_reaches_the_same_optimum(monkeypatch):
     whole = colgen.column_generation(X, y, beta, pool, rows_of, index, "squared", DEFAULT_TOLERANCES, 200)
     assert whole.converged and whole.partial == 0
     monkeypatch.setattr(colgen, "_PARTIAL_MIN", pool.shape[0] // 4)
+    monkeypatch.setattr(colgen, "_WINDOW_MIN", pool.shape[0] // 4)
     monkeypatch.setattr(colgen, "_PARTIAL_PARTS", 4)
     part = colgen.column_generation(X, y, beta, pool, rows_of, index, "squared", DEFAULT_TOLERANCES, 200)
     assert part.converged and part.partial > 0

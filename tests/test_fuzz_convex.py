@@ -144,9 +144,9 @@ def test_solver_and_certificate_against_cvxpy_slow(seed):
 @pytest.mark.parametrize("seed", range(8))
 def test_partial_pricing_against_cvxpy(seed, monkeypatch):
     """Partial pricing (windows of the pool; used on pools above 200k patterns) forced on small pools, with the
-    superset stage of the large-pool pricing (geom.cones._SUBSET_MIN_POOL): the solution is still certified and
-    its p* is the independent optimum (cvxpy over every pattern, every cone row), on the same weak-spot kinds
-    (integers, duplicate, near-duplicate and antiparallel rows)."""
+    facet lookups and superset stage of a pool too large for the facet cache (geom.cones._FACET_CACHE_MAX lowered
+    to 0): the solution is still certified and its p* is the independent optimum (cvxpy over every pattern,
+    every cone row), on the same weak-spot kinds (integers, duplicate, near-duplicate and antiparallel rows)."""
     import geom.cones
     import geom.convex.colgen as colgen
 
@@ -157,8 +157,9 @@ def test_partial_pricing_against_cvxpy(seed, monkeypatch):
     Xa = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1) if bias else X
     P = geom.enumerate_patterns(X, bias=bias, ties="regions")
     monkeypatch.setattr(colgen, "_PARTIAL_MIN", max(1, P.count // 6))
+    monkeypatch.setattr(colgen, "_WINDOW_MIN", max(1, P.count // 6))
     monkeypatch.setattr(colgen, "_PARTIAL_PARTS", 6)
-    monkeypatch.setattr(geom.cones, "_SUBSET_MIN_POOL", 0)
+    monkeypatch.setattr(geom.cones, "_FACET_CACHE_MAX", 0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", geom.PrecisionWarning)
         sol = geom.solve_convex(X, y, beta, bias=bias, patterns=P)
