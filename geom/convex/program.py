@@ -174,6 +174,7 @@ def solve_restricted(Xa, y, beta, pats, cone_rows_list, mode, solver_tol, refine
     kk, ii = np.nonzero(Delta)  # the fit Σ_k (D_k − D_parent(k)) X S_k: its nonzero rows
     Fs = Z(((Delta[kk, ii][:, None] * Xa[ii]).ravel(), (np.repeat(ii, p), (kk[:, None] * p + np.arange(p)).ravel())),
            shape=(n, Kp))
+    Fs.eliminate_zeros()  # (zero features: no structural entries for the solver's ordering)
     Bd = _cone_block(Xa, pats, cone_rows_list)
     n_nn = Bd.shape[0]
     eye_kp = sp.identity(Kp, format="csc")
