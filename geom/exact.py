@@ -109,7 +109,8 @@ def certify_signs(X, W, expected_positive, *, chunk: int = 65536):
 
     A float filter decides each entry whose computed value exceeds Higham's bound
     ``γ_d (|X||W|ᵀ)`` (then the float sign is the exact sign); the remaining entries are decided exactly, in
-    integer arithmetic (primitive integer rows times the witness over one power of two).  An exact zero fails the certificate (a region witness must avoid every hyperplane).
+    integer arithmetic (:func:`_exact_dots`: primitive integer rows times the witness over one power of two).  An
+    exact zero fails the certificate (a region witness must avoid every hyperplane).
 
     Parameters
     ----------
@@ -138,16 +139,26 @@ def certify_signs(X, W, expected_positive, *, chunk: int = 65536):
         exp = expected_positive[s:s + chunk]
         if np.any(sure & ((P > 0) != exp)):
             return False, n_exact
-        unsure = np.argwhere(~sure)
-        if unsure.size:
-            if Xq is None:
-                Xq = integer_rows(X)  # positive multiples of the rows: the same signs, in integers
-            for i, j in unsure:
-                n_exact += 1
-                val = sum(a * b for a, b in zip(Xq[j], dyadic_integers(Wc[i])))
-                if val == 0 or (val > 0) != bool(exp[i, j]):
-                    return False, n_exact
+        for i in np.flatnonzero(~sure.all(axis=1)):
+            if Xq is None:  # positive multiples of the rows: the same signs, in integers
+                Xq = _object_rows(integer_rows(X), d)
+            js = np.flatnonzero(~sure[i])
+            vals = _exact_dots(Xq[js], Wc[i])
+            n_exact += js.size
+            if np.any(vals == 0) or np.any((vals > 0) != exp[i, js]):
+                return False, n_exact
     return True, n_exact
+
+
+def _object_rows(rows, D: int) -> np.ndarray:
+    """Integer rows as an ``(m, D)`` object array of Python integers (exact products in :func:`_exact_dots`)."""
+    return np.array([[int(v) for v in r] for r in rows], dtype=object).reshape(len(rows), D)
+
+
+def _exact_dots(R, w) -> np.ndarray:
+    """``2**E · (R w)`` exactly, for integer rows ``R`` (:func:`_object_rows`) and a float vector ``w``
+    (:func:`dyadic_integers`): the signs of ``R w``, one object-array product for all the rows."""
+    return R @ np.array(dyadic_integers(w), dtype=object)
 
 
 def _scale_exponent(values) -> int:
@@ -216,11 +227,10 @@ def _sign_chunks(rows, W, Yf, chunk):
             bound = g * (np.abs(Ws) @ absY.T)
             unsure = ~(Pv > bound)
             if R is None and unsure.any():
-                R = np.array([[int(v) for v in r] for r in rows], dtype=object).reshape(m, D)
+                R = _object_rows(rows, D)
             for a in np.flatnonzero(unsure.any(axis=1)):
                 i, js = slow[a], np.flatnonzero(unsure[a])
-                # the witness as integers over one power of two; the unsure entries as exact integer products
-                vals = R[js] @ np.array(dyadic_integers(Wc[i]), dtype=object)
+                vals = _exact_dots(R[js], Wc[i])  # the unsure entries, exactly
                 n_exact += js.size
                 S[i, js] = vals > 0
                 if np.any(vals == 0):
