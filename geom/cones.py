@@ -717,15 +717,15 @@ class _Discard:
 #: of its norm counts as inside (the pricing estimate of a clear violator; never used by a certificate).
 _NEARLY_INSIDE = 0.0
 #: Pending entries are first bounded on the cone of this many of their most violated rows (a superset of the
-#: pattern's cone: :func:`_subset_stage`), which settles most without looking up their facets.
-_SUBSET_ROWS = 8
-#: ... with this many coordinate-descent sweeps before the active set.
-_SUBSET_SWEEPS = 12
-#: The superset stage runs only where facet lookups are dear: on a region index too large for the facet cache
+#: pattern's cone: :func:`_subset_stage`), which settles most without looking up their facets.  The stage runs
+#: only where facet lookups are dear: on a region index too large for the facet cache
 #: (:attr:`RegionIndex.facets_cached`; Gaussian (100, 5), 7.9 million regions).  With the cache a lookup is one
 #: hash probe per pattern, and the stage, run on every pending entry (violators included, which it can never
 #: settle), costs more than it saves: column generation's pricing on diabetes (100, 3) 1.4 → 0.75 s, Gaussian
 #: (60, 4) 2.6 → 1.8 s, diabetes (100, 2) + bias 0.15 → 0.07 s (same rounds).
+_SUBSET_ROWS = 8
+#: ... with this many coordinate-descent sweeps before the active set.
+_SUBSET_SWEEPS = 12
 #: Padding index of :func:`_cone_rows_batch` (a row of zeros in the batched cone matrices).
 _PAD = -1
 #: Pending entries of :func:`dual_values` are screened in blocks of growing size (the first block is small so

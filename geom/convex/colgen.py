@@ -188,6 +188,17 @@ def _diverse(dv, cand, count: int) -> np.ndarray:
     return cand[np.array(kept, dtype=np.int64)]
 
 
+def _violators(dv, member, thr: float) -> np.ndarray:
+    """Rows of ``dv`` with a dual value above ``thr`` whose pattern is not in the working set (``member``,
+    aligned with the rows of ``dv``)."""
+    return np.flatnonzero((dv.values.max(axis=1) > thr) & ~member)
+
+
+def _most_violated(dv, viol, count: int) -> np.ndarray:
+    """The rows ``viol`` of ``dv`` to add: the most violated first, with distinct directions (:func:`_diverse`)."""
+    return _diverse(dv, viol[np.argsort(-dv.values[viol].max(axis=1), kind="stable")], count)
+
+
 def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: int,
                       initial=None) -> ColumnGeneration:
     """Solve (C) over ``pool`` by column generation (docs/theory.md §C.2–C.3); ``max_rounds ≥ 1`` restricted solves.
@@ -258,7 +269,7 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
                 upper_all[win] = dv.upper  # rigorous for every entry, complete or not
                 win_nu[windows.last] = res.nu
                 clean &= dv.complete
-                viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member[win])
+                viol = _violators(dv, ws.member[win], thr)
                 if viol.size:
                     got.append((win[viol], dv.values[viol], dv.directions[viol]))
                     n_got += viol.size
@@ -271,22 +282,22 @@ def column_generation(Xa, y, beta, pool, rows_of, index, mode, tol, max_rounds: 
                 ks = np.concatenate([g[0] for g in got])
                 merged = SimpleNamespace(values=np.concatenate([g[1] for g in got]),
                                          directions=np.concatenate([g[2] for g in got]))
-                add = ks[_diverse(merged, np.argsort(-merged.values.max(axis=1), kind="stable"), per_round)]
+                add = ks[_most_violated(merged, np.arange(ks.size), per_round)]
                 n_viol, phi_round = ks.size, float(merged.values.max())
                 partial += 1
         if add is None and not none_left:
             dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, limit=per_round, previous=prev,
                              exact=False, skip=ws.member)
             prev = (dv, res.nu)  # ``upper`` bounds every entry, complete or not
-            viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
+            viol = _violators(dv, ws.member, thr)
             if viol.size == 0 and not dv.complete:  # the early stop met only working-set patterns: price all
                 dv = dual_values(Xa, res.nu, pool, threshold=thr, index=index, previous=prev, exact=False,
                                  skip=ws.member)
                 prev = (dv, res.nu)
-                viol = np.flatnonzero((dv.values.max(axis=1) > thr) & ~ws.member)
+                viol = _violators(dv, ws.member, thr)
             none_left = viol.size == 0
             if not none_left:
-                add = _diverse(dv, viol[np.argsort(-dv.values[viol].max(axis=1), kind="stable")], per_round)
+                add = _most_violated(dv, viol, per_round)
                 n_viol, phi_round = viol.size, float(dv.phi)
         t_price += time.perf_counter() - ts
         if none_left:  # no violator anywhere in the pool at this ν
@@ -325,7 +336,7 @@ def _settle(res: Restricted) -> bool:
 
 class _Windows:
     """Successive windows of a pool of ``P`` patterns for partial pricing: blocks of one fixed random permutation
-    (seeded: the run is deterministic), each of ``max(_PARTIAL_MIN, P // _PARTIAL_PARTS)`` patterns, cycling.
+    (seeded: the run is deterministic), each of ``max(_WINDOW_MIN, P // _PARTIAL_PARTS)`` patterns, cycling.
     ``last`` is the position in the cycle of the window ``next`` returned (its upper bounds and ``ν`` are kept by
     column generation: the Lipschitz screen of the window's next pricing)."""
 
