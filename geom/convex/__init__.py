@@ -579,6 +579,16 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
                 best = (cand, W, rel_c)
         return best
 
+    def vertex_of(cert, W, rel_w):
+        """The vertex reduction of ``W`` (docs/theory.md §D.4), as ``best_of`` gives it, when its certificate is no
+        worse than ``W``'s floor or within ``tol.gap``; else ``(cert, W, rel_w)`` unchanged."""
+        reduced = _vertex_reduce(Xa, pats, *W, tol)
+        if reduced is not None:
+            cand, W2, rel_2 = best_of(reduced)
+            if _no_worse(rel_2, _floor(rel_w, tol)) or _no_worse(rel_2, tol.gap):
+                return cand, W2, rel_2
+        return cert, W, rel_w
+
     # slots below tol.support of the largest are solver noise (an interior point spreads mass over every
     # slot, a vertex of a degenerate face keeps near-zero magnitudes): drop them, refit the others and polish
     # again, so that card(W) counts neurons, not noise.  Kept when the certificate is at least as good, or, for
@@ -598,11 +608,8 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     # The reduced point's own residual is a worse dual candidate than the current ν (its fit moved by up to
     # √(gap)), so the current ν is offered as a second candidate (weak duality holds for any dual-feasible ν̃);
     # Newton polishing of the reduced support (independent columns) brings its fit back to machine precision.
-    reduced = _vertex_reduce(Xa, pats, U, V, tol)
-    if reduced is not None:
-        cand, W, rel_c = best_of(reduced)
-        if _no_worse(rel_c, _floor(rel, tol)) or _no_worse(rel_c, tol.gap):
-            (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = cand, W, rel_c
+    (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = vertex_of((value, rnd, lower, phi, yhat, nu, nu_lb),
+                                                                       (U, V), rel)
     # polishing failed and the interior point's accuracy limits the gap (a reduced-accuracy last solve, or a
     # degenerate optimum that Newton cannot reach): the converged working set is solved once more at a tighter
     # tolerance, with refinement, and that point (with its polished and vertex-reduced versions) replaces the
@@ -610,12 +617,7 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     if not _no_worse(rel, tol.gap) and cg.converged and not interpolate:
         tight = solve_restricted(Xa, y, beta_eff, pats, rows, mode, tol.solver * _RETRY_TIGHTER, refine=True)
         if tight.ok:
-            cand, W, rel_c = best_of((tight.U, tight.V))
-            again = _vertex_reduce(Xa, pats, *W, tol)
-            if again is not None:
-                c2, W2, rel_2 = best_of(again)
-                if _no_worse(rel_2, _floor(rel_c, tol)) or _no_worse(rel_2, tol.gap):
-                    cand, W, rel_c = c2, W2, rel_2
+            cand, W, rel_c = vertex_of(*best_of((tight.U, tight.V)))
             if _no_worse(rel_c, rel) and not _no_worse(rel, rel_c):
                 (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = cand, W, rel_c
     # weak duality: ψ(W) is a network, so L_β(ψ(W)) ≥ p* ≥ D(ν̃) (not in interpolation mode, where W meets the
