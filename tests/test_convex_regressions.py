@@ -253,3 +253,34 @@ def test_inaccurate_interior_point_is_solved_again_tighter(monkeypatch):
     monkeypatch.setattr(geom.convex, "_RETRY_TIGHTER", 1.0)
     same = geom.solve_convex(X, y, 1e-2, tol=loose, polish_rounds=0)
     assert not same.certified and same.status == "inaccurate"
+
+
+#: Convex fuzz instance 2087781039 (``tests/test_fuzz_convex.py``, kind "antiparallel": row 0 is −2 × row 7),
+#: β = 0.02, no bias: the first fresh-seed run of that fuzzer found it.
+FUZZ_2087781039_X = np.array([
+    [-0.7096962275220485, 2.1171599584173095, 1.3580729066747226],
+    [-1.9071415244775463, -0.20357614616387923, -0.5119492039592265],
+    [1.0271950138037367, -0.49676446253239553, 0.6127087633255709],
+    [0.008759647896076963, -1.8555866552207367, 0.21814524788665576],
+    [0.26211543795148157, -1.4697894893972714, 1.0401411343069058],
+    [-0.20485534451108495, -1.0062875561010431, 0.06888602954121714],
+    [0.5561719700440397, 0.11089388420963665, 0.35075188915065264],
+    [0.35484811376102426, -1.0585799792086548, -0.6790364533373613]])
+FUZZ_2087781039_Y = np.array([0.4739830127627206, -1.1058669155525234, -1.374025855879571, 1.2295482386109367,
+                              -0.9428948379786289, 0.23872445006692375, 0.42396485515864674, -0.3299010474482305])
+
+
+def test_fuzz_2087781039_returned_net_passes_the_certificate():
+    """Newton polishing on a wrong face lowered the objective below the interior point's (gap 4.9e-11 → 9.8e-12,
+    so the polished point was taken) while its residual priced out: ``φ(ν̂) = β(1 + 5.3e-5)``, and
+    :func:`geom.certify_net` found four verified escape directions for the returned net ("violated").  A
+    replacement that is not stationary is now never taken over a stationary one: the next polishing attempt
+    reaches the optimum (gap 2e-14), ``φ(ν̂) ≤ β(1 + tol.certificate)``, and the certificate holds."""
+    X, y, beta = FUZZ_2087781039_X, FUZZ_2087781039_Y, 0.02
+    assert np.array_equal(X[0], -2.0 * X[7])
+    P = geom.enumerate_patterns(X, ties="regions")
+    sol = geom.solve_convex(X, y, beta, patterns=P)
+    assert sol.certified
+    assert sol.phi <= beta * (1 + geom.DEFAULT_TOLERANCES.certificate)
+    cert = geom.certify_net(sol.to_net(), X, y, beta, patterns=P)
+    assert cert.verdict == "holds", cert.reason

@@ -79,9 +79,9 @@ STATUSES = ("optimal", "pool_optimal", "inaccurate", "max_rounds")
 _POLISHED = 1e-2
 #: Rounds of dropping noise slots and refitting (a refit on dependent columns can leave a new small slot).
 _PRUNE_ROUNDS = 3
-#: A result whose certified gap still exceeds ``tol.gap`` after polishing is solved once more on its working set at
-#: ``_RETRY_TIGHTER · tol.solver`` (with iterative refinement): with polishing off, the interior point's gap is
-#: about ``0.3–1 × tol.solver``.
+#: A result whose certified gap still exceeds ``tol.gap`` after polishing (or whose own ``ν̂`` is not
+#: :func:`_stationary`) is solved once more on its working set at ``_RETRY_TIGHTER · tol.solver`` (with iterative
+#: refinement): with polishing off, the interior point's gap is about ``0.3–1 × tol.solver``.
 _RETRY_TIGHTER = 1e-2
 #: Interpolation mode: the returned fit must reproduce ``y`` to this relative accuracy (``max|ŷ − y| ≤
 #: _INTERP_FIT · max(1, max|y|)``), else the solution is reported ``inaccurate`` (the constraint is an equality
@@ -416,6 +416,22 @@ def _hopeless(X, y, beta, U, V, mode, bias, value, rounding, floor) -> bool:
     return bool((own - value - rounding) / max(1.0, abs(own)) > floor)
 
 
+def _stationary(phi: float, beta: float, tol: Tolerances) -> bool:
+    """``φ(ν̂) ≤ β(1 + tol.certificate)`` at a candidate's own ``ν̂``: no pattern prices out by more than
+    :func:`geom.certify_net` allows, so that the returned network passes the library's own certificate (a NaN
+    fails)."""
+    return bool(phi <= beta * (1.0 + tol.certificate))
+
+
+def _demotes(phi_new: float, phi_cur: float, beta: float, tol: Tolerances) -> bool:
+    """A replacement whose own ``ν̂`` is not :func:`_stationary` where the current one is.  Newton polishing on a
+    wrong face can lower the objective below the interior point's and so tighten the gap, while its fit is off by
+    about √gap and its residual prices out (Gaussian fuzz instance 2087781039, antiparallel rows: gap 1e-11, but
+    ``φ(ν̂) = β(1 + 5e-5)`` and :func:`geom.certify_net` found verified escape directions); such a point is
+    never taken over a stationary one."""
+    return _stationary(phi_cur, beta, tol) and not _stationary(phi_new, beta, tol)
+
+
 def _no_worse(a: float, b: float) -> bool:
     """``a ≤ b`` for relative gaps, where a NaN ``a`` is worse than anything and a NaN ``b`` better than nothing."""
     return math.isfinite(a) and (not math.isfinite(b) or a <= b)
@@ -559,13 +575,14 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
             cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *polished, mode, bias, tol,
                             extra=(nu_lb,), previous=cg.previous, cache=bounds)
             rel_c = _rel(*cand[:3])
-            if _no_worse(rel_c, _floor(rel, tol)):
+            if _no_worse(rel_c, _floor(rel, tol)) and not _demotes(cand[3], phi, beta_eff, tol):
                 (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = cand, polished, rel_c
                 polished_ok = True
-            if _no_worse(rel_c, _POLISHED * tol.gap):
-                break
+                if _no_worse(rel_c, _POLISHED * tol.gap):
+                    break
     def best_of(point):
-        """``(certificate, (U, V), rel. gap)`` of the better of ``point`` and its Newton-polished version."""
+        """``(certificate, (U, V), rel. gap)`` of the better of ``point`` and its Newton-polished version: a
+        :func:`_stationary` one first, then the smaller gap (the first on a tie)."""
         cands = [point]
         if polish:
             again = newton_polish(Xa, y, beta_eff, pats, rows, *point, tol.support, loss=loss)
@@ -575,7 +592,9 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
             cand = _certify(Xa, X, y, beta_eff, pool, index, pats, *W, mode, bias, tol, nu=nu,
                             extra=_offered(nu_lb, nu, mode), previous=cg.previous, cache=bounds)
             rel_c = _rel(*cand[:3])
-            if best is None or _no_worse(rel_c, best[2]) and not _no_worse(best[2], rel_c):
+            if best is None or (_demotes(best[0][3], cand[3], beta_eff, tol)
+                                or (_no_worse(rel_c, best[2]) and not _no_worse(best[2], rel_c)
+                                    and not _demotes(cand[3], best[0][3], beta_eff, tol))):
                 best = (cand, W, rel_c)
         return best
 
@@ -585,7 +604,8 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         reduced = _vertex_reduce(Xa, pats, *W, tol)
         if reduced is not None:
             cand, W2, rel_2 = best_of(reduced)
-            if _no_worse(rel_2, _floor(rel_w, tol)) or _no_worse(rel_2, tol.gap):
+            if (_no_worse(rel_2, _floor(rel_w, tol)) or _no_worse(rel_2, tol.gap)) and not _demotes(
+                    cand[3], cert[3], beta_eff, tol):
                 return cand, W2, rel_2
         return cert, W, rel_w
 
@@ -598,7 +618,8 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
         if pruned is None:
             break
         cand, W, rel_c = best_of(pruned)
-        if not (_no_worse(rel_c, _floor(rel, tol)) or (not polished_ok and _no_worse(rel_c, tol.gap))):
+        if not (_no_worse(rel_c, _floor(rel, tol)) or (not polished_ok and _no_worse(rel_c, tol.gap))) or _demotes(
+                cand[3], phi, beta_eff, tol):
             break
         (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = cand, W, rel_c
     # sparse by default: prune to a vertex of the optimal polytope (docs/theory.md §D.4): equal signed directions
@@ -611,14 +632,17 @@ def solve_convex(X, y, beta, *, bias: bool = False, loss: str = "squared", patte
     (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = vertex_of((value, rnd, lower, phi, yhat, nu, nu_lb),
                                                                        (U, V), rel)
     # polishing failed and the interior point's accuracy limits the gap (a reduced-accuracy last solve, or a
-    # degenerate optimum that Newton cannot reach): the converged working set is solved once more at a tighter
-    # tolerance, with refinement, and that point (with its polished and vertex-reduced versions) replaces the
-    # current one when its own certificate is better
-    if not _no_worse(rel, tol.gap) and cg.converged and not interpolate:
+    # degenerate optimum that Newton cannot reach), or the point's own ν̂ prices out: the converged working set is
+    # solved once more at a tighter tolerance, with refinement, and that point (with its polished and
+    # vertex-reduced versions) replaces the current one when its own certificate is better, or when it is
+    # stationary where the current one is not and still within tol.gap
+    if (not _no_worse(rel, tol.gap) or not _stationary(phi, beta_eff, tol)) and cg.converged and not interpolate:
         tight = solve_restricted(Xa, y, beta_eff, pats, rows, mode, tol.solver * _RETRY_TIGHTER, refine=True)
         if tight.ok:
             cand, W, rel_c = vertex_of(*best_of((tight.U, tight.V)))
-            if _no_worse(rel_c, rel) and not _no_worse(rel, rel_c):
+            better = _no_worse(rel_c, rel) and not _no_worse(rel, rel_c) and not _demotes(cand[3], phi, beta_eff,
+                                                                                          tol)
+            if better or (_demotes(phi, cand[3], beta_eff, tol) and _no_worse(rel_c, tol.gap)):
                 (value, rnd, lower, phi, yhat, nu, nu_lb), (U, V), rel = cand, W, rel_c
     # weak duality: ψ(W) is a network, so L_β(ψ(W)) ≥ p* ≥ D(ν̃) (not in interpolation mode, where W meets the
     # equality only to the solver's accuracy); a NaN never raises here, it fails `within` below
