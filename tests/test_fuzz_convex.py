@@ -38,7 +38,9 @@ N_DEFAULT = 16
 N_SLOW = 80
 #: cvxpy + Clarabel at 1e-10 tolerances: agreement of p* relative to max(1, p*) (its own accuracy is ~1e-9).
 RTOL_CVX = 1e-7
-#: ... when Clarabel stalls at 1e-10 and the reference is solved at 1e-8 tolerances instead.
+#: ... when Clarabel stalls at 1e-10 and the reference is solved at 1e-8 (or, failing that, 1e-7) tolerances
+#: instead (fuzz stream 263435570, partial pricing [3]: ``optimal_inaccurate`` at 1e-10 and 1e-8, ``optimal`` at
+#: 1e-7, 3e-8 from the certified p*).
 RTOL_CVX_RETRY = 1e-6
 #: tol.certificate of the default Tolerances: a net more than this (relatively) above p* must not be ``holds``.
 TOL_CERT = geom.DEFAULT_TOLERANCES.certificate
@@ -75,7 +77,7 @@ def _instance(seed: int):
 def _cvxpy_value(Xa, y, beta, pool):
     """(C) over every pattern of ``pool``, each cone with all its rows (docs/theory.md §A.3), solved by Clarabel."""
     prob = reference_problem(cp, Xa, y, beta, pool)
-    for tol, rtol in ((1e-10, RTOL_CVX), (1e-8, RTOL_CVX_RETRY)):  # tight first; looser if Clarabel stalls
+    for tol, rtol in ((1e-10, RTOL_CVX), (1e-8, RTOL_CVX_RETRY), (1e-7, RTOL_CVX_RETRY)):  # looser if it stalls
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "Solution may be inaccurate": judged by the status
             prob.solve(solver="CLARABEL", tol_gap_abs=tol, tol_gap_rel=tol, tol_feas=tol)
